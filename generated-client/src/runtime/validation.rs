@@ -1,0 +1,248 @@
+//! Request validation: the rules every generated `validate()` applies, and the
+//! one place where their messages are worded.
+
+use std::fmt;
+
+/// One rule a request broke: which parameter, the value it had and what the
+/// spec allows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Violation {
+    /// The parameter's wire name, as the API documents it (`guidance_scale`).
+    pub param: &'static str,
+    /// The rejected value, rendered as it would be sent.
+    pub value: String,
+    /// What the spec allows instead.
+    pub rule: Rule,
+}
+
+/// What a parameter's value must satisfy.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Rule {
+    /// Inclusive bounds; either side may be open.
+    Range {
+        /// Smallest allowed value, if bounded below.
+        min: Option<String>,
+        /// Largest allowed value, if bounded above.
+        max: Option<String>,
+    },
+    /// One of a fixed list of values.
+    OneOf(Vec<String>),
+    /// A finite number (not NaN or infinite, which JSON cannot carry).
+    Finite,
+    /// A non-empty value.
+    NonEmpty,
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rule::Range {
+                min: Some(min),
+                max: Some(max),
+            } => write!(f, "between {min} and {max} inclusive"),
+            Rule::Range {
+                min: Some(min),
+                max: None,
+            } => write!(f, "at least {min}"),
+            Rule::Range {
+                min: None,
+                max: Some(max),
+            } => write!(f, "at most {max}"),
+            Rule::Range {
+                min: None,
+                max: None,
+            } => f.write_str("any value"),
+            Rule::OneOf(allowed) => write!(f, "one of {}", allowed.join(", ")),
+            Rule::Finite => f.write_str("a finite number"),
+            Rule::NonEmpty => f.write_str("non-empty"),
+        }
+    }
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}` is {}, but must be {}",
+            self.param, self.value, self.rule
+        )
+    }
+}
+
+/// Every rule a request broke, in parameter order. Never empty.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidationErrors {
+    /// The name of the endpoint whose request failed (`ssd-img2img`).
+    pub endpoint: &'static str,
+    /// The violations, at least one.
+    pub violations: Vec<Violation>,
+}
+
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let count = self.violations.len();
+        write!(
+            f,
+            "invalid `{}` request ({count} problem{}): ",
+            self.endpoint,
+            if count == 1 { "" } else { "s" }
+        )?;
+        for (index, violation) in self.violations.iter().enumerate() {
+            if index > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{violation}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ValidationErrors {}
+
+/// Collects violations while a generated `validate()` walks its parameters.
+///
+/// Generated code calls one method per constrained parameter; keeping the
+/// comparisons here means each rule is written (and tested) once.
+#[derive(Debug)]
+pub struct Checker {
+    endpoint: &'static str,
+    violations: Vec<Violation>,
+}
+
+impl Checker {
+    /// Starts checking a request for `endpoint`.
+    pub fn new(endpoint: &'static str) -> Self {
+        Self {
+            endpoint,
+            violations: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, param: &'static str, value: String, rule: Rule) {
+        self.violations.push(Violation { param, value, rule });
+    }
+
+    /// Checks an integer against inclusive bounds.
+    pub fn int_range(&mut self, param: &'static str, value: i64, min: Option<i64>, max: Option<i64>) {
+        let below = min.is_some_and(|min| value < min);
+        let above = max.is_some_and(|max| value > max);
+        if below || above {
+            let rule = Rule::Range {
+                min: min.map(|m| m.to_string()),
+                max: max.map(|m| m.to_string()),
+            };
+            self.push(param, value.to_string(), rule);
+        }
+    }
+
+    /// Checks a number against inclusive bounds; NaN and infinities never pass.
+    pub fn number_range(&mut self, param: &'static str, value: f64, min: Option<f64>, max: Option<f64>) {
+        if !value.is_finite() {
+            self.push(param, value.to_string(), Rule::Finite);
+            return;
+        }
+        let below = min.is_some_and(|min| value < min);
+        let above = max.is_some_and(|max| value > max);
+        if below || above {
+            let rule = Rule::Range {
+                min: min.map(|m| m.to_string()),
+                max: max.map(|m| m.to_string()),
+            };
+            self.push(param, value.to_string(), rule);
+        }
+    }
+
+    /// Checks a number that has no bounds: it must still be finite to be sent.
+    pub fn finite(&mut self, param: &'static str, value: f64) {
+        self.number_range(param, value, None, None);
+    }
+
+    /// Checks an integer against a list of allowed values.
+    pub fn int_one_of(&mut self, param: &'static str, value: i64, allowed: &[i64]) {
+        if !allowed.contains(&value) {
+            let allowed = allowed.iter().map(ToString::to_string).collect();
+            self.push(param, value.to_string(), Rule::OneOf(allowed));
+        }
+    }
+
+    /// Checks a number against a list of allowed values.
+    pub fn number_one_of(&mut self, param: &'static str, value: f64, allowed: &[f64]) {
+        if !allowed.contains(&value) {
+            let allowed = allowed.iter().map(ToString::to_string).collect();
+            self.push(param, value.to_string(), Rule::OneOf(allowed));
+        }
+    }
+
+    /// Checks that an input (an image, say) is not empty.
+    pub fn non_empty(&mut self, param: &'static str, value: &str) {
+        if value.is_empty() {
+            self.push(param, "empty".to_owned(), Rule::NonEmpty);
+        }
+    }
+
+    /// Ends the walk: `Ok` when nothing was violated.
+    pub fn finish(self) -> Result<(), ValidationErrors> {
+        if self.violations.is_empty() {
+            Ok(())
+        } else {
+            Err(ValidationErrors {
+                endpoint: self.endpoint,
+                violations: self.violations,
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn violations(f: impl FnOnce(&mut Checker)) -> Vec<String> {
+        let mut checker = Checker::new("test");
+        f(&mut checker);
+        match checker.finish() {
+            Ok(()) => Vec::new(),
+            Err(errors) => errors.violations.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    #[test]
+    fn integer_bounds_are_inclusive() {
+        assert!(violations(|c| c.int_range("samples", 1, Some(1), Some(4))).is_empty());
+        assert!(violations(|c| c.int_range("samples", 4, Some(1), Some(4))).is_empty());
+        assert_eq!(
+            violations(|c| c.int_range("samples", 5, Some(1), Some(4))),
+            ["`samples` is 5, but must be between 1 and 4 inclusive"]
+        );
+        assert_eq!(
+            violations(|c| c.int_range("samples", 0, Some(1), None)),
+            ["`samples` is 0, but must be at least 1"]
+        );
+    }
+
+    #[test]
+    fn numbers_must_be_finite() {
+        assert_eq!(
+            violations(|c| c.finite("scale", f64::NAN)),
+            ["`scale` is NaN, but must be a finite number"]
+        );
+        assert_eq!(
+            violations(|c| c.number_range("scale", f64::INFINITY, Some(0.0), Some(1.0))),
+            ["`scale` is inf, but must be a finite number"]
+        );
+    }
+
+    #[test]
+    fn all_violations_are_reported_together() {
+        let mut checker = Checker::new("ssd-1b");
+        checker.int_one_of("img_width", 640, &[512, 768]);
+        checker.number_range("strength", 1.5, Some(0.1), Some(1.0));
+        let message = checker.finish().unwrap_err().to_string();
+        assert_eq!(
+            message,
+            "invalid `ssd-1b` request (2 problems): `img_width` is 640, but must be one of 512, 768; \
+             `strength` is 1.5, but must be between 0.1 and 1 inclusive"
+        );
+    }
+}
