@@ -1,1 +1,96 @@
+//! The spec-driven generator behind the `segmind` crate.
+//!
+//! The pipeline, each stage a pure function and file I/O left to `xtask`:
+//!
+//! 1. [`spec`] reads YAML into raw structs, collecting structural problems;
+//! 2. [`check`] lowers them into the typed [`model`], collecting semantic ones;
+//! 3. [`emit`] turns the model into token streams and Markdown;
+//! 4. [`render`] formats them into files with a "generated" header.
+//!
+//! [`generate`] runs all four over a set of spec files.
 
+pub mod check;
+pub mod diagnostic;
+pub mod emit;
+pub mod model;
+pub mod naming;
+pub mod render;
+pub mod spec;
+pub mod workspace;
+
+pub use diagnostic::{Diagnostic, Diagnostics};
+pub use model::Model;
+pub use render::GeneratedFile;
+
+/// Where the generated Rust modules go, relative to the workspace root.
+pub const GENERATED_DIR: &str = "generated-client/src/generated";
+/// Where the generated Markdown reference goes.
+pub const REFERENCE_PATH: &str = "generated-client/API.md";
+
+/// One spec file's name and text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecSource {
+    /// The path shown in messages and headers, such as `spec/ssd-1b.yaml`.
+    pub path: String,
+    /// The YAML text.
+    pub text: String,
+}
+
+/// Parses and checks every spec. The order of `sources` does not matter.
+pub fn load(sources: &[SpecSource]) -> Result<Model, Diagnostics> {
+    let mut sources: Vec<&SpecSource> = sources.iter().collect();
+    sources.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut problems = Vec::new();
+    let mut shared = None;
+    let mut endpoints = Vec::new();
+    for source in sources {
+        let name = source.path.rsplit('/').next().unwrap_or(&source.path);
+        let Some(stem) = name.strip_suffix(".yaml") else {
+            problems.push(Diagnostic::new(&source.path, "", "spec files must end in .yaml"));
+            continue;
+        };
+        if name == spec::SHARED_ENUMS_FILE {
+            if let Some(enums) = spec::parse_shared_enums(&source.path, &source.text, &mut problems) {
+                shared = Some((source.path.clone(), enums));
+            }
+        } else if let Some(spec) = spec::parse_endpoint(&source.path, &source.text, &mut problems) {
+            endpoints.push(check::RawEndpointFile {
+                file: source.path.clone(),
+                stem: stem.to_owned(),
+                spec,
+            });
+        }
+    }
+    let model = check::check(shared, endpoints, &mut problems);
+    if problems.is_empty() {
+        Ok(model)
+    } else {
+        Err(Diagnostics::sorted(problems))
+    }
+}
+
+/// Emits and renders every generated file for a checked model, sorted by path.
+pub fn render(model: &Model) -> Result<Vec<GeneratedFile>, Diagnostics> {
+    let internal = |file: &str, message: String| Diagnostics(vec![Diagnostic::new(file, "", message)]);
+    let mut files = Vec::new();
+    let index_path = format!("{GENERATED_DIR}/mod.rs");
+    files.push(render::rust_file(&index_path, "spec/*.yaml", emit::index(model)).map_err(|e| internal("spec", e))?);
+    if let Some(source) = &model.shared_enums_file {
+        let path = format!("{GENERATED_DIR}/enums.rs");
+        files.push(render::rust_file(&path, source, emit::shared_enums(model)).map_err(|e| internal(source, e))?);
+    }
+    for endpoint in &model.endpoints {
+        let path = format!("{GENERATED_DIR}/{}.rs", endpoint.module);
+        let file = render::rust_file(&path, &endpoint.source, emit::endpoint_file(endpoint))
+            .map_err(|e| internal(&endpoint.source, e))?;
+        files.push(file);
+    }
+    files.push(render::markdown_file(REFERENCE_PATH, "spec/*.yaml", emit::reference(model)));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Loads, checks, emits and renders: the whole generator as one function.
+pub fn generate(sources: &[SpecSource]) -> Result<Vec<GeneratedFile>, Diagnostics> {
+    render(&load(sources)?)
+}

@@ -1,1 +1,100 @@
-fn main() {}
+//! `cargo xtask`: the project's automation.
+//!
+//! - `cargo xtask gen` regenerates the `segmind` crate from `spec/`;
+//! - `cargo xtask gen --check` (or `cargo xtask check`) changes nothing and
+//!   fails if the committed output is stale.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use codegen::workspace::{self, Mode};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Project automation for the spec-driven segmind client")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate the segmind crate from the specs in spec/.
+    Gen {
+        /// Change nothing; exit non-zero and name each stale file.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Same as `gen --check`.
+    Check,
+}
+
+fn workspace_root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = workspace_root();
+    match cli.command {
+        Command::Gen { check } => generate(&root, if check { Mode::Check } else { Mode::Write }),
+        Command::Check => generate(&root, Mode::Check),
+    }
+}
+
+fn generate(root: &Path, mode: Mode) -> ExitCode {
+    let sources = match workspace::read_specs(root) {
+        Ok(sources) => sources,
+        Err(error) => {
+            eprintln!("error: cannot read the specs: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let files = match codegen::generate(&sources) {
+        Ok(files) => files,
+        Err(diagnostics) => {
+            eprintln!("{diagnostics}");
+            eprintln!("nothing was written");
+            return ExitCode::FAILURE;
+        }
+    };
+    let report = match workspace::sync(root, &files, mode) {
+        Ok(report) => report,
+        Err(error) => {
+            eprintln!("error: cannot write the generated files: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match mode {
+        Mode::Write => {
+            for path in &report.changed {
+                eprintln!("wrote {path}");
+            }
+            for path in &report.removed {
+                eprintln!("removed {path}");
+            }
+            eprintln!(
+                "{} spec file(s), {} generated file(s), {} changed",
+                sources.len(),
+                files.len(),
+                report.changed.len() + report.removed.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Mode::Check if report.is_clean() => {
+            eprintln!("generated code is up to date ({} files)", files.len());
+            ExitCode::SUCCESS
+        }
+        Mode::Check => {
+            for path in &report.changed {
+                eprintln!("stale: {path}");
+            }
+            for path in &report.removed {
+                eprintln!("stale: {path} (no spec produces it any more)");
+            }
+            eprintln!("generated code is stale; run `cargo xtask gen` and commit the result");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,549 @@
+//! Lowers the raw specs into the checked model, reporting every semantic
+//! problem: bad ranges, defaults that break their own constraints, names
+//! that collide once turned into Rust, references to missing enums.
+
+use std::collections::BTreeMap;
+
+use indexmap::IndexMap;
+use serde_yaml::Value;
+
+use crate::diagnostic::{closest, Diagnostic};
+use crate::model::{format_number, Endpoint, EnumDef, Kind, Literal, Model, Param, Variant};
+use crate::naming;
+use crate::spec::{describe, join, ParamType, RawEndpoint, RawEnum, RawParam};
+
+/// A parsed endpoint spec with the file it came from.
+pub struct RawEndpointFile {
+    /// The spec's path as shown in messages.
+    pub file: String,
+    /// The file name without `.yaml`, which must equal the slug.
+    pub stem: String,
+    /// The parsed spec.
+    pub spec: RawEndpoint,
+}
+
+/// Checks everything and builds the model. Problems go to `out`; the model
+/// is only meaningful when `out` stayed empty.
+pub fn check(
+    shared: Option<(String, IndexMap<String, RawEnum>)>,
+    endpoints: Vec<RawEndpointFile>,
+    out: &mut Vec<Diagnostic>,
+) -> Model {
+    let shared_enums_file = shared.as_ref().map(|(file, _)| file.clone());
+    let shared_enums: IndexMap<String, EnumDef> = match &shared {
+        Some((file, raw)) => raw
+            .iter()
+            .filter_map(|(name, raw)| Some((name.clone(), check_shared_enum(file, name, raw, out)?)))
+            .collect(),
+        None => IndexMap::new(),
+    };
+    let mut checked: Vec<Endpoint> = endpoints
+        .iter()
+        .filter_map(|raw| check_endpoint(raw, &shared_enums, out))
+        .collect();
+    checked.sort_by(|a, b| a.slug.cmp(&b.slug));
+    check_global_names(shared_enums_file.as_deref(), &shared_enums, &checked, out);
+    Model {
+        shared_enums: shared_enums.into_values().collect(),
+        endpoints: checked,
+        shared_enums_file,
+    }
+}
+
+fn check_shared_enum(file: &str, name: &str, raw: &RawEnum, out: &mut Vec<Diagnostic>) -> Option<EnumDef> {
+    let path = join("enums", name);
+    let Some(type_name) = naming::camel(name) else {
+        out.push(Diagnostic::new(file, &path, "an enum name needs at least one ASCII letter or digit"));
+        return None;
+    };
+    let variants = check_variants(file, &join(&path, "values"), &raw.values, out)?;
+    Some(EnumDef {
+        spec_name: name.to_owned(),
+        type_name,
+        description: raw.description.clone(),
+        variants,
+    })
+}
+
+/// Checks enum values: strings, non-empty, distinct, with distinct Rust names.
+fn check_variants(file: &str, path: &str, values: &[Value], out: &mut Vec<Diagnostic>) -> Option<Vec<Variant>> {
+    let before = out.len();
+    if values.is_empty() {
+        out.push(Diagnostic::new(file, path, "an enum needs at least one value"));
+    }
+    let mut variants: Vec<Variant> = Vec::new();
+    let mut by_ident: BTreeMap<String, String> = BTreeMap::new();
+    for (index, value) in values.iter().enumerate() {
+        let item = format!("{path}[{index}]");
+        let Value::String(wire) = value else {
+            out.push(Diagnostic::new(file, &item, format!("enum values must be strings, found {}; quote it", describe(value))));
+            continue;
+        };
+        if wire.trim().is_empty() {
+            out.push(Diagnostic::new(file, &item, "enum values must not be empty"));
+            continue;
+        }
+        if variants.iter().any(|v| &v.wire == wire) {
+            out.push(Diagnostic::new(file, &item, format!("duplicated enum value {wire:?}")));
+            continue;
+        }
+        let Some(ident) = naming::camel(wire) else {
+            out.push(Diagnostic::new(file, &item, format!("enum value {wire:?} needs at least one ASCII letter or digit to name it in Rust")));
+            continue;
+        };
+        if let Some(other) = by_ident.get(&ident) {
+            out.push(Diagnostic::new(
+                file,
+                &item,
+                format!("enum values {other:?} and {wire:?} would both become the Rust variant `{ident}`"),
+            ));
+            continue;
+        }
+        by_ident.insert(ident.clone(), wire.clone());
+        variants.push(Variant {
+            wire: wire.clone(),
+            ident,
+        });
+    }
+    (out.len() == before).then_some(variants)
+}
+
+fn check_endpoint(raw: &RawEndpointFile, shared: &IndexMap<String, EnumDef>, out: &mut Vec<Diagnostic>) -> Option<Endpoint> {
+    let file = raw.file.as_str();
+    let spec = &raw.spec;
+    let before = out.len();
+    if spec.slug != raw.stem {
+        out.push(Diagnostic::new(
+            file,
+            "slug",
+            format!("slug {:?} must equal the file name {:?} (without .yaml)", spec.slug, raw.stem),
+        ));
+    }
+    if spec.slug.is_empty() || !spec.slug.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
+        out.push(Diagnostic::new(
+            file,
+            "slug",
+            format!("slug {:?} may only contain ASCII letters, digits, '.', '_' and '-'", spec.slug),
+        ));
+    }
+    if !spec.path.starts_with('/') || spec.path.chars().any(|c| c.is_whitespace() || "?#".contains(c)) {
+        out.push(Diagnostic::new(
+            file,
+            "path",
+            format!("path {:?} must start with '/' and contain no spaces, '?' or '#'", spec.path),
+        ));
+    }
+    let names = (
+        naming::module(&spec.slug),
+        naming::request_type(&spec.slug),
+        naming::method(&spec.slug),
+    );
+    let (Some(module), Some(type_name), Some(method)) = names else {
+        out.push(Diagnostic::new(file, "slug", "a slug needs at least one ASCII letter or digit"));
+        return None;
+    };
+
+    let mut params = Vec::new();
+    let mut local_enums = Vec::new();
+    for (wire, param) in &spec.params {
+        if let Some((param, local)) = check_param(file, &spec.slug, wire, param, shared, out) {
+            params.push(param);
+            local_enums.extend(local);
+        }
+    }
+    check_member_collisions(file, &params, out);
+    (out.len() == before).then(|| Endpoint {
+        source: file.to_owned(),
+        slug: spec.slug.clone(),
+        path: spec.path.clone(),
+        title: spec.title.clone(),
+        description: spec.description.clone(),
+        returns: spec.returns,
+        feature: naming::feature(&module),
+        module,
+        type_name,
+        method,
+        params,
+        local_enums,
+    })
+}
+
+/// Two parameters must not produce the same field or associated constant.
+fn check_member_collisions(file: &str, params: &[Param], out: &mut Vec<Diagnostic>) {
+    let mut owners: BTreeMap<String, &str> = BTreeMap::new();
+    for param in params {
+        for member in naming::param_members(&param.field) {
+            match owners.get(&member) {
+                Some(other) if *other != param.wire => out.push(Diagnostic::new(
+                    file,
+                    join("params", &param.wire),
+                    format!("parameters {other:?} and {:?} would both generate the Rust name `{member}`; rename one", param.wire),
+                )),
+                _ => {
+                    owners.insert(member, &param.wire);
+                }
+            }
+        }
+    }
+}
+
+/// Which constraint keys a parameter of each type may use.
+fn forbidden_keys(ty: ParamType, raw: &RawParam) -> Vec<&'static str> {
+    let numeric = matches!(ty, ParamType::Integer | ParamType::Number);
+    let mut keys = Vec::new();
+    if !numeric {
+        if raw.min.is_some() {
+            keys.push("min");
+        }
+        if raw.max.is_some() {
+            keys.push("max");
+        }
+        if raw.allowed.is_some() {
+            keys.push("allowed");
+        }
+    }
+    if ty != ParamType::Enum {
+        if raw.values.is_some() {
+            keys.push("values");
+        }
+        if raw.enum_ref.is_some() {
+            keys.push("enum");
+        }
+    }
+    keys
+}
+
+fn check_param(
+    file: &str,
+    slug: &str,
+    wire: &str,
+    raw: &RawParam,
+    shared: &IndexMap<String, EnumDef>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<(Param, Option<EnumDef>)> {
+    let path = join("params", wire);
+    let before = out.len();
+    for key in forbidden_keys(raw.ty, raw) {
+        let why = match key {
+            "values" | "enum" => "applies only to `type: enum`",
+            "allowed" if raw.ty == ParamType::String => "applies only to numbers; for a fixed list of strings use `type: enum` with `values`",
+            _ => "applies only to integer and number parameters",
+        };
+        out.push(Diagnostic::new(file, join(&path, key), format!("`{key}` {why}")));
+    }
+    let Some(field) = naming::field(wire) else {
+        out.push(Diagnostic::new(file, &path, "a parameter name needs at least one ASCII letter or digit"));
+        return None;
+    };
+    let mut local = None;
+    let kind = match raw.ty {
+        ParamType::String => Kind::String,
+        ParamType::Image => Kind::Image,
+        ParamType::Boolean => Kind::Boolean,
+        ParamType::Integer => {
+            let min = raw.min.as_ref().and_then(|v| integer(file, &join(&path, "min"), v, out));
+            let max = raw.max.as_ref().and_then(|v| integer(file, &join(&path, "max"), v, out));
+            let allowed = raw.allowed.as_ref().map(|list| {
+                list.iter()
+                    .enumerate()
+                    .filter_map(|(i, v)| integer(file, &format!("{path}.allowed[{i}]"), v, out))
+                    .collect::<Vec<_>>()
+            });
+            Kind::Integer { min, max, allowed }
+        }
+        ParamType::Number => {
+            let min = raw.min.as_ref().and_then(|v| number(file, &join(&path, "min"), v, out));
+            let max = raw.max.as_ref().and_then(|v| number(file, &join(&path, "max"), v, out));
+            let allowed = raw.allowed.as_ref().map(|list| {
+                list.iter()
+                    .enumerate()
+                    .filter_map(|(i, v)| number(file, &format!("{path}.allowed[{i}]"), v, out))
+                    .collect::<Vec<_>>()
+            });
+            Kind::Number { min, max, allowed }
+        }
+        ParamType::Enum => match (&raw.values, &raw.enum_ref) {
+            (Some(values), None) => {
+                let Some(type_name) = naming::local_enum(slug, wire) else {
+                    out.push(Diagnostic::new(file, &path, "a parameter name needs at least one ASCII letter or digit"));
+                    return None;
+                };
+                let variants = check_variants(file, &join(&path, "values"), values, out)?;
+                let def = EnumDef {
+                    spec_name: wire.to_owned(),
+                    type_name: type_name.clone(),
+                    description: raw.description.clone(),
+                    variants,
+                };
+                let wire_values = def.variants.iter().map(|v| v.wire.clone()).collect();
+                local = Some(def);
+                Kind::Enum {
+                    type_name,
+                    shared: false,
+                    wire_values,
+                }
+            }
+            (None, Some(name)) => match shared.get(name) {
+                Some(def) => Kind::Enum {
+                    type_name: def.type_name.clone(),
+                    shared: true,
+                    wire_values: def.variants.iter().map(|v| v.wire.clone()).collect(),
+                },
+                None => {
+                    let known: Vec<&str> = shared.keys().map(String::as_str).collect();
+                    let expected = if known.is_empty() {
+                        "no shared enums are defined in spec/enums.yaml".to_owned()
+                    } else {
+                        format!("expected one of the enums in spec/enums.yaml: {}", known.join(", "))
+                    };
+                    out.push(
+                        Diagnostic::new(file, join(&path, "enum"), format!("unknown shared enum `{name}`; {expected}"))
+                            .with_hint(closest(name, known).map(|k| format!("did you mean `{k}`?"))),
+                    );
+                    return None;
+                }
+            },
+            (Some(_), Some(_)) => {
+                out.push(Diagnostic::new(file, &path, "an enum takes either inline `values` or a shared `enum` name, not both"));
+                return None;
+            }
+            (None, None) => {
+                out.push(Diagnostic::new(
+                    file,
+                    &path,
+                    "`type: enum` needs its `values` listed, or `enum:` naming a shared enum in spec/enums.yaml",
+                ));
+                return None;
+            }
+        },
+    };
+    check_constraints(file, &path, &kind, out);
+    let local_variants = local.as_ref().map(|def: &EnumDef| def.variants.as_slice());
+    let shared_variants = match &raw.enum_ref {
+        Some(name) => shared.get(name).map(|def| def.variants.as_slice()),
+        None => None,
+    };
+    let variants = local_variants.or(shared_variants).unwrap_or(&[]);
+    if raw.required && raw.default.is_some() {
+        out.push(Diagnostic::new(
+            file,
+            join(&path, "default"),
+            "a required parameter cannot have a default (the caller always sends it); drop `default` or make it optional",
+        ));
+    }
+    let default = raw
+        .default
+        .as_ref()
+        .and_then(|value| literal(file, &join(&path, "default"), "default", value, &kind, variants, out));
+    let example = raw
+        .example
+        .as_ref()
+        .and_then(|value| literal(file, &join(&path, "example"), "example", value, &kind, variants, out));
+    (out.len() == before).then(|| {
+        let param = Param {
+            wire: wire.to_owned(),
+            const_stem: naming::shouty(&field),
+            field,
+            description: raw.description.clone(),
+            required: raw.required,
+            kind,
+            default,
+            example,
+        };
+        (param, local)
+    })
+}
+
+fn integer(file: &str, path: &str, value: &Value, out: &mut Vec<Diagnostic>) -> Option<i64> {
+    let found = value.as_i64();
+    if found.is_none() {
+        out.push(Diagnostic::new(file, path, format!("expected a whole number that fits in 64 bits, found {}", describe(value))));
+    }
+    found
+}
+
+fn number(file: &str, path: &str, value: &Value, out: &mut Vec<Diagnostic>) -> Option<f64> {
+    let found = value.as_f64().filter(|n| n.is_finite());
+    if found.is_none() {
+        out.push(Diagnostic::new(file, path, format!("expected a finite number, found {}", describe(value))));
+    }
+    found
+}
+
+fn check_constraints(file: &str, path: &str, kind: &Kind, out: &mut Vec<Diagnostic>) {
+    let (min, max, allowed) = match kind {
+        Kind::Integer { min, max, allowed } => (
+            min.map(|n| n as f64),
+            max.map(|n| n as f64),
+            allowed.as_ref().map(|list| list.iter().map(|n| *n as f64).collect::<Vec<_>>()),
+        ),
+        Kind::Number { min, max, allowed } => (*min, *max, allowed.clone()),
+        _ => return,
+    };
+    if let (Some(lo), Some(hi)) = (min, max) {
+        if lo > hi {
+            out.push(Diagnostic::new(
+                file,
+                join(path, "min"),
+                format!("min {} is greater than max {}", format_number(lo), format_number(hi)),
+            ));
+        }
+    }
+    if let Some(list) = allowed {
+        if list.is_empty() {
+            out.push(Diagnostic::new(file, join(path, "allowed"), "`allowed` must list at least one value"));
+        }
+        for (index, value) in list.iter().enumerate() {
+            if list[..index].contains(value) {
+                out.push(Diagnostic::new(
+                    file,
+                    format!("{path}.allowed[{index}]"),
+                    format!("duplicated allowed value {}", format_number(*value)),
+                ));
+            } else if min.is_some_and(|lo| *value < lo) || max.is_some_and(|hi| *value > hi) {
+                out.push(Diagnostic::new(
+                    file,
+                    format!("{path}.allowed[{index}]"),
+                    format!("allowed value {} is outside the range {}", format_number(*value), range_text(min, max)),
+                ));
+            }
+        }
+    }
+}
+
+fn range_text(min: Option<f64>, max: Option<f64>) -> String {
+    let side = |v: Option<f64>| v.map(format_number).unwrap_or_default();
+    format!("{}..={}", side(min), side(max))
+}
+
+/// Types a default or example against its parameter and checks it against
+/// the parameter's own range, allowed values or enum values.
+fn literal(
+    file: &str,
+    path: &str,
+    what: &str,
+    value: &Value,
+    kind: &Kind,
+    variants: &[Variant],
+    out: &mut Vec<Diagnostic>,
+) -> Option<Literal> {
+    let mismatch = |expected: &str| Diagnostic::new(file, path, format!("expected {expected}, found {}", describe(value)));
+    match kind {
+        Kind::String | Kind::Image => match value {
+            Value::String(text) => Some(Literal::String(text.clone())),
+            _ => {
+                out.push(mismatch("a string"));
+                None
+            }
+        },
+        Kind::Boolean => match value {
+            Value::Bool(b) => Some(Literal::Boolean(*b)),
+            _ => {
+                out.push(mismatch("true or false"));
+                None
+            }
+        },
+        Kind::Integer { min, max, allowed } => {
+            let Some(n) = value.as_i64() else {
+                out.push(mismatch("a whole number"));
+                return None;
+            };
+            let outside = min.is_some_and(|lo| n < lo) || max.is_some_and(|hi| n > hi);
+            if outside {
+                let range = range_text(min.map(|v| v as f64), max.map(|v| v as f64));
+                out.push(Diagnostic::new(file, path, format!("{what} {n} is outside the range {range}")));
+            }
+            if let Some(list) = allowed.as_ref().filter(|list| !list.contains(&n)) {
+                let list: Vec<String> = list.iter().map(ToString::to_string).collect();
+                out.push(Diagnostic::new(file, path, format!("{what} {n} is not one of the allowed values {}", list.join(", "))));
+            }
+            Some(Literal::Integer(n))
+        }
+        Kind::Number { min, max, allowed } => {
+            let Some(n) = value.as_f64().filter(|n| n.is_finite()) else {
+                out.push(mismatch("a number"));
+                return None;
+            };
+            if min.is_some_and(|lo| n < lo) || max.is_some_and(|hi| n > hi) {
+                out.push(Diagnostic::new(
+                    file,
+                    path,
+                    format!("{what} {} is outside the range {}", format_number(n), range_text(*min, *max)),
+                ));
+            }
+            if let Some(list) = allowed.as_ref().filter(|list| !list.contains(&n)) {
+                let list: Vec<String> = list.iter().map(|v| format_number(*v)).collect();
+                out.push(Diagnostic::new(
+                    file,
+                    path,
+                    format!("{what} {} is not one of the allowed values {}", format_number(n), list.join(", ")),
+                ));
+            }
+            Some(Literal::Number(n))
+        }
+        Kind::Enum { type_name, .. } => {
+            let Value::String(text) = value else {
+                out.push(mismatch("one of the enum's values, as a string"));
+                return None;
+            };
+            match variants.iter().find(|v| &v.wire == text) {
+                Some(variant) => Some(Literal::Variant {
+                    type_name: type_name.clone(),
+                    ident: variant.ident.clone(),
+                    wire: variant.wire.clone(),
+                }),
+                None => {
+                    let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
+                    let quoted: Vec<String> = wires.iter().map(|w| format!("{w:?}")).collect();
+                    out.push(
+                        Diagnostic::new(file, path, format!("{what} {text:?} is not one of the enum's values: {}", quoted.join(", ")))
+                            .with_hint(closest(text, wires).map(|w| format!("did you mean {w:?}?"))),
+                    );
+                    None
+                }
+            }
+        }
+    }
+}
+
+/// Type, module and method names must be unique across the whole crate,
+/// because everything is re-exported from its root.
+fn check_global_names(
+    shared_file: Option<&str>,
+    shared: &IndexMap<String, EnumDef>,
+    endpoints: &[Endpoint],
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut types: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let mut claim = |name: &str, file: &str, path: String, out: &mut Vec<Diagnostic>| match types.get(name) {
+        Some((other_file, other_path)) => out.push(Diagnostic::new(
+            file,
+            &path,
+            format!("generates the Rust type `{name}`, which {other_file} ({other_path}) also generates; rename one"),
+        )),
+        None => {
+            types.insert(name.to_owned(), (file.to_owned(), path));
+        }
+    };
+    if let Some(file) = shared_file {
+        for (name, def) in shared {
+            claim(&def.type_name, file, join("enums", name), out);
+        }
+    }
+    for endpoint in endpoints {
+        claim(&endpoint.type_name, &endpoint.source, "slug".to_owned(), out);
+        for def in &endpoint.local_enums {
+            claim(&def.type_name, &endpoint.source, join("params", &def.spec_name), out);
+        }
+    }
+    let mut modules: BTreeMap<&str, &str> = BTreeMap::new();
+    for endpoint in endpoints {
+        if let Some(other) = modules.insert(&endpoint.module, &endpoint.source) {
+            out.push(Diagnostic::new(
+                &endpoint.source,
+                "slug",
+                format!("slug {:?} generates the module `{}`, as {other} does; rename one", endpoint.slug, endpoint.module),
+            ));
+        }
+    }
+}

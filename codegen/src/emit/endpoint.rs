@@ -1,0 +1,395 @@
+//! One endpoint's request type: fields, constants, constructor and setters,
+//! `validate()`, the `Endpoint` impl and the client methods.
+
+use proc_macro2::{Ident, Literal as Lit, Span, TokenStream};
+use quote::quote;
+
+use super::docs::{code, doc_attrs, escape_markdown, inner_doc_attrs, param_facts};
+use super::enums::enum_def;
+use crate::model::{Endpoint, Kind, Literal, Param, Returns};
+
+fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// Rust type of a parameter's value (without the `Option` of optional ones).
+fn value_type(kind: &Kind) -> TokenStream {
+    match kind {
+        Kind::String => quote!(String),
+        Kind::Image => quote!(crate::runtime::ImageInput),
+        Kind::Boolean => quote!(bool),
+        Kind::Integer { .. } => quote!(i64),
+        Kind::Number { .. } => quote!(f64),
+        Kind::Enum { type_name, shared: true, .. } => {
+            let name = ident(type_name);
+            quote!(crate::generated::enums::#name)
+        }
+        Kind::Enum { type_name, .. } => {
+            let name = ident(type_name);
+            quote!(#name)
+        }
+    }
+}
+
+/// What a constructor or setter accepts: conversions for text and images.
+fn argument_type(kind: &Kind) -> TokenStream {
+    match kind {
+        Kind::String => quote!(impl Into<String>),
+        Kind::Image => quote!(impl Into<crate::runtime::ImageInput>),
+        other => value_type(other),
+    }
+}
+
+/// The stored value built from an argument named `value`.
+fn converted(kind: &Kind, value: &Ident) -> TokenStream {
+    match kind {
+        Kind::String | Kind::Image => quote!(#value.into()),
+        _ => quote!(#value),
+    }
+}
+
+fn f64_lit(value: f64) -> Lit {
+    Lit::f64_unsuffixed(value)
+}
+
+/// The whole file for one endpoint.
+pub fn endpoint_file(endpoint: &Endpoint) -> TokenStream {
+    let module_doc = inner_doc_attrs(&format!(
+        "{}: `POST {}`.\n\n{}",
+        escape_markdown(&endpoint.title),
+        endpoint.path,
+        escape_markdown(&endpoint.description)
+    ));
+    let local_enums = endpoint.local_enums.iter().map(enum_def);
+    let request = request_struct(endpoint);
+    let constants = constants(endpoint);
+    let builders = constructor_and_setters(endpoint);
+    let validate = validate(endpoint);
+    let endpoint_impl = endpoint_impl(endpoint);
+    let client = client_methods(endpoint);
+    let name = ident(&endpoint.type_name);
+    quote! {
+        #module_doc
+        #request
+        impl #name {
+            #constants
+            #builders
+            #validate
+        }
+        #endpoint_impl
+        #client
+        #(#local_enums)*
+    }
+}
+
+fn request_struct(endpoint: &Endpoint) -> TokenStream {
+    let name = ident(&endpoint.type_name);
+    let required: Vec<String> = endpoint
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| code(&p.field))
+        .collect();
+    let returns = match endpoint.returns {
+        Returns::Image => "the generated image (raw bytes, or base64 JSON when `base64` is set)",
+        Returns::Json => "a JSON document",
+    };
+    let doc = doc_attrs(&format!(
+        "Request body for {} (`POST {}`), which returns {returns}.\n\n\
+         {}\n\n\
+         Build it with [`{}::new`]{}, then set optional parameters with the \
+         methods of the same name. Optional parameters left unset are not \
+         sent, so the server applies its own default. Generated from `{}`.",
+        escape_markdown(&endpoint.title),
+        endpoint.path,
+        escape_markdown(&endpoint.description),
+        endpoint.type_name,
+        if required.is_empty() {
+            String::new()
+        } else {
+            format!(" (which takes the required {})", required.join(", "))
+        },
+        endpoint.source,
+    ));
+    let derive_default = if endpoint.params.iter().any(|p| p.required) {
+        quote!()
+    } else {
+        quote!(Default,)
+    };
+    let fields = endpoint.params.iter().map(|param| {
+        let field = ident(&param.field);
+        let doc = doc_attrs(&format!("{}\n\n{}", escape_markdown(&param.description), param_facts(param)));
+        let wire = &param.wire;
+        let rename = (param.field != param.wire).then(|| quote!(#[serde(rename = #wire)]));
+        let ty = value_type(&param.kind);
+        if param.required {
+            quote!(#doc #rename pub #field: #ty,)
+        } else {
+            quote! {
+                #doc
+                #rename
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub #field: Option<#ty>,
+            }
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+/// Defaults, bounds and allowed lists as associated constants.
+fn constants(endpoint: &Endpoint) -> TokenStream {
+    let items = endpoint.params.iter().map(|param| {
+        let stem = &param.const_stem;
+        let wire = code(&param.wire);
+        let default = param.default.as_ref().map(|default| {
+            let name = ident(&format!("DEFAULT_{stem}"));
+            let doc = doc_attrs(&format!(
+                "The documented default of {wire}, applied by the server when the parameter is not sent."
+            ));
+            let (ty, value) = literal(default, &param.kind);
+            quote!(#doc pub const #name: #ty = #value;)
+        });
+        let bounds = match &param.kind {
+            Kind::Integer { min, max, allowed } => bound_consts(
+                stem,
+                &wire,
+                quote!(i64),
+                min.map(Lit::i64_unsuffixed),
+                max.map(Lit::i64_unsuffixed),
+                allowed.as_ref().map(|list| list.iter().map(|n| Lit::i64_unsuffixed(*n)).collect()),
+            ),
+            Kind::Number { min, max, allowed } => bound_consts(
+                stem,
+                &wire,
+                quote!(f64),
+                min.map(f64_lit),
+                max.map(f64_lit),
+                allowed.as_ref().map(|list| list.iter().map(|n| f64_lit(*n)).collect()),
+            ),
+            _ => quote!(),
+        };
+        quote!(#default #bounds)
+    });
+    quote!(#(#items)*)
+}
+
+fn bound_consts(
+    stem: &str,
+    wire: &str,
+    ty: TokenStream,
+    min: Option<Lit>,
+    max: Option<Lit>,
+    allowed: Option<Vec<Lit>>,
+) -> TokenStream {
+    let min = min.map(|min| {
+        let name = ident(&format!("{stem}_MIN"));
+        let doc = doc_attrs(&format!("The smallest value {wire} accepts (inclusive)."));
+        quote!(#doc pub const #name: #ty = #min;)
+    });
+    let max = max.map(|max| {
+        let name = ident(&format!("{stem}_MAX"));
+        let doc = doc_attrs(&format!("The largest value {wire} accepts (inclusive)."));
+        quote!(#doc pub const #name: #ty = #max;)
+    });
+    let allowed = allowed.map(|list| {
+        let name = ident(&format!("{stem}_ALLOWED"));
+        let doc = doc_attrs(&format!("The only values {wire} accepts."));
+        quote!(#doc pub const #name: &'static [#ty] = &[#(#list),*];)
+    });
+    quote!(#min #max #allowed)
+}
+
+/// A constant's type and value for a default.
+fn literal(value: &Literal, kind: &Kind) -> (TokenStream, TokenStream) {
+    match value {
+        Literal::String(text) => (quote!(&'static str), quote!(#text)),
+        Literal::Integer(n) => {
+            let n = Lit::i64_unsuffixed(*n);
+            (quote!(i64), quote!(#n))
+        }
+        Literal::Number(n) => {
+            let n = f64_lit(*n);
+            (quote!(f64), quote!(#n))
+        }
+        Literal::Boolean(b) => (quote!(bool), quote!(#b)),
+        Literal::Variant { ident: variant, .. } => {
+            let ty = value_type(kind);
+            let variant = ident(variant);
+            (ty.clone(), quote!(#ty::#variant))
+        }
+    }
+}
+
+fn constructor_and_setters(endpoint: &Endpoint) -> TokenStream {
+    let required: Vec<&Param> = endpoint.params.iter().filter(|p| p.required).collect();
+    let args = required.iter().map(|param| {
+        let field = ident(&param.field);
+        let ty = argument_type(&param.kind);
+        quote!(#field: #ty)
+    });
+    let inits = endpoint.params.iter().map(|param| {
+        let field = ident(&param.field);
+        if param.required {
+            let value = converted(&param.kind, &field);
+            quote!(#field: #value,)
+        } else {
+            quote!(#field: None,)
+        }
+    });
+    let too_many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let listed: Vec<String> = required.iter().map(|p| code(&p.field)).collect();
+    let new_doc = doc_attrs(&if listed.is_empty() {
+        "A request with every parameter unset, so the server's defaults apply.".to_owned()
+    } else {
+        format!(
+            "A request with the required {} set and every optional parameter unset.",
+            listed.join(", ")
+        )
+    });
+    let setters = endpoint.params.iter().map(|param| {
+        let field = ident(&param.field);
+        let value = ident("value");
+        let ty = argument_type(&param.kind);
+        let stored = converted(&param.kind, &value);
+        let stored = if param.required { stored } else { quote!(Some(#stored)) };
+        let doc = doc_attrs(&format!(
+            "Sets {}: {}",
+            code(&param.wire),
+            escape_markdown(&param.description)
+        ));
+        quote! {
+            #doc
+            #[must_use]
+            pub fn #field(mut self, #value: #ty) -> Self {
+                self.#field = #stored;
+                self
+            }
+        }
+    });
+    quote! {
+        #new_doc
+        #too_many
+        pub fn new(#(#args),*) -> Self {
+            Self { #(#inits)* }
+        }
+        #(#setters)*
+    }
+}
+
+/// The checks of one parameter's value, bound to `value`.
+fn value_checks(param: &Param) -> Option<TokenStream> {
+    let wire = &param.wire;
+    let stem = &param.const_stem;
+    let bound = |suffix: &str, present: bool| {
+        if present {
+            let name = ident(&format!("{stem}_{suffix}"));
+            quote!(Some(Self::#name))
+        } else {
+            quote!(None)
+        }
+    };
+    let allowed = ident(&format!("{stem}_ALLOWED"));
+    match &param.kind {
+        Kind::Integer { allowed: Some(_), .. } => Some(quote!(check.int_one_of(#wire, value, Self::#allowed);)),
+        Kind::Number { allowed: Some(_), .. } => Some(quote!(check.number_one_of(#wire, value, Self::#allowed);)),
+        Kind::Integer { min, max, .. } if min.is_some() || max.is_some() => {
+            let (min, max) = (bound("MIN", min.is_some()), bound("MAX", max.is_some()));
+            Some(quote!(check.int_range(#wire, value, #min, #max);))
+        }
+        Kind::Number { min, max, .. } => {
+            let (min, max) = (bound("MIN", min.is_some()), bound("MAX", max.is_some()));
+            Some(quote!(check.number_range(#wire, value, #min, #max);))
+        }
+        Kind::Image => Some(quote!(check.non_empty(#wire, value.as_str());)),
+        _ => None,
+    }
+}
+
+fn validate(endpoint: &Endpoint) -> TokenStream {
+    let slug = &endpoint.slug;
+    let checks = endpoint.params.iter().filter_map(|param| {
+        let body = value_checks(param)?;
+        let field = ident(&param.field);
+        Some(if param.required {
+            let take = match param.kind {
+                Kind::Image => quote!(&self.#field),
+                _ => quote!(self.#field),
+            };
+            quote! { let value = #take; #body }
+        } else {
+            let pattern = match param.kind {
+                Kind::Image => quote!(Some(value) = &self.#field),
+                _ => quote!(Some(value) = self.#field),
+            };
+            quote! { if let #pattern { #body } }
+        })
+    });
+    quote! {
+        /// Checks every documented range and allowed value, reporting all
+        /// violations at once. The client calls this before sending.
+        pub fn validate(&self) -> Result<(), crate::runtime::ValidationErrors> {
+            let mut check = crate::runtime::Checker::new(#slug);
+            #(#checks)*
+            check.finish()
+        }
+    }
+}
+
+fn output_type(returns: Returns) -> TokenStream {
+    match returns {
+        Returns::Image => quote!(crate::ImageResponse),
+        Returns::Json => quote!(crate::JsonResponse),
+    }
+}
+
+fn endpoint_impl(endpoint: &Endpoint) -> TokenStream {
+    let name = ident(&endpoint.type_name);
+    let slug = &endpoint.slug;
+    let path = &endpoint.path;
+    let output = output_type(endpoint.returns);
+    quote! {
+        impl crate::runtime::Endpoint for #name {
+            const SLUG: &'static str = #slug;
+            const PATH: &'static str = #path;
+            type Output = #output;
+            fn validate(&self) -> Result<(), crate::runtime::ValidationErrors> {
+                #name::validate(self)
+            }
+        }
+    }
+}
+
+fn client_methods(endpoint: &Endpoint) -> TokenStream {
+    let name = ident(&endpoint.type_name);
+    let method = ident(&endpoint.method);
+    let output = output_type(endpoint.returns);
+    let doc = doc_attrs(&format!(
+        "Calls {} (`POST {}`): validates `request`, sends it and decodes the answer.",
+        escape_markdown(&endpoint.title),
+        endpoint.path
+    ));
+    quote! {
+        impl crate::Client {
+            #doc
+            pub async fn #method(&self, request: &#name) -> Result<#output, crate::Error> {
+                self.send(request).await
+            }
+        }
+
+        #[cfg(feature = "blocking")]
+        impl crate::blocking::Client {
+            #doc
+            pub fn #method(&self, request: &#name) -> Result<#output, crate::Error> {
+                self.send(request)
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! `API.md`: a human reference with one parameter table per endpoint.
+
+use std::fmt::Write as _;
+
+use super::docs::{code, constraint, escape_markdown, type_label};
+use crate::model::{Model, Returns};
+
+/// Spec text shown literally on one line, safe inside a table cell.
+fn prose(text: &str) -> String {
+    escape_markdown(text.trim()).replace('\n', " ")
+}
+
+/// Generated text (types, code spans) safe inside a table cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|")
+}
+
+/// The whole reference document (without its header).
+pub fn reference(model: &Model) -> String {
+    let mut doc = String::new();
+    // Writing to a String cannot fail; `let _` keeps the code free of unwraps.
+    let _ = writeln!(doc, "# Endpoint reference\n");
+    let _ = writeln!(
+        doc,
+        "Every endpoint of the `segmind` crate with its parameters. Optional parameters that \
+         are not set are not sent, and the server applies the default shown.\n"
+    );
+    let _ = writeln!(doc, "| Endpoint | Request type | Client method | Returns |");
+    let _ = writeln!(doc, "|---|---|---|---|");
+    for endpoint in &model.endpoints {
+        let _ = writeln!(
+            doc,
+            "| {} | {} | {} | {} |",
+            code(&format!("POST {}", endpoint.path)),
+            code(&endpoint.type_name),
+            code(&format!("Client::{}", endpoint.method)),
+            returns(endpoint.returns)
+        );
+    }
+    for endpoint in &model.endpoints {
+        let _ = writeln!(doc, "\n## {} — {}\n", endpoint.slug, prose(&endpoint.title));
+        let _ = writeln!(doc, "{}\n", prose(&endpoint.description));
+        let _ = writeln!(
+            doc,
+            "{} · request type {} · returns {} · spec {}\n",
+            code(&format!("POST {}", endpoint.path)),
+            code(&endpoint.type_name),
+            returns(endpoint.returns),
+            code(&endpoint.source)
+        );
+        let _ = writeln!(doc, "| Parameter | Type | Required | Default | Allowed | Description |");
+        let _ = writeln!(doc, "|---|---|---|---|---|---|");
+        for param in &endpoint.params {
+            let _ = writeln!(
+                doc,
+                "| {} | {} | {} | {} | {} | {} |",
+                code(&param.wire),
+                cell(&type_label(&param.kind)),
+                if param.required { "yes" } else { "no" },
+                param.default.as_ref().map(|d| cell(&code(&d.display()))).unwrap_or_else(|| "—".to_owned()),
+                constraint(&param.kind).map(|c| cell(&c)).unwrap_or_else(|| "—".to_owned()),
+                prose(&param.description)
+            );
+        }
+    }
+    if !model.shared_enums.is_empty() {
+        let _ = writeln!(doc, "\n## Shared enums\n");
+        for def in &model.shared_enums {
+            let values: Vec<String> = def.variants.iter().map(|v| code(&format!("{:?}", v.wire))).collect();
+            let _ = writeln!(doc, "- {}: {} Values: {}.", code(&def.type_name), prose(&def.description), values.join(", "));
+        }
+    }
+    doc
+}
+
+fn returns(returns: Returns) -> &'static str {
+    match returns {
+        Returns::Image => "image",
+        Returns::Json => "JSON",
+    }
+}

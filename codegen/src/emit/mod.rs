@@ -1,0 +1,12 @@
+//! Emitters: each turns part of the checked model into tokens or text.
+
+mod docs;
+mod endpoint;
+mod enums;
+mod index;
+mod markdown;
+
+pub use docs::escape_markdown;
+pub use endpoint::endpoint_file;
+pub use index::{index, shared_enums};
+pub use markdown::reference;

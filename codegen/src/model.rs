@@ -1,0 +1,165 @@
+//! The checked model: every name resolved, every value typed and in range.
+//! Emitters read only this, never the raw YAML.
+
+pub use crate::spec::Returns;
+
+/// Everything the generator emits, in a deterministic order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    /// Enums shared between endpoints, in `enums.yaml` order.
+    pub shared_enums: Vec<EnumDef>,
+    /// Endpoints, sorted by slug.
+    pub endpoints: Vec<Endpoint>,
+    /// The file the shared enums came from, if any.
+    pub shared_enums_file: Option<String>,
+}
+
+/// An enum and its wire strings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumDef {
+    /// The name used in messages (the shared enum's key, or the parameter's wire name).
+    pub spec_name: String,
+    /// The Rust type name.
+    pub type_name: String,
+    /// What the choice controls.
+    pub description: String,
+    /// The variants in spec order.
+    pub variants: Vec<Variant>,
+}
+
+/// One enum variant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// The exact string the API expects.
+    pub wire: String,
+    /// The Rust variant name.
+    pub ident: String,
+}
+
+/// One endpoint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Endpoint {
+    /// The spec file it came from (`spec/ssd-1b.yaml`).
+    pub source: String,
+    /// The API's name (`ssd-1b`).
+    pub slug: String,
+    /// The path relative to the versioned base URL.
+    pub path: String,
+    /// A short human title.
+    pub title: String,
+    /// What the model does.
+    pub description: String,
+    /// What a success returns.
+    pub returns: Returns,
+    /// The module that holds the generated code.
+    pub module: String,
+    /// The cargo feature that enables it.
+    pub feature: String,
+    /// The request type's name.
+    pub type_name: String,
+    /// The client method's name.
+    pub method: String,
+    /// Parameters in spec order.
+    pub params: Vec<Param>,
+    /// Enums defined inline by this endpoint's parameters.
+    pub local_enums: Vec<EnumDef>,
+}
+
+/// One request parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// The name on the wire.
+    pub wire: String,
+    /// The Rust field and setter name.
+    pub field: String,
+    /// The stem of its associated constants.
+    pub const_stem: String,
+    /// What it does.
+    pub description: String,
+    /// Whether a request must carry it.
+    pub required: bool,
+    /// Its type and constraints.
+    pub kind: Kind,
+    /// The documented server-side default.
+    pub default: Option<Literal>,
+    /// A typical value.
+    pub example: Option<Literal>,
+}
+
+/// A parameter's Rust type and the constraints `validate()` checks.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    /// Free text.
+    String,
+    /// An input image (URL or base64).
+    Image,
+    /// `true` or `false`.
+    Boolean,
+    /// A whole number, `i64` so that the largest seeds fit.
+    Integer {
+        /// Inclusive lower bound.
+        min: Option<i64>,
+        /// Inclusive upper bound.
+        max: Option<i64>,
+        /// The only values accepted.
+        allowed: Option<Vec<i64>>,
+    },
+    /// A floating-point number.
+    Number {
+        /// Inclusive lower bound.
+        min: Option<f64>,
+        /// Inclusive upper bound.
+        max: Option<f64>,
+        /// The only values accepted.
+        allowed: Option<Vec<f64>>,
+    },
+    /// One of an enum's variants.
+    Enum {
+        /// The enum's Rust type name.
+        type_name: String,
+        /// Whether it is defined in `enums.yaml` (else inline in this endpoint).
+        shared: bool,
+        /// The wire strings, for docs.
+        wire_values: Vec<String>,
+    },
+}
+
+/// A typed default or example value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    /// Text.
+    String(String),
+    /// A whole number.
+    Integer(i64),
+    /// A floating-point number.
+    Number(f64),
+    /// A boolean.
+    Boolean(bool),
+    /// An enum variant.
+    Variant {
+        /// The enum's type name.
+        type_name: String,
+        /// The variant's identifier.
+        ident: String,
+        /// Its wire string.
+        wire: String,
+    },
+}
+
+impl Literal {
+    /// The value as JSON would show it, for docs.
+    pub fn display(&self) -> String {
+        match self {
+            Literal::String(text) => format!("{text:?}"),
+            Literal::Integer(n) => n.to_string(),
+            Literal::Number(n) => format_number(*n),
+            Literal::Boolean(b) => b.to_string(),
+            Literal::Variant { wire, .. } => format!("{wire:?}"),
+        }
+    }
+}
+
+/// Prints a float the way the spec author wrote it (`7.5`, `1`), not `1.0`.
+pub fn format_number(value: f64) -> String {
+    value.to_string()
+}

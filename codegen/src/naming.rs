@@ -1,0 +1,147 @@
+//! Every Rust name the generator emits is derived here, so that keyword
+//! escapes, odd characters and collisions are handled in one place.
+
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+
+/// Words that cannot be plain identifiers (strict and reserved keywords of
+/// every edition, plus the path keywords that cannot even be raw).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
+    "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
+    "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Methods every request type has; a parameter's setter must not take them.
+const REQUEST_METHODS: &[&str] = &["new", "validate", "clone", "eq", "fmt", "serialize", "deserialize"];
+
+/// Endpoint modules live beside these in `generated/`.
+const RESERVED_MODULES: &[&str] = &["enums"];
+
+/// Keeps only ASCII letters and digits, splitting words at everything else,
+/// so that `img.width`, `img-width` and `img width` read alike.
+fn ascii_words(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect()
+}
+
+fn escape_keyword(name: String) -> String {
+    if KEYWORDS.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
+/// The identifier of a field, method or module: snake case, never a
+/// keyword, never starting with a digit. `None` when nothing usable is left.
+pub fn snake(text: &str) -> Option<String> {
+    let name = ascii_words(text).to_snake_case();
+    if name.is_empty() {
+        return None;
+    }
+    let name = if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("n{name}")
+    } else {
+        name
+    };
+    Some(escape_keyword(name))
+}
+
+/// The identifier of a type or variant: upper camel case, never a keyword,
+/// never starting with a digit (`512` becomes `V512`).
+pub fn camel(text: &str) -> Option<String> {
+    let name = ascii_words(text).to_upper_camel_case();
+    if name.is_empty() {
+        return None;
+    }
+    let name = if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("V{name}")
+    } else {
+        name
+    };
+    Some(escape_keyword(name))
+}
+
+/// The stem of a parameter's associated constants (`GUIDANCE_SCALE`).
+pub fn shouty(field: &str) -> String {
+    field.trim_end_matches('_').to_shouty_snake_case()
+}
+
+/// The field (and setter) name of a parameter.
+pub fn field(wire: &str) -> Option<String> {
+    let name = snake(wire)?;
+    Some(if REQUEST_METHODS.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    })
+}
+
+/// The module that holds one endpoint's generated code.
+pub fn module(slug: &str) -> Option<String> {
+    let name = snake(slug)?;
+    Some(if RESERVED_MODULES.contains(&name.as_str()) {
+        format!("{name}_endpoint")
+    } else {
+        name
+    })
+}
+
+/// The cargo feature that switches one endpoint on: the module name, which
+/// is always a valid feature name.
+pub fn feature(module: &str) -> String {
+    module.to_owned()
+}
+
+/// The request type of an endpoint (`SsdImg2imgRequest`).
+pub fn request_type(slug: &str) -> Option<String> {
+    Some(format!("{}Request", camel(slug)?))
+}
+
+/// The client method that calls an endpoint.
+pub fn method(slug: &str) -> Option<String> {
+    snake(slug)
+}
+
+/// The type of an enum used by one endpoint only, prefixed so that it
+/// cannot clash with another endpoint's (`Sd3MedImg2imgSampler`).
+pub fn local_enum(slug: &str, param: &str) -> Option<String> {
+    Some(format!("{}{}", camel(slug)?, camel(param)?))
+}
+
+/// The names of the associated items one parameter adds to its request
+/// type, for the collision check: constants and the setter.
+pub fn param_members(field: &str) -> Vec<String> {
+    let stem = shouty(field);
+    vec![
+        field.to_owned(),
+        format!("DEFAULT_{stem}"),
+        format!("{stem}_MIN"),
+        format!("{stem}_MAX"),
+        format!("{stem}_ALLOWED"),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_and_odd_characters() {
+        assert_eq!(field("type").as_deref(), Some("type_"));
+        assert_eq!(field("self").as_deref(), Some("self_"));
+        assert_eq!(field("new").as_deref(), Some("new_"));
+        assert_eq!(field("img.width").as_deref(), Some("img_width"));
+        assert_eq!(field("2nd pass").as_deref(), Some("n2nd_pass"));
+        assert_eq!(field("¿?"), None);
+        assert_eq!(camel("self").as_deref(), Some("Self_"));
+        assert_eq!(camel("Euler a").as_deref(), Some("EulerA"));
+        assert_eq!(camel("DPM2 a Karras").as_deref(), Some("Dpm2AKarras"));
+        assert_eq!(camel("512").as_deref(), Some("V512"));
+        assert_eq!(module("sd1.5-img2img").as_deref(), Some("sd1_5_img2img"));
+        assert_eq!(module("enums").as_deref(), Some("enums_endpoint"));
+        assert_eq!(request_type("ssd-1b").as_deref(), Some("Ssd1bRequest"));
+    }
+}

@@ -1,0 +1,387 @@
+//! The spec format as written: YAML read into plain structs, with every
+//! structural problem (syntax, unknown or missing keys, wrong value types)
+//! collected rather than stopping at the first.
+//!
+//! Meaning (ranges, defaults, names) is checked later, in `check`.
+
+use indexmap::IndexMap;
+use serde_yaml::{Mapping, Value};
+
+use crate::diagnostic::{closest, Diagnostic};
+
+/// The file that holds the enums shared between endpoints.
+pub const SHARED_ENUMS_FILE: &str = "enums.yaml";
+
+/// One endpoint, as its spec file states it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawEndpoint {
+    /// The API's name for the endpoint (`sd1.5-img2img`); equals the file name.
+    pub slug: String,
+    /// The request path relative to the versioned base URL (`/sd1.5-img2img`).
+    pub path: String,
+    /// A short human title.
+    pub title: String,
+    /// What the model does.
+    pub description: String,
+    /// What a successful call returns.
+    pub returns: Returns,
+    /// The request parameters, in the order the file lists them.
+    pub params: IndexMap<String, RawParam>,
+}
+
+/// What a successful call returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Returns {
+    /// Image bytes (or base64 JSON when the request asks for it).
+    Image,
+    /// A JSON document.
+    Json,
+}
+
+/// The value types a parameter can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamType {
+    /// Free text.
+    String,
+    /// A whole number.
+    Integer,
+    /// A floating-point number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// An image: a URL or a base64 string.
+    Image,
+    /// One of a fixed list of strings.
+    Enum,
+}
+
+impl ParamType {
+    /// Every type name the format accepts, as written in YAML.
+    pub const NAMES: [&'static str; 6] = ["string", "integer", "number", "boolean", "image", "enum"];
+
+    fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "string" => Self::String,
+            "integer" => Self::Integer,
+            "number" => Self::Number,
+            "boolean" => Self::Boolean,
+            "image" => Self::Image,
+            "enum" => Self::Enum,
+            _ => return None,
+        })
+    }
+}
+
+/// One parameter, as its spec states it. Values whose type depends on the
+/// parameter's type stay YAML values until `check`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawParam {
+    /// The value type.
+    pub ty: ParamType,
+    /// Whether a request must carry it.
+    pub required: bool,
+    /// What the server uses when it is not sent.
+    pub default: Option<Value>,
+    /// Inclusive lower bound (integer and number).
+    pub min: Option<Value>,
+    /// Inclusive upper bound (integer and number).
+    pub max: Option<Value>,
+    /// The only values accepted (integer and number).
+    pub allowed: Option<Vec<Value>>,
+    /// Inline enum values, for an enum used by this endpoint alone.
+    pub values: Option<Vec<Value>>,
+    /// The name of a shared enum in `enums.yaml`.
+    pub enum_ref: Option<String>,
+    /// What the parameter does.
+    pub description: String,
+    /// A typical value, shown in the docs.
+    pub example: Option<Value>,
+}
+
+/// The keys a parameter may have.
+pub const PARAM_KEYS: [&str; 10] = [
+    "type",
+    "required",
+    "default",
+    "min",
+    "max",
+    "allowed",
+    "values",
+    "enum",
+    "description",
+    "example",
+];
+const ENDPOINT_KEYS: [&str; 6] = ["slug", "path", "title", "description", "returns", "params"];
+const ENUMS_FILE_KEYS: [&str; 1] = ["enums"];
+const ENUM_KEYS: [&str; 2] = ["description", "values"];
+
+/// An enum shared between endpoints, as `enums.yaml` states it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawEnum {
+    /// What the choice controls.
+    pub description: String,
+    /// The wire strings, in order.
+    pub values: Vec<Value>,
+}
+
+/// Walks a YAML mapping, remembering which keys were used so that the rest
+/// can be reported as unknown, with the closest known key as a hint.
+struct Fields<'a> {
+    file: &'a str,
+    path: String,
+    map: &'a Mapping,
+    known: &'a [&'a str],
+}
+
+impl<'a> Fields<'a> {
+    /// Reports unknown keys; returns `None` (and reports) if `value` is not a mapping.
+    fn open(
+        file: &'a str,
+        path: &str,
+        value: &'a Value,
+        known: &'a [&'a str],
+        out: &mut Vec<Diagnostic>,
+    ) -> Option<Self> {
+        let Some(map) = value.as_mapping() else {
+            out.push(Diagnostic::new(
+                file,
+                path,
+                format!("expected a mapping of keys ({}), found {}", known.join(", "), describe(value)),
+            ));
+            return None;
+        };
+        for key in map.keys() {
+            match key.as_str() {
+                Some(name) if known.contains(&name) => {}
+                Some(name) => out.push(
+                    Diagnostic::new(file, join(path, name), format!("unknown key `{name}`; expected one of {}", known.join(", ")))
+                        .with_hint(closest(name, known.iter().copied()).map(|k| format!("did you mean `{k}`?"))),
+                ),
+                None => out.push(Diagnostic::new(file, path, format!("keys must be strings, found {}", describe(key)))),
+            }
+        }
+        Some(Self {
+            file,
+            path: path.to_owned(),
+            map,
+            known,
+        })
+    }
+
+    fn get(&self, key: &str) -> Option<&'a Value> {
+        debug_assert!(self.known.contains(&key));
+        self.map.get(key)
+    }
+
+    fn required(&self, key: &str, out: &mut Vec<Diagnostic>) -> Option<&'a Value> {
+        let value = self.get(key);
+        if value.is_none() {
+            out.push(Diagnostic::new(self.file, join(&self.path, key), format!("missing required key `{key}`")));
+        }
+        value
+    }
+
+    fn string(&self, key: &str, value: Option<&Value>, out: &mut Vec<Diagnostic>) -> Option<String> {
+        match value? {
+            Value::String(text) => Some(text.clone()),
+            other => {
+                out.push(Diagnostic::new(self.file, join(&self.path, key), format!("expected a string, found {}", describe(other))));
+                None
+            }
+        }
+    }
+
+    fn required_string(&self, key: &str, out: &mut Vec<Diagnostic>) -> Option<String> {
+        let value = self.required(key, out);
+        self.string(key, value, out)
+    }
+
+    fn list(&self, key: &str, out: &mut Vec<Diagnostic>) -> Option<Vec<Value>> {
+        match self.get(key)? {
+            Value::Sequence(items) => Some(items.clone()),
+            other => {
+                out.push(Diagnostic::new(self.file, join(&self.path, key), format!("expected a list, found {}", describe(other))));
+                None
+            }
+        }
+    }
+}
+
+/// `a.b`, or just `b` at the top level.
+pub fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// How a YAML value is named in messages: its kind and, for scalars, itself.
+pub fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "nothing (null)".to_owned(),
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) => format!("the string {s:?}"),
+        Value::Sequence(_) => "a list".to_owned(),
+        Value::Mapping(_) => "a mapping".to_owned(),
+        Value::Tagged(tagged) => format!("a value tagged {}", tagged.tag),
+    }
+}
+
+/// Parses YAML text, reporting a syntax error with its position.
+fn parse_yaml(file: &str, text: &str, out: &mut Vec<Diagnostic>) -> Option<Value> {
+    match serde_yaml::from_str::<Value>(text) {
+        Ok(value) => Some(value),
+        Err(error) => {
+            let mut diagnostic = Diagnostic::new(file, "", format!("invalid YAML: {}", strip_location(&error)));
+            diagnostic.location = error.location().map(|l| (l.line(), l.column()));
+            out.push(diagnostic);
+            None
+        }
+    }
+}
+
+/// serde_yaml appends "at line X column Y" to its messages; the diagnostic
+/// carries the position itself, so it is dropped from the text.
+fn strip_location(error: &serde_yaml::Error) -> String {
+    let message = error.to_string();
+    match message.find(" at line ") {
+        Some(index) => message[..index].to_owned(),
+        None => message,
+    }
+}
+
+/// Reads one endpoint spec. `None` when a problem stops it being usable; all
+/// problems found are appended to `out` either way.
+pub fn parse_endpoint(file: &str, text: &str, out: &mut Vec<Diagnostic>) -> Option<RawEndpoint> {
+    let document = parse_yaml(file, text, out)?;
+    let fields = Fields::open(file, "", &document, &ENDPOINT_KEYS, out)?;
+    let slug = fields.required_string("slug", out);
+    let path = fields.required_string("path", out);
+    let title = fields.required_string("title", out);
+    let description = fields.required_string("description", out);
+    let returns = fields.required_string("returns", out).and_then(|name| match name.as_str() {
+        "image" => Some(Returns::Image),
+        "json" => Some(Returns::Json),
+        _ => {
+            out.push(
+                Diagnostic::new(file, "returns", format!("unknown return kind `{name}`; expected image or json"))
+                    .with_hint(closest(&name, ["image", "json"]).map(|k| format!("did you mean `{k}`?"))),
+            );
+            None
+        }
+    });
+    let params = match fields.get("params") {
+        None => Some(IndexMap::new()),
+        Some(value) => parse_params(file, value, out),
+    };
+    Some(RawEndpoint {
+        slug: slug?,
+        path: path?,
+        title: title?,
+        description: description?,
+        returns: returns?,
+        params: params?,
+    })
+}
+
+fn parse_params(file: &str, value: &Value, out: &mut Vec<Diagnostic>) -> Option<IndexMap<String, RawParam>> {
+    let Some(map) = value.as_mapping() else {
+        out.push(Diagnostic::new(
+            file,
+            "params",
+            format!("expected a mapping from parameter name to its description, found {}", describe(value)),
+        ));
+        return None;
+    };
+    let mut params = IndexMap::new();
+    let mut complete = true;
+    for (key, value) in map {
+        let Some(name) = key.as_str() else {
+            out.push(Diagnostic::new(file, "params", format!("parameter names must be strings, found {}", describe(key))));
+            complete = false;
+            continue;
+        };
+        match parse_param(file, &join("params", name), value, out) {
+            Some(param) => {
+                params.insert(name.to_owned(), param);
+            }
+            None => complete = false,
+        }
+    }
+    complete.then_some(params)
+}
+
+fn parse_param(file: &str, path: &str, value: &Value, out: &mut Vec<Diagnostic>) -> Option<RawParam> {
+    let fields = Fields::open(file, path, value, &PARAM_KEYS, out)?;
+    let ty = fields.required_string("type", out).and_then(|name| {
+        let ty = ParamType::from_name(&name);
+        if ty.is_none() {
+            out.push(
+                Diagnostic::new(file, join(path, "type"), format!("unknown type `{name}`; expected one of {}", ParamType::NAMES.join(", ")))
+                    .with_hint(closest(&name, ParamType::NAMES).map(|k| format!("did you mean `{k}`?"))),
+            );
+        }
+        ty
+    });
+    let required = match fields.get("required") {
+        None => Some(false),
+        Some(Value::Bool(b)) => Some(*b),
+        Some(other) => {
+            out.push(Diagnostic::new(file, join(path, "required"), format!("expected true or false, found {}", describe(other))));
+            None
+        }
+    };
+    let description = fields.required_string("description", out);
+    let enum_ref = fields.string("enum", fields.get("enum"), out);
+    let allowed = fields.list("allowed", out);
+    let values = fields.list("values", out);
+    Some(RawParam {
+        ty: ty?,
+        required: required?,
+        default: fields.get("default").cloned(),
+        min: fields.get("min").cloned(),
+        max: fields.get("max").cloned(),
+        allowed,
+        values,
+        enum_ref,
+        description: description?,
+        example: fields.get("example").cloned(),
+    })
+}
+
+/// Reads `enums.yaml`: the enums several endpoints share, by name.
+pub fn parse_shared_enums(file: &str, text: &str, out: &mut Vec<Diagnostic>) -> Option<IndexMap<String, RawEnum>> {
+    let document = parse_yaml(file, text, out)?;
+    let fields = Fields::open(file, "", &document, &ENUMS_FILE_KEYS, out)?;
+    let map = fields.required("enums", out)?;
+    let Some(map) = map.as_mapping() else {
+        out.push(Diagnostic::new(file, "enums", format!("expected a mapping from enum name to its values, found {}", describe(map))));
+        return None;
+    };
+    let mut enums = IndexMap::new();
+    let mut complete = true;
+    for (key, value) in map {
+        let Some(name) = key.as_str() else {
+            out.push(Diagnostic::new(file, "enums", format!("enum names must be strings, found {}", describe(key))));
+            complete = false;
+            continue;
+        };
+        let path = join("enums", name);
+        let Some(fields) = Fields::open(file, &path, value, &ENUM_KEYS, out) else {
+            complete = false;
+            continue;
+        };
+        let description = fields.required_string("description", out);
+        fields.required("values", out);
+        let values = fields.list("values", out);
+        match (description, values) {
+            (Some(description), Some(values)) => {
+                enums.insert(name.to_owned(), RawEnum { description, values });
+            }
+            _ => complete = false,
+        }
+    }
+    complete.then_some(enums)
+}

@@ -1,0 +1,98 @@
+//! The file-system edge: reading `spec/` and bringing the committed output
+//! up to date (or reporting what is stale). Used by `cargo xtask` and by the
+//! freshness test, so both judge staleness the same way.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io;
+use std::path::Path;
+
+use crate::{GeneratedFile, SpecSource, GENERATED_DIR};
+
+/// The folder of spec files, relative to the workspace root.
+pub const SPEC_DIR: &str = "spec";
+
+/// Reads every `.yaml` file in `root/spec` (and `.yml`, so that the loader
+/// can say it is misnamed), sorted by name.
+pub fn read_specs(root: &Path) -> io::Result<Vec<SpecSource>> {
+    let mut sources = Vec::new();
+    for entry in fs::read_dir(root.join(SPEC_DIR))? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if (name.ends_with(".yaml") || name.ends_with(".yml")) && entry.file_type()?.is_file() {
+            let text = fs::read_to_string(entry.path())
+                .map_err(|e| io::Error::new(e.kind(), format!("{SPEC_DIR}/{name}: {e}")))?;
+            sources.push(SpecSource {
+                path: format!("{SPEC_DIR}/{name}"),
+                text,
+            });
+        }
+    }
+    sources.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(sources)
+}
+
+/// Whether to write the files or only report what differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Write changed files and delete generated files no spec produces any more.
+    Write,
+    /// Change nothing; report.
+    Check,
+}
+
+/// What differed between the generated output and the disk.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SyncReport {
+    /// Files whose contents differed (or that were missing).
+    pub changed: Vec<String>,
+    /// Generated files on disk that no spec produces.
+    pub removed: Vec<String>,
+}
+
+impl SyncReport {
+    /// Whether the disk already matched.
+    pub fn is_clean(&self) -> bool {
+        self.changed.is_empty() && self.removed.is_empty()
+    }
+}
+
+/// Compares `files` with the disk under `root`; in [`Mode::Write`] writes
+/// only the files whose contents changed, so timestamps (and rebuilds) are
+/// left alone otherwise.
+pub fn sync(root: &Path, files: &[GeneratedFile], mode: Mode) -> io::Result<SyncReport> {
+    let mut report = SyncReport::default();
+    for file in files {
+        let path = root.join(&file.path);
+        let current = fs::read_to_string(&path).ok();
+        if current.as_deref() != Some(file.contents.as_str()) {
+            report.changed.push(file.path.clone());
+            if mode == Mode::Write {
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent)?;
+                }
+                fs::write(&path, &file.contents)?;
+            }
+        }
+    }
+    let produced: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let dir = root.join(GENERATED_DIR);
+    if dir.is_dir() {
+        let mut leftovers = Vec::new();
+        for entry in fs::read_dir(&dir)? {
+            let name = entry?.file_name().to_string_lossy().into_owned();
+            let relative = format!("{GENERATED_DIR}/{name}");
+            if name.ends_with(".rs") && !produced.contains(relative.as_str()) {
+                leftovers.push(relative);
+            }
+        }
+        leftovers.sort();
+        for relative in leftovers {
+            if mode == Mode::Write {
+                fs::remove_file(root.join(&relative))?;
+            }
+            report.removed.push(relative);
+        }
+    }
+    Ok(report)
+}
