@@ -24,8 +24,12 @@ pub struct RawEndpointFile {
 
 /// Checks everything and builds the model. Problems go to `out`; the model
 /// is only meaningful when `out` stayed empty.
+///
+/// `shared_broken` says that `enums.yaml` exists but could not be read, so
+/// references to its enums are not reported again as unknown.
 pub fn check(
     shared: Option<(String, IndexMap<String, RawEnum>)>,
+    shared_broken: bool,
     endpoints: Vec<RawEndpointFile>,
     out: &mut Vec<Diagnostic>,
 ) -> Model {
@@ -39,7 +43,7 @@ pub fn check(
     };
     let mut checked: Vec<Endpoint> = endpoints
         .iter()
-        .filter_map(|raw| check_endpoint(raw, &shared_enums, out))
+        .filter_map(|raw| check_endpoint(raw, &shared_enums, shared_broken, out))
         .collect();
     checked.sort_by(|a, b| a.slug.cmp(&b.slug));
     check_global_names(shared_enums_file.as_deref(), &shared_enums, &checked, out);
@@ -108,7 +112,12 @@ fn check_variants(file: &str, path: &str, values: &[Value], out: &mut Vec<Diagno
     (out.len() == before).then_some(variants)
 }
 
-fn check_endpoint(raw: &RawEndpointFile, shared: &IndexMap<String, EnumDef>, out: &mut Vec<Diagnostic>) -> Option<Endpoint> {
+fn check_endpoint(
+    raw: &RawEndpointFile,
+    shared: &IndexMap<String, EnumDef>,
+    shared_broken: bool,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Endpoint> {
     let file = raw.file.as_str();
     let spec = &raw.spec;
     let before = out.len();
@@ -146,7 +155,7 @@ fn check_endpoint(raw: &RawEndpointFile, shared: &IndexMap<String, EnumDef>, out
     let mut params = Vec::new();
     let mut local_enums = Vec::new();
     for (wire, param) in &spec.params {
-        if let Some((param, local)) = check_param(file, &spec.slug, wire, param, shared, out) {
+        if let Some((param, local)) = check_param(file, &spec.slug, wire, param, shared, shared_broken, out) {
             params.push(param);
             local_enums.extend(local);
         }
@@ -172,17 +181,19 @@ fn check_endpoint(raw: &RawEndpointFile, shared: &IndexMap<String, EnumDef>, out
 fn check_member_collisions(file: &str, params: &[Param], out: &mut Vec<Diagnostic>) {
     let mut owners: BTreeMap<String, &str> = BTreeMap::new();
     for param in params {
-        for member in naming::param_members(&param.field) {
-            match owners.get(&member) {
-                Some(other) if *other != param.wire => out.push(Diagnostic::new(
-                    file,
-                    join("params", &param.wire),
-                    format!("parameters {other:?} and {:?} would both generate the Rust name `{member}`; rename one", param.wire),
-                )),
-                _ => {
-                    owners.insert(member, &param.wire);
-                }
-            }
+        let members = naming::param_members(&param.field);
+        // One message per clashing pair is enough: name the first clash.
+        let clash = members.iter().find_map(|member| Some((member, *owners.get(member)?)));
+        if let Some((member, other)) = clash {
+            out.push(Diagnostic::new(
+                file,
+                join("params", &param.wire),
+                format!("parameters {other:?} and {:?} would both generate the Rust name `{member}`; rename one", param.wire),
+            ));
+            continue;
+        }
+        for member in members {
+            owners.insert(member, &param.wire);
         }
     }
 }
@@ -219,6 +230,7 @@ fn check_param(
     wire: &str,
     raw: &RawParam,
     shared: &IndexMap<String, EnumDef>,
+    shared_broken: bool,
     out: &mut Vec<Diagnostic>,
 ) -> Option<(Param, Option<EnumDef>)> {
     let path = join("params", wire);
@@ -289,6 +301,7 @@ fn check_param(
                     shared: true,
                     wire_values: def.variants.iter().map(|v| v.wire.clone()).collect(),
                 },
+                None if shared_broken => return None,
                 None => {
                     let known: Vec<&str> = shared.keys().map(String::as_str).collect();
                     let expected = if known.is_empty() {

@@ -42,6 +42,7 @@ pub fn load(sources: &[SpecSource]) -> Result<Model, Diagnostics> {
     sources.sort_by(|a, b| a.path.cmp(&b.path));
     let mut problems = Vec::new();
     let mut shared = None;
+    let mut shared_broken = false;
     let mut endpoints = Vec::new();
     for source in sources {
         let name = source.path.rsplit('/').next().unwrap_or(&source.path);
@@ -50,8 +51,9 @@ pub fn load(sources: &[SpecSource]) -> Result<Model, Diagnostics> {
             continue;
         };
         if name == spec::SHARED_ENUMS_FILE {
-            if let Some(enums) = spec::parse_shared_enums(&source.path, &source.text, &mut problems) {
-                shared = Some((source.path.clone(), enums));
+            match spec::parse_shared_enums(&source.path, &source.text, &mut problems) {
+                Some(enums) => shared = Some((source.path.clone(), enums)),
+                None => shared_broken = true,
             }
         } else if let Some(spec) = spec::parse_endpoint(&source.path, &source.text, &mut problems) {
             endpoints.push(check::RawEndpointFile {
@@ -61,7 +63,7 @@ pub fn load(sources: &[SpecSource]) -> Result<Model, Diagnostics> {
             });
         }
     }
-    let model = check::check(shared, endpoints, &mut problems);
+    let model = check::check(shared, shared_broken, endpoints, &mut problems);
     if problems.is_empty() {
         Ok(model)
     } else {

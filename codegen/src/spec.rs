@@ -295,22 +295,19 @@ fn parse_params(file: &str, value: &Value, out: &mut Vec<Diagnostic>) -> Option<
         ));
         return None;
     };
+    // Parameters that parsed are kept even when others did not, so that the
+    // checks can still report their problems in the same run.
     let mut params = IndexMap::new();
-    let mut complete = true;
     for (key, value) in map {
         let Some(name) = key.as_str() else {
             out.push(Diagnostic::new(file, "params", format!("parameter names must be strings, found {}", describe(key))));
-            complete = false;
             continue;
         };
-        match parse_param(file, &join("params", name), value, out) {
-            Some(param) => {
-                params.insert(name.to_owned(), param);
-            }
-            None => complete = false,
+        if let Some(param) = parse_param(file, &join("params", name), value, out) {
+            params.insert(name.to_owned(), param);
         }
     }
-    complete.then_some(params)
+    Some(params)
 }
 
 fn parse_param(file: &str, path: &str, value: &Value, out: &mut Vec<Diagnostic>) -> Option<RawParam> {
