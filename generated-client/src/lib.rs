@@ -13,4 +13,12 @@ pub mod runtime;
 mod generated;
 
 pub use generated::*;
-pub use runtime::{ImageInput, ValidationErrors, Violation};
+pub use runtime::{
+    ApiError, ApiKey, Client, ClientBuilder, DecodeResponse, Error, Image, ImageInput,
+    ImageResponse, JsonResponse, RequestOptions, ResponseMeta, RetryPolicy, ValidationErrors,
+    Violation,
+};
+
+/// The synchronous client (cargo feature `blocking`).
+#[cfg(feature = "blocking")]
+pub use runtime::blocking;

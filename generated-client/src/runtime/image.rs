@@ -1,8 +1,11 @@
 //! Input images: the API takes a URL or a base64 string in the same field.
 
 use std::fmt;
+use std::path::Path;
 
 use base64::Engine as _;
+
+use crate::runtime::Error;
 
 /// An image sent to the API: a URL it fetches, or the image itself as plain
 /// base64 (no `data:` prefix).
@@ -24,6 +27,27 @@ impl ImageInput {
     /// Encodes image bytes held in memory.
     pub fn from_bytes(bytes: impl AsRef<[u8]>) -> Self {
         Self(base64::engine::general_purpose::STANDARD.encode(bytes))
+    }
+
+    /// Reads an image file and encodes it as base64.
+    ///
+    /// An unreadable or empty file is an [`Error::Io`] naming the path, so
+    /// nothing is sent (or paid for) with a missing image.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Self, Error> {
+        let path = path.as_ref();
+        let io_error = |source| Error::Io {
+            action: "cannot read image file",
+            path: path.to_owned(),
+            source,
+        };
+        let bytes = std::fs::read(path).map_err(io_error)?;
+        if bytes.is_empty() {
+            return Err(io_error(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "the file is empty",
+            )));
+        }
+        Ok(Self::from_bytes(bytes))
     }
 
     /// The string sent on the wire.

@@ -1,12 +1,24 @@
 //! The hand-written runtime the generated code builds on. Nothing in here is
 //! specific to one endpoint.
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
+mod client;
 mod endpoint;
+mod error;
 mod image;
+mod response;
+mod retry;
 mod validation;
 mod wire_enum;
 
+pub use client::{ApiKey, Client, ClientBuilder, RequestOptions, API_KEY_ENV, DEFAULT_BASE_URL};
 pub use endpoint::Endpoint;
+pub use error::{ApiError, Error};
 pub use image::ImageInput;
+pub use response::{
+    DecodeResponse, Image, ImageResponse, JsonResponse, ResponseMeta, REMAINING_CREDITS_HEADER,
+};
+pub use retry::RetryPolicy;
 pub use validation::{Checker, Rule, ValidationErrors, Violation};
 pub use wire_enum::{deserialize_wire, parse_wire, UnknownVariant, WireEnum};

@@ -1,0 +1,128 @@
+//! A synchronous client for scripts and command-line tools (cargo feature
+//! `blocking`).
+//!
+//! It behaves like the async [`Client`](crate::Client) — same builder,
+//! validation, retries and errors — but each call blocks the calling thread.
+//! Create, use and drop it outside any async runtime.
+//!
+//! ```no_run
+//! # fn main() -> Result<(), segmind::Error> {
+//! let client = segmind::blocking::Client::from_env()?;
+//! # let _ = client; Ok(()) }
+//! ```
+
+use std::fmt;
+use std::sync::Arc;
+
+use bytes::Bytes;
+
+use crate::runtime::client::{Config, Prepared};
+use crate::runtime::{ApiKey, ClientBuilder, DecodeResponse, Endpoint, Error, RequestOptions};
+
+/// The blocking client: cheap to clone (clones share one connection pool and
+/// configuration).
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::blocking::Client,
+    config: Config,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("blocking::Client")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    pub(crate) fn from_parts(http: reqwest::blocking::Client, config: Config) -> Self {
+        Self {
+            inner: Arc::new(Inner { http, config }),
+        }
+    }
+
+    /// A client with this API key and the default settings.
+    pub fn new(api_key: impl Into<ApiKey>) -> Result<Self, Error> {
+        Self::builder().api_key(api_key).build_blocking()
+    }
+
+    /// A client with the key from `SEGMIND_API_KEY`; a clear
+    /// [`Error::Config`] when it is unset or empty.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::builder().build_blocking()
+    }
+
+    /// A builder for every other setting; finish it with
+    /// [`ClientBuilder::build_blocking`].
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// Validates and sends a request, retrying as the client's policy says.
+    pub fn send<E>(&self, request: &E) -> Result<E::Output, Error>
+    where
+        E: Endpoint,
+        E::Output: DecodeResponse,
+    {
+        self.send_with(request, RequestOptions::default())
+    }
+
+    /// [`send`](Self::send) with per-call overrides of timeout, retries and
+    /// validation.
+    pub fn send_with<E>(&self, request: &E, options: RequestOptions) -> Result<E::Output, Error>
+    where
+        E: Endpoint,
+        E::Output: DecodeResponse,
+    {
+        let prepared = self.inner.config.prepare(request, &options)?;
+        let mut attempt = 1;
+        loop {
+            tracing::debug!(endpoint = E::SLUG, attempt, "sending request");
+            let error = match self.attempt(E::SLUG, &prepared) {
+                Ok(output) => return Ok(output),
+                Err(error) => error,
+            };
+            let Some(delay) = prepared.retry.delay_after(attempt, &error) else {
+                return Err(error);
+            };
+            tracing::debug!(
+                endpoint = E::SLUG,
+                attempt,
+                delay_ms = delay.as_millis() as u64,
+                error = %error,
+                "retrying"
+            );
+            std::thread::sleep(delay);
+            attempt += 1;
+        }
+    }
+
+    fn attempt<O: DecodeResponse>(
+        &self,
+        endpoint: &'static str,
+        prepared: &Prepared,
+    ) -> Result<O, Error> {
+        let response = self
+            .inner
+            .http
+            .post(&prepared.url)
+            .headers(prepared.headers.clone())
+            .timeout(prepared.timeout)
+            .body(prepared.body.clone())
+            .send()
+            .map_err(|error| Error::transport(endpoint, error))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = match response.bytes() {
+            Ok(body) => body,
+            Err(error) if status.is_success() => return Err(Error::transport(endpoint, error)),
+            Err(_) => Bytes::new(),
+        };
+        self.inner.config.finish(endpoint, status, headers, body)
+    }
+}

@@ -1,0 +1,528 @@
+//! What a successful call gives back: images or JSON, with the response's
+//! status, headers and remaining credits.
+
+use std::fmt;
+use std::path::Path;
+
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use base64::Engine as _;
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, CONTENT_TYPE};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::runtime::Error;
+
+/// The header in which the API reports the account's remaining credits.
+pub const REMAINING_CREDITS_HEADER: &str = "x-remaining-credits";
+
+/// The content type assumed for image bytes that carry none and whose magic
+/// bytes are not recognised.
+const DEFAULT_IMAGE_TYPE: &str = "image/jpeg";
+
+/// Standard base64, with or without padding.
+const LENIENT_STANDARD: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// URL-safe base64, with or without padding.
+const LENIENT_URL_SAFE: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::URL_SAFE,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// Facts about a response other than its body.
+#[derive(Debug, Clone)]
+pub struct ResponseMeta {
+    /// The slug of the endpoint that answered.
+    pub endpoint: &'static str,
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The `x-remaining-credits` header, when present and numeric.
+    pub remaining_credits: Option<f64>,
+}
+
+impl ResponseMeta {
+    /// Collects a response's metadata, parsing `x-remaining-credits`.
+    pub fn new(endpoint: &'static str, status: StatusCode, headers: HeaderMap) -> Self {
+        let remaining_credits = headers
+            .get(REMAINING_CREDITS_HEADER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.trim().parse::<f64>().ok())
+            .filter(|credits| credits.is_finite());
+        Self {
+            endpoint,
+            status,
+            headers,
+            remaining_credits,
+        }
+    }
+
+    /// The `Content-Type` without parameters, lower-cased (`image/png`).
+    pub fn content_type(&self) -> Option<String> {
+        let value = self.headers.get(CONTENT_TYPE)?.to_str().ok()?;
+        let essence = value.split(';').next().unwrap_or_default().trim();
+        (!essence.is_empty()).then(|| essence.to_ascii_lowercase())
+    }
+}
+
+/// Turns a successful response into an endpoint's output.
+///
+/// [`Endpoint::Output`](crate::runtime::Endpoint::Output) must implement it
+/// for the client to send that endpoint's requests; the crate implements it
+/// for [`ImageResponse`] and [`JsonResponse`].
+pub trait DecodeResponse: Sized {
+    /// Decodes the body of a 2xx response, or explains in an
+    /// [`Error::Decode`] why it cannot.
+    fn decode(meta: ResponseMeta, body: Bytes) -> Result<Self, Error>;
+}
+
+/// One image: its bytes and their content type.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Image {
+    bytes: Bytes,
+    content_type: String,
+}
+
+impl Image {
+    /// An image from its bytes and content type (`image/png`).
+    pub fn new(bytes: impl Into<Bytes>, content_type: impl Into<String>) -> Self {
+        Self {
+            bytes: bytes.into(),
+            content_type: content_type.into(),
+        }
+    }
+
+    /// The encoded image (JPEG, PNG, ...), as the API produced it.
+    pub fn bytes(&self) -> &Bytes {
+        &self.bytes
+    }
+
+    /// Takes the encoded image out.
+    pub fn into_bytes(self) -> Bytes {
+        self.bytes
+    }
+
+    /// The content type: the response's, or for base64 answers the one the
+    /// magic bytes show (`image/jpeg` when unrecognised).
+    pub fn content_type(&self) -> &str {
+        &self.content_type
+    }
+
+    /// A file extension matching the content type (`jpg`, `png`, `webp`,
+    /// `gif`, else `bin`).
+    pub fn extension(&self) -> &'static str {
+        match self.content_type.as_str() {
+            "image/jpeg" | "image/jpg" => "jpg",
+            "image/png" => "png",
+            "image/webp" => "webp",
+            "image/gif" => "gif",
+            _ => "bin",
+        }
+    }
+
+    /// Writes the image to `path`, replacing any file there.
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<(), Error> {
+        let path = path.as_ref();
+        std::fs::write(path, &self.bytes).map_err(|source| write_error(path, source))
+    }
+
+    /// Writes the image to `path` without blocking the async runtime.
+    pub async fn save_async(&self, path: impl AsRef<Path>) -> Result<(), Error> {
+        let path = path.as_ref();
+        tokio::fs::write(path, &self.bytes)
+            .await
+            .map_err(|source| write_error(path, source))
+    }
+}
+
+fn write_error(path: &Path, source: std::io::Error) -> Error {
+    Error::Io {
+        action: "cannot write image file",
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// Shows the size rather than the bytes.
+impl fmt::Debug for Image {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Image")
+            .field("content_type", &self.content_type)
+            .field("len", &self.bytes.len())
+            .finish()
+    }
+}
+
+/// The images an image endpoint generated: one, or several when `samples`
+/// asked for more. Raw-bytes and base64 JSON answers decode to the same type.
+#[derive(Debug, Clone)]
+pub struct ImageResponse {
+    images: Vec<Image>,
+    first: Image,
+    meta: ResponseMeta,
+}
+
+impl ImageResponse {
+    /// The first (often the only) image.
+    pub fn first(&self) -> &Image {
+        &self.first
+    }
+
+    /// Every image, in the order the API returned them; never empty.
+    pub fn images(&self) -> &[Image] {
+        &self.images
+    }
+
+    /// Takes every image out.
+    pub fn into_images(self) -> Vec<Image> {
+        self.images
+    }
+
+    /// The first image's bytes.
+    pub fn bytes(&self) -> &Bytes {
+        self.first.bytes()
+    }
+
+    /// The first image's content type.
+    pub fn content_type(&self) -> &str {
+        self.first.content_type()
+    }
+
+    /// Status, headers and remaining credits.
+    pub fn meta(&self) -> &ResponseMeta {
+        &self.meta
+    }
+
+    /// The account's credits after this call, when the API said.
+    pub fn remaining_credits(&self) -> Option<f64> {
+        self.meta.remaining_credits
+    }
+
+    /// Writes the first image to `path`; see [`images`](Self::images) to
+    /// save them all.
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<(), Error> {
+        self.first.save(path)
+    }
+
+    /// Writes the first image to `path` without blocking the async runtime.
+    pub async fn save_async(&self, path: impl AsRef<Path>) -> Result<(), Error> {
+        self.first.save_async(path).await
+    }
+}
+
+impl DecodeResponse for ImageResponse {
+    fn decode(meta: ResponseMeta, body: Bytes) -> Result<Self, Error> {
+        let images = decode_images(&meta, body).map_err(|m| Error::decode(meta.endpoint, m))?;
+        let first = images
+            .first()
+            .cloned()
+            .ok_or_else(|| Error::decode(meta.endpoint, "the response holds no image"))?;
+        Ok(Self {
+            images,
+            first,
+            meta,
+        })
+    }
+}
+
+/// The parsed JSON answer of an endpoint that returns JSON.
+#[derive(Debug, Clone)]
+pub struct JsonResponse {
+    value: Value,
+    meta: ResponseMeta,
+}
+
+impl JsonResponse {
+    /// The parsed body.
+    pub fn value(&self) -> &Value {
+        &self.value
+    }
+
+    /// Takes the parsed body out.
+    pub fn into_value(self) -> Value {
+        self.value
+    }
+
+    /// Deserializes the body into `T`.
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
+        T::deserialize(&self.value).map_err(|error| {
+            Error::decode(
+                self.meta.endpoint,
+                format!(
+                    "the JSON does not match `{}`: {error}",
+                    std::any::type_name::<T>()
+                ),
+            )
+        })
+    }
+
+    /// Status, headers and remaining credits.
+    pub fn meta(&self) -> &ResponseMeta {
+        &self.meta
+    }
+
+    /// The account's credits after this call, when the API said.
+    pub fn remaining_credits(&self) -> Option<f64> {
+        self.meta.remaining_credits
+    }
+}
+
+impl DecodeResponse for JsonResponse {
+    fn decode(meta: ResponseMeta, body: Bytes) -> Result<Self, Error> {
+        let value = parse_json(&body).map_err(|message| Error::decode(meta.endpoint, message))?;
+        Ok(Self { value, meta })
+    }
+}
+
+fn parse_json(body: &[u8]) -> Result<Value, String> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err("the response body is empty".to_owned());
+    }
+    serde_json::from_slice(body).map_err(|error| format!("invalid JSON: {error}"))
+}
+
+fn is_json(content_type: &str) -> bool {
+    content_type == "application/json" || content_type.ends_with("+json")
+}
+
+/// Reads an image endpoint's body by its content type: JSON carries base64,
+/// images and octet streams are the image itself.
+fn decode_images(meta: &ResponseMeta, body: Bytes) -> Result<Vec<Image>, String> {
+    match meta.content_type() {
+        Some(kind) if is_json(&kind) => images_from_json(&body),
+        Some(kind) if kind.starts_with("image/") => raw_image(body, Some(kind)),
+        Some(kind) if kind == "application/octet-stream" => raw_image(body, None),
+        None => raw_image(body, None),
+        Some(kind) => {
+            let first = body.iter().find(|byte| !byte.is_ascii_whitespace());
+            if sniff(&body).is_some() {
+                raw_image(body, None)
+            } else if matches!(first, Some(b'{' | b'[')) {
+                images_from_json(&body)
+            } else {
+                Err(format!(
+                    "expected an image or JSON, got `{kind}` ({} bytes)",
+                    body.len()
+                ))
+            }
+        }
+    }
+}
+
+fn raw_image(body: Bytes, content_type: Option<String>) -> Result<Vec<Image>, String> {
+    if body.is_empty() {
+        return Err("the response body is empty".to_owned());
+    }
+    let content_type = content_type
+        .or_else(|| sniff(&body).map(str::to_owned))
+        .unwrap_or_else(|| DEFAULT_IMAGE_TYPE.to_owned());
+    Ok(vec![Image::new(body, content_type)])
+}
+
+/// `{"image": "<base64>"}`, `{"image": ["..", ".."]}`, the same under
+/// `images`, or a bare string or array.
+fn images_from_json(body: &[u8]) -> Result<Vec<Image>, String> {
+    let value = parse_json(body)?;
+    let (field, found) = match &value {
+        Value::Object(map) => match map.get("image").map(|v| ("image", v)) {
+            Some(found) => found,
+            None => match map.get("images") {
+                Some(images) => ("images", images),
+                None => return Err(missing_image(map)),
+            },
+        },
+        other => ("body", other),
+    };
+    match found {
+        Value::String(encoded) => Ok(vec![decode_base64(encoded, field)?]),
+        Value::Array(items) if items.is_empty() => Err(format!("`{field}` is an empty array")),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| match item {
+                Value::String(encoded) => decode_base64(encoded, &format!("{field}[{index}]")),
+                _ => Err(format!("`{field}[{index}]` is not a base64 string")),
+            })
+            .collect(),
+        _ => Err(format!(
+            "`{field}` is not a base64 string or an array of them"
+        )),
+    }
+}
+
+fn missing_image(map: &serde_json::Map<String, Value>) -> String {
+    let said = ["error", "message"]
+        .iter()
+        .find_map(|key| map.get(*key).and_then(Value::as_str));
+    match said {
+        Some(message) => format!("the JSON has no `image` field; the server said: {message}"),
+        None => {
+            let keys: Vec<&str> = map.keys().map(String::as_str).collect();
+            format!(
+                "the JSON has no `image` or `images` field (found: {})",
+                keys.join(", ")
+            )
+        }
+    }
+}
+
+/// Decodes one base64 image, with or without padding or a `data:` prefix.
+fn decode_base64(encoded: &str, field: &str) -> Result<Image, String> {
+    let (declared, data) = match encoded.strip_prefix("data:") {
+        Some(rest) => match rest.split_once(',') {
+            Some((header, data)) => (header.strip_suffix(";base64"), data),
+            None => (None, encoded),
+        },
+        None => (None, encoded),
+    };
+    let data: std::borrow::Cow<'_, str> = if data.bytes().any(|b| b.is_ascii_whitespace()) {
+        data.chars().filter(|c| !c.is_ascii_whitespace()).collect()
+    } else {
+        data.into()
+    };
+    let engine = if data.contains(['-', '_']) {
+        &LENIENT_URL_SAFE
+    } else {
+        &LENIENT_STANDARD
+    };
+    let bytes = engine
+        .decode(data.as_bytes())
+        .map_err(|error| format!("`{field}` is not valid base64: {error}"))?;
+    if bytes.is_empty() {
+        return Err(format!("`{field}` is empty"));
+    }
+    let content_type = declared
+        .filter(|kind| kind.starts_with("image/"))
+        .or_else(|| sniff(&bytes))
+        .unwrap_or(DEFAULT_IMAGE_TYPE)
+        .to_owned();
+    Ok(Image::new(bytes, content_type))
+}
+
+/// The image format the magic bytes show, if any.
+pub(crate) fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        Some("image/gif")
+    } else if bytes.len() >= 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\nrest";
+
+    fn meta(content_type: Option<&str>) -> ResponseMeta {
+        let mut headers = HeaderMap::new();
+        if let Some(kind) = content_type {
+            headers.insert(CONTENT_TYPE, kind.parse().unwrap());
+        }
+        ResponseMeta::new("test", StatusCode::OK, headers)
+    }
+
+    fn decode(content_type: Option<&str>, body: &'static [u8]) -> Result<ImageResponse, String> {
+        ImageResponse::decode(meta(content_type), Bytes::from_static(body))
+            .map_err(|error| error.to_string())
+    }
+
+    #[test]
+    fn magic_bytes_are_recognised() {
+        assert_eq!(sniff(b"\xFF\xD8\xFF\xE0"), Some("image/jpeg"));
+        assert_eq!(sniff(PNG), Some("image/png"));
+        assert_eq!(sniff(b"GIF89a.."), Some("image/gif"));
+        assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8 "), Some("image/webp"));
+        assert_eq!(sniff(b"RIFF\0\0\0\0WAVE"), None);
+        assert_eq!(sniff(b""), None);
+    }
+
+    #[test]
+    fn raw_bodies_keep_or_sniff_their_type() {
+        let response = decode(Some("image/png; charset=binary"), b"abc").unwrap();
+        assert_eq!(response.content_type(), "image/png");
+        assert_eq!(&response.bytes()[..], b"abc");
+        let response = decode(Some("application/octet-stream"), PNG).unwrap();
+        assert_eq!(response.content_type(), "image/png");
+        let response = decode(None, b"unknown").unwrap();
+        assert_eq!(response.content_type(), "image/jpeg");
+        assert!(decode(Some("image/jpeg"), b"")
+            .unwrap_err()
+            .contains("empty"));
+    }
+
+    #[test]
+    fn base64_json_decodes_to_images() {
+        let response = decode(Some("application/json"), br#"{"image":"iVBORw0KGgpyZXN0"}"#);
+        let response = response.unwrap();
+        assert_eq!(response.images().len(), 1);
+        assert_eq!(&response.bytes()[..], PNG);
+        assert_eq!(response.content_type(), "image/png");
+
+        let body = br#"{"images":["/9j/4A","data:image/webp;base64,AAAA"]}"#;
+        let response = decode(Some("application/json"), body).unwrap();
+        let types: Vec<_> = response.images().iter().map(Image::content_type).collect();
+        assert_eq!(types, ["image/jpeg", "image/webp"]);
+    }
+
+    #[test]
+    fn bad_json_bodies_are_decode_errors() {
+        let json = Some("application/json");
+        assert!(decode(json, br#"{"image": "abc"#)
+            .unwrap_err()
+            .contains("invalid JSON"));
+        assert!(decode(json, br#"{"image":"!!!"}"#)
+            .unwrap_err()
+            .contains("`image` is not valid base64"));
+        assert!(decode(json, br#"{"image":[]}"#)
+            .unwrap_err()
+            .contains("empty array"));
+        assert!(decode(json, br#"{"image":["AAAA", 3]}"#)
+            .unwrap_err()
+            .contains("`image[1]` is not a base64 string"));
+        assert!(decode(json, br#"{"status":"ok"}"#)
+            .unwrap_err()
+            .contains("found: status"));
+        assert!(decode(json, br#"{"error":"queue full"}"#)
+            .unwrap_err()
+            .contains("the server said: queue full"));
+        assert!(decode(Some("text/html"), b"<html>")
+            .unwrap_err()
+            .contains("text/html"));
+    }
+
+    #[test]
+    fn remaining_credits_are_parsed() {
+        let mut headers = HeaderMap::new();
+        headers.insert(REMAINING_CREDITS_HEADER, " 12.5 ".parse().unwrap());
+        let meta = ResponseMeta::new("test", StatusCode::OK, headers);
+        assert_eq!(meta.remaining_credits, Some(12.5));
+        assert_eq!(self::meta(None).remaining_credits, None);
+    }
+
+    #[test]
+    fn json_responses_deserialize() {
+        let response =
+            JsonResponse::decode(meta(None), Bytes::from_static(br#"{"n": 3}"#)).unwrap();
+        #[derive(serde::Deserialize)]
+        struct Out {
+            n: u32,
+        }
+        assert_eq!(response.json::<Out>().unwrap().n, 3);
+        assert!(response.json::<Vec<u8>>().is_err());
+        assert!(JsonResponse::decode(meta(None), Bytes::new())
+            .unwrap_err()
+            .to_string()
+            .contains("empty"));
+    }
+}
