@@ -1,0 +1,90 @@
+//! The blocking client (cargo feature `blocking`) against wiremock, which
+//! runs on a runtime of its own while the test thread blocks.
+#![cfg(feature = "blocking")]
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use serde_json::json;
+use wiremock::matchers::{any, body_json, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn blocking_client_sends_and_decodes() {
+    let runtime = runtime();
+    let server = runtime.block_on(async {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path(IMAGE_PATH))
+            .and(header("x-api-key", KEY))
+            .and(body_json(json!({
+                "prompt": "p",
+                "image": "https://example.invalid/cat.png"
+            })))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(JPEG, "image/jpeg"))
+            .expect(1)
+            .mount(&server)
+            .await;
+        server
+    });
+    let client = builder(&server.uri()).build_blocking().unwrap();
+    let response = client.send(&TestImageRequest::new("p")).unwrap();
+    assert_eq!(&response.bytes()[..], JPEG);
+    assert!(!format!("{client:?}").contains(KEY));
+    drop(client);
+    runtime.block_on(server.verify());
+}
+
+#[test]
+fn blocking_client_retries_maps_errors_and_validates() {
+    let runtime = runtime();
+    let server = runtime.block_on(async {
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(503).set_body_string("busy"))
+            .expect(3)
+            .mount(&server)
+            .await;
+        server
+    });
+    let client = builder(&server.uri()).build_blocking().unwrap();
+    let error = client.send(&TestImageRequest::new("p")).unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(error.api_error().unwrap().message, "busy");
+
+    let mut invalid = TestImageRequest::new("p");
+    invalid.samples = Some(0);
+    let error = client.send(&invalid).unwrap_err();
+    assert_eq!(variant(&error), "Validation");
+    drop(client);
+    runtime.block_on(server.verify());
+}
+
+#[test]
+fn blocking_client_times_out() {
+    let runtime = runtime();
+    let server = runtime.block_on(async {
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(2)))
+            .mount(&server)
+            .await;
+        server
+    });
+    let client = builder(&server.uri()).build_blocking().unwrap();
+    let options = once().timeout(Duration::from_millis(100));
+    let error = client
+        .send_with(&TestImageRequest::new("p"), options)
+        .unwrap_err();
+    assert_eq!(variant(&error), "Timeout", "{error}");
+}

@@ -1,0 +1,522 @@
+//! The async client against a local wiremock server: what goes on the wire,
+//! how answers and failures come back, retries, timeouts and secrecy.
+
+mod common;
+
+use std::time::{Duration, Instant, SystemTime};
+
+use base64::Engine as _;
+use common::*;
+use segmind::{Error, ImageInput, RequestOptions, RetryPolicy};
+use serde_json::json;
+use wiremock::matchers::{any, body_json, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+fn jpeg() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(JPEG, "image/jpeg")
+}
+
+async fn server_answering(template: ResponseTemplate, expected_calls: u64) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(template)
+        .expect(expected_calls)
+        .mount(&server)
+        .await;
+    server
+}
+
+// ---------------------------------------------------------------- the wire
+
+#[tokio::test]
+async fn sends_post_to_the_path_with_key_and_exact_json_body() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(IMAGE_PATH))
+        .and(header("x-api-key", KEY))
+        .and(header("content-type", "application/json"))
+        .and(body_json(json!({
+            "prompt": "a cat",
+            "image": "https://example.invalid/cat.png",
+            "samples": 2
+        })))
+        .respond_with(jpeg().insert_header("x-remaining-credits", "41.5"))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let client = builder(&server.uri()).build().unwrap();
+    let mut request = TestImageRequest::new("a cat");
+    request.samples = Some(2);
+    let response = client.send(&request).await.unwrap();
+
+    assert_eq!(&response.bytes()[..], JPEG);
+    assert_eq!(response.content_type(), "image/jpeg");
+    assert_eq!(response.images().len(), 1);
+    assert_eq!(response.remaining_credits(), Some(41.5));
+    assert_eq!(response.meta().status, 200);
+    assert_eq!(response.meta().endpoint, "test-img2img");
+
+    let received = &server.received_requests().await.unwrap()[0];
+    let agent = received
+        .headers
+        .get("user-agent")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(agent.starts_with("segmind-rs/"), "{agent}");
+}
+
+#[tokio::test]
+async fn unset_optionals_are_absent_and_custom_user_agent_is_sent() {
+    let server = MockServer::start().await;
+    Mock::given(body_json(json!({
+        "prompt": "p",
+        "image": "https://example.invalid/cat.png"
+    })))
+    .and(header("user-agent", "my-tool/2"))
+    .respond_with(jpeg())
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = builder(&server.uri())
+        .user_agent("my-tool/2")
+        .build()
+        .unwrap();
+    client.send(&TestImageRequest::new("p")).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_supplied_reqwest_client_is_used() {
+    let server = server_answering(jpeg(), 1).await;
+    let client = builder(&server.uri())
+        .http_client(reqwest::Client::new())
+        .build()
+        .unwrap();
+    let clone = client.clone();
+    clone.send(&TestImageRequest::new("p")).await.unwrap();
+}
+
+// ---------------------------------------------------------------- responses
+
+#[tokio::test]
+async fn base64_json_with_one_image_decodes_like_raw_bytes() {
+    let body = json!({ "image": b64(PNG) });
+    let server = server_answering(ResponseTemplate::new(200).set_body_json(body), 1).await;
+    let client = builder(&server.uri()).build().unwrap();
+    let mut request = TestImageRequest::new("p");
+    request.base64 = Some(true);
+    let response = client.send(&request).await.unwrap();
+    assert_eq!(&response.bytes()[..], PNG);
+    assert_eq!(response.content_type(), "image/png");
+}
+
+#[tokio::test]
+async fn base64_json_with_several_images_keeps_them_all() {
+    let body = json!({ "image": [b64(JPEG), b64(PNG)] });
+    let server = server_answering(ResponseTemplate::new(200).set_body_json(body), 1).await;
+    let client = builder(&server.uri()).build().unwrap();
+    let response = client.send(&TestImageRequest::new("p")).await.unwrap();
+    let images = response.images();
+    assert_eq!(images.len(), 2);
+    assert_eq!(&images[0].bytes()[..], JPEG);
+    assert_eq!(images[0].content_type(), "image/jpeg");
+    assert_eq!(&images[1].bytes()[..], PNG);
+    assert_eq!(images[1].content_type(), "image/png");
+    assert_eq!(response.first(), &images[0]);
+}
+
+#[tokio::test]
+async fn images_are_saved_to_files() {
+    let server = server_answering(jpeg(), 1).await;
+    let client = builder(&server.uri()).build().unwrap();
+    let response = client.send(&TestImageRequest::new("p")).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir
+        .path()
+        .join(format!("out.{}", response.first().extension()));
+    response.save(&file).unwrap();
+    assert_eq!(std::fs::read(&file).unwrap(), JPEG);
+    let other = dir.path().join("async.jpg");
+    response.save_async(&other).await.unwrap();
+    assert_eq!(std::fs::read(&other).unwrap(), JPEG);
+    let error = response
+        .save(dir.path().join("no/such/dir.jpg"))
+        .unwrap_err();
+    assert_eq!(variant(&error), "Io");
+    assert!(error.to_string().contains("dir.jpg"), "{error}");
+}
+
+#[tokio::test]
+async fn json_endpoints_give_parsed_json() {
+    let body = json!({ "status": "ok", "count": 3 });
+    let server = MockServer::start().await;
+    Mock::given(path(JSON_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body.clone()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = builder(&server.uri()).build().unwrap();
+    let request = TestJsonRequest { prompt: "p".into() };
+    let response = client.send(&request).await.unwrap();
+    assert_eq!(response.value(), &body);
+    #[derive(serde::Deserialize)]
+    struct Out {
+        count: u32,
+    }
+    assert_eq!(response.json::<Out>().unwrap().count, 3);
+}
+
+#[tokio::test]
+async fn truncated_and_invalid_bodies_are_decode_errors_and_not_retried() {
+    let cases: [(&[u8], &str, &str); 4] = [
+        (br#"{"image": "iVBORw0"#, "application/json", "invalid JSON"),
+        (
+            br#"{"image": "@@not base64@@"}"#,
+            "application/json",
+            "not valid base64",
+        ),
+        (br#"{"status": "done"}"#, "application/json", "no `image`"),
+        (b"", "image/jpeg", "empty"),
+    ];
+    for (body, content_type, expected) in cases {
+        let template = ResponseTemplate::new(200).set_body_raw(body, content_type);
+        let server = server_answering(template, 1).await;
+        let client = builder(&server.uri()).build().unwrap();
+        let error = client.send(&TestImageRequest::new("p")).await.unwrap_err();
+        assert_eq!(variant(&error), "Decode", "{error}");
+        assert!(error.to_string().contains(expected), "{error}");
+        assert!(!error.is_retryable());
+    }
+    let template = ResponseTemplate::new(200).set_body_raw(&b"{\"a\": [1,"[..], "application/json");
+    let server = server_answering(template, 1).await;
+    let client = builder(&server.uri()).build().unwrap();
+    let error = client
+        .send(&TestJsonRequest { prompt: "p".into() })
+        .await
+        .unwrap_err();
+    assert_eq!(variant(&error), "Decode", "{error}");
+}
+
+// ---------------------------------------------------------------- statuses
+
+#[tokio::test]
+async fn each_status_maps_to_its_error_with_the_servers_message() {
+    let cases = [
+        (400, "BadRequest"),
+        (401, "Unauthorized"),
+        (403, "Forbidden"),
+        (404, "NotFound"),
+        (406, "InsufficientCredits"),
+        (429, "RateLimited"),
+        (500, "Server"),
+        (502, "BadGateway"),
+        (503, "OtherStatus"),
+        (504, "GatewayTimeout"),
+        (418, "OtherStatus"),
+    ];
+    for (status, expected) in cases {
+        let body = json!({ "error": format!("message for {status}") });
+        let template = ResponseTemplate::new(status).set_body_json(&body);
+        let server = server_answering(template, 1).await;
+        let client = builder(&server.uri()).build().unwrap();
+        let error = client
+            .send_with(&TestImageRequest::new("p"), once())
+            .await
+            .unwrap_err();
+        assert_eq!(variant(&error), expected, "status {status}");
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+        let api = error.api_error().unwrap();
+        assert_eq!(api.message, format!("message for {status}"));
+        assert_eq!(api.body_text(), body.to_string());
+        assert_eq!(api.endpoint(), "test-img2img");
+        assert!(error.to_string().contains(&format!("message for {status}")));
+    }
+}
+
+#[tokio::test]
+async fn plain_text_error_bodies_become_the_message() {
+    let template = ResponseTemplate::new(406).set_body_string("Not enough credits\n");
+    let server = server_answering(template, 1).await;
+    let client = builder(&server.uri()).build().unwrap();
+    let error = client.send(&TestImageRequest::new("p")).await.unwrap_err();
+    assert_eq!(variant(&error), "InsufficientCredits");
+    let api = error.api_error().unwrap();
+    assert_eq!(api.message, "Not enough credits");
+    assert_eq!(&api.body[..], b"Not enough credits\n");
+}
+
+// ---------------------------------------------------------------- retries
+
+#[tokio::test]
+async fn retryable_statuses_are_retried_up_to_the_bound() {
+    for status in [429, 500, 502, 503, 504] {
+        let server = server_answering(ResponseTemplate::new(status), 3).await;
+        let client = builder(&server.uri()).build().unwrap();
+        let error = client.send(&TestImageRequest::new("p")).await.unwrap_err();
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+        assert!(error.is_retryable());
+        // The mock's `expect(3)` is verified when the server drops.
+    }
+}
+
+#[tokio::test]
+async fn per_request_retry_policy_overrides_the_clients() {
+    let server = server_answering(ResponseTemplate::new(500), 5).await;
+    let client = builder(&server.uri()).build().unwrap();
+    let options = RequestOptions::new().retry(fast_retry().max_attempts(5));
+    let error = client
+        .send_with(&TestImageRequest::new("p"), options)
+        .await
+        .unwrap_err();
+    assert_eq!(variant(&error), "Server");
+
+    let server = server_answering(ResponseTemplate::new(500), 1).await;
+    let client = builder(&server.uri())
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    client.send(&TestImageRequest::new("p")).await.unwrap_err();
+}
+
+#[tokio::test]
+async fn a_retry_that_succeeds_returns_the_image() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(502))
+        .up_to_n_times(2)
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(any())
+        .respond_with(jpeg())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = builder(&server.uri()).build().unwrap();
+    let response = client.send(&TestImageRequest::new("p")).await.unwrap();
+    assert_eq!(&response.bytes()[..], JPEG);
+}
+
+#[tokio::test]
+async fn client_errors_are_never_retried() {
+    for status in [400, 401, 403, 404, 406] {
+        let server = server_answering(ResponseTemplate::new(status), 1).await;
+        let client = builder(&server.uri()).build().unwrap();
+        let error = client.send(&TestImageRequest::new("p")).await.unwrap_err();
+        assert!(!error.is_retryable(), "status {status}");
+    }
+}
+
+/// A server that answers 429 with `retry_after` once, then an image; returns
+/// how long the call took.
+async fn time_retry_after(retry_after: &str, max_delay: Duration) -> Duration {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", retry_after))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(any())
+        .respond_with(jpeg())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = builder(&server.uri())
+        .retry(fast_retry().max_delay(max_delay))
+        .build()
+        .unwrap();
+    let start = Instant::now();
+    client.send(&TestImageRequest::new("p")).await.unwrap();
+    start.elapsed()
+}
+
+#[tokio::test]
+async fn retry_after_in_seconds_is_honoured() {
+    let elapsed = time_retry_after("1", Duration::from_secs(10)).await;
+    assert!(elapsed >= Duration::from_millis(950), "{elapsed:?}");
+}
+
+#[tokio::test]
+async fn retry_after_as_an_http_date_is_honoured() {
+    // Dates have whole-second precision: two seconds ahead is at least one.
+    let date = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(2));
+    let elapsed = time_retry_after(&date, Duration::from_secs(10)).await;
+    assert!(elapsed >= Duration::from_millis(900), "{elapsed:?}");
+}
+
+#[tokio::test]
+async fn retry_after_is_capped_by_the_max_delay() {
+    let elapsed = time_retry_after("3600", Duration::from_millis(50)).await;
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+}
+
+#[tokio::test]
+async fn the_retry_after_header_is_exposed_on_the_error() {
+    let template = ResponseTemplate::new(429).insert_header("retry-after", "7");
+    let server = server_answering(template, 1).await;
+    let client = builder(&server.uri()).build().unwrap();
+    let error = client
+        .send_with(&TestImageRequest::new("p"), once())
+        .await
+        .unwrap_err();
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(7)));
+}
+
+// ---------------------------------------------------------------- transport
+
+#[tokio::test]
+async fn a_slow_server_times_out_per_request() {
+    let slow = jpeg().set_delay(Duration::from_secs(2));
+    let server = server_answering(slow, 1).await;
+    let client = builder(&server.uri()).build().unwrap();
+    let options = once().timeout(Duration::from_millis(100));
+    let start = Instant::now();
+    let error = client
+        .send_with(&TestImageRequest::new("p"), options)
+        .await
+        .unwrap_err();
+    assert!(start.elapsed() < Duration::from_secs(2));
+    assert_eq!(variant(&error), "Timeout", "{error}");
+    assert!(error.is_timeout() && error.is_retryable());
+}
+
+#[tokio::test]
+async fn timeouts_are_retried() {
+    let slow = jpeg().set_delay(Duration::from_secs(2));
+    let server = server_answering(slow, 2).await;
+    let client = builder(&server.uri())
+        .timeout(Duration::from_millis(100))
+        .retry(fast_retry().max_attempts(2))
+        .build()
+        .unwrap();
+    let error = client.send(&TestImageRequest::new("p")).await.unwrap_err();
+    assert_eq!(variant(&error), "Timeout", "{error}");
+}
+
+#[tokio::test]
+async fn an_unreachable_server_is_a_connection_error() {
+    // A port that was just free: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = builder(&format!("http://127.0.0.1:{port}"))
+        .build()
+        .unwrap();
+    let error = client.send(&TestImageRequest::new("p")).await.unwrap_err();
+    assert_eq!(variant(&error), "Connection", "{error}");
+    assert!(error.is_retryable());
+    assert!(error.to_string().contains("test-img2img"), "{error}");
+}
+
+// ---------------------------------------------------------------- validation
+
+#[tokio::test]
+async fn an_invalid_request_sends_nothing() {
+    let server = server_answering(jpeg(), 0).await;
+    let client = builder(&server.uri()).build().unwrap();
+    let mut request = TestImageRequest::new("p");
+    request.samples = Some(9);
+    request.image = ImageInput::base64("");
+    let error = client.send(&request).await.unwrap_err();
+    let Error::Validation(errors) = &error else {
+        panic!("expected a validation error, got {error:?}");
+    };
+    let params: Vec<_> = errors.violations.iter().map(|v| v.param).collect();
+    assert_eq!(params, ["image", "samples"]);
+    assert!(error.to_string().contains("`samples` is 9"), "{error}");
+}
+
+#[tokio::test]
+async fn validation_can_be_skipped_per_request_or_per_client() {
+    let server = server_answering(jpeg(), 2).await;
+    let mut request = TestImageRequest::new("p");
+    request.samples = Some(9);
+    let client = builder(&server.uri()).build().unwrap();
+    let options = RequestOptions::new().skip_validation(true);
+    client.send_with(&request, options).await.unwrap();
+    let client = builder(&server.uri())
+        .skip_validation(true)
+        .build()
+        .unwrap();
+    client.send(&request).await.unwrap();
+}
+
+// ---------------------------------------------------------------- secrecy
+
+#[tokio::test]
+async fn the_key_never_appears_in_debug_output_or_errors() {
+    let echo = json!({ "error": format!("invalid key {KEY}") });
+    let template = ResponseTemplate::new(401).set_body_json(echo);
+    let server = server_answering(template, 1).await;
+    let builder = builder(&server.uri());
+    let builder_debug = format!("{builder:?}");
+    let client = builder.build().unwrap();
+    let error = client.send(&TestImageRequest::new("p")).await.unwrap_err();
+
+    let outputs = [
+        builder_debug,
+        format!("{client:?}"),
+        format!("{client:#?}"),
+        format!("{error}"),
+        format!("{error:?}"),
+        format!("{:?}", segmind::ApiKey::new(KEY)),
+        format!("{}", segmind::ApiKey::new(KEY)),
+    ];
+    for output in &outputs {
+        assert!(!output.contains(KEY), "key leaked: {output}");
+        assert!(!output.contains("SECRET"), "key leaked: {output}");
+    }
+    assert!(outputs[1].contains("***"), "{}", outputs[1]);
+    assert!(error.to_string().contains("invalid key ***"), "{error}");
+    assert!(!error.api_error().unwrap().body_text().contains(KEY));
+}
+
+#[test]
+fn connection_and_config_errors_do_not_contain_the_key() {
+    let error = segmind::Client::builder()
+        .api_key(KEY)
+        .base_url("not a url")
+        .build()
+        .unwrap_err();
+    assert_eq!(variant(&error), "Config");
+    assert!(!format!("{error} {error:?}").contains(KEY));
+}
+
+// ---------------------------------------------------------------- image inputs
+
+#[test]
+fn image_files_are_read_as_plain_base64() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("in.png");
+    std::fs::write(&file, PNG).unwrap();
+    let input = ImageInput::from_file(&file).unwrap();
+    assert_eq!(input.as_str(), b64(PNG));
+    assert!(!input.as_str().starts_with("data:"));
+}
+
+#[test]
+fn unreadable_or_empty_image_files_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.png");
+    let error = ImageInput::from_file(&missing).unwrap_err();
+    assert_eq!(variant(&error), "Io");
+    let message = error.to_string();
+    assert!(message.contains("cannot read image file"), "{message}");
+    assert!(message.contains("missing.png"), "{message}");
+
+    let empty = dir.path().join("empty.png");
+    std::fs::write(&empty, b"").unwrap();
+    let message = ImageInput::from_file(&empty).unwrap_err().to_string();
+    assert!(
+        message.contains("empty.png") && message.contains("empty"),
+        "{message}"
+    );
+}
