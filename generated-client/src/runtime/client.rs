@@ -393,6 +393,7 @@ fn key_from_env(value: Option<String>) -> Result<ApiKey, Error> {
 /// An absolute http(s) URL without query or fragment, returned without a
 /// trailing slash so endpoint paths can be appended.
 fn check_base_url(url: &str) -> Result<String, Error> {
+    let url = url.trim();
     let invalid = |why: &str| Error::Config(format!("invalid base URL `{url}`: {why}"));
     let parsed = reqwest::Url::parse(url).map_err(|error| invalid(&error.to_string()))?;
     if !matches!(parsed.scheme(), "http" | "https") {
@@ -543,6 +544,10 @@ mod tests {
         assert_eq!(
             check_base_url("http://127.0.0.1:8080/v1/").unwrap(),
             "http://127.0.0.1:8080/v1"
+        );
+        assert_eq!(
+            check_base_url(" https://api.segmind.com/v1 ").unwrap(),
+            DEFAULT_BASE_URL
         );
         assert!(message(check_base_url("api.segmind.com")).contains("invalid base URL"));
         assert!(message(check_base_url("ftp://host/v1")).contains("scheme"));
