@@ -4,12 +4,41 @@
 //! generated from the YAML specs in the repository's `spec/` folder by
 //! `cargo xtask gen`; the small runtime they build on lives in [`runtime`].
 //! See `API.md` beside this crate for one parameter table per endpoint.
+//!
+//! ```no_run
+//! use segmind::{Client, Scheduler, Ssd1bRequest};
+//!
+//! # async fn run() -> Result<(), segmind::Error> {
+//! let client = Client::from_env()?; // reads SEGMIND_API_KEY
+//! let request = Ssd1bRequest::new("a lighthouse at dawn").scheduler(Scheduler::DpmMulti);
+//! let image = client.ssd_1b(&request).await?;
+//! image.save("lighthouse.jpg")?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Required parameters are the arguments of `new`, so forgetting one does
+//! not compile:
+//!
+//! ```compile_fail
+//! let request = segmind::SsdCannyRequest::new("https://example.com/edges.png");
+//! ```
+//!
+//! and request types cannot be built field by field (they are
+//! `#[non_exhaustive]`, so adding a parameter later breaks nobody):
+//!
+//! ```compile_fail
+//! let request = segmind::Ssd1bRequest { prompt: "a cat".into(), ..segmind::Ssd1bRequest::new("") };
+//! ```
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod runtime;
 
+// Formatted by prettyplease at generation time; rustfmt would fight the
+// freshness check over it.
+#[rustfmt::skip]
 mod generated;
 
 pub use generated::*;

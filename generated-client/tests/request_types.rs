@@ -8,7 +8,10 @@ use serde_json::json;
 #[test]
 fn unset_optional_parameters_are_not_sent() {
     let request = Ssd1bRequest::new("a lighthouse at dawn");
-    assert_eq!(serde_json::to_value(&request).unwrap(), json!({"prompt": "a lighthouse at dawn"}));
+    assert_eq!(
+        serde_json::to_value(&request).unwrap(),
+        json!({"prompt": "a lighthouse at dawn"})
+    );
 }
 
 #[test]
@@ -38,7 +41,10 @@ fn enum_values_use_the_exact_wire_strings_both_ways() {
         assert_eq!(scheduler.to_string(), wire);
         assert_eq!(wire.parse::<Scheduler>().unwrap(), *scheduler);
         assert_eq!(serde_json::to_value(scheduler).unwrap(), json!(wire));
-        assert_eq!(serde_json::from_value::<Scheduler>(json!(wire)).unwrap(), *scheduler);
+        assert_eq!(
+            serde_json::from_value::<Scheduler>(json!(wire)).unwrap(),
+            *scheduler
+        );
     }
     assert_eq!(Scheduler::ALL.len(), 12);
     assert_eq!(Scheduler::EulerA.as_str(), "Euler a");
@@ -51,16 +57,28 @@ fn enum_values_use_the_exact_wire_strings_both_ways() {
 #[test]
 fn unknown_enum_strings_are_rejected_with_the_allowed_values() {
     let error = "Euler A".parse::<Scheduler>().unwrap_err().to_string();
-    assert!(error.contains("`Euler A` is not a valid scheduler"), "{error}");
+    assert!(
+        error.contains("`Euler A` is not a valid scheduler"),
+        "{error}"
+    );
     assert!(error.contains("\"Euler a\""), "{error}");
-    let error = serde_json::from_value::<Ssd1bRequest>(json!({"prompt": "x", "scheduler": "euler"})).unwrap_err();
-    assert!(error.to_string().contains("not a valid scheduler"), "{error}");
+    let error =
+        serde_json::from_value::<Ssd1bRequest>(json!({"prompt": "x", "scheduler": "euler"}))
+            .unwrap_err();
+    assert!(
+        error.to_string().contains("not a valid scheduler"),
+        "{error}"
+    );
 }
 
 #[test]
 fn unknown_fields_in_a_json_body_are_rejected() {
-    let error = serde_json::from_value::<Ssd1bRequest>(json!({"prompt": "x", "guidance": 7})).unwrap_err();
-    assert!(error.to_string().contains("unknown field `guidance`"), "{error}");
+    let error =
+        serde_json::from_value::<Ssd1bRequest>(json!({"prompt": "x", "guidance": 7})).unwrap_err();
+    assert!(
+        error.to_string().contains("unknown field `guidance`"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -70,7 +88,10 @@ fn documented_defaults_and_bounds_are_constants() {
     assert_eq!(SsdCannyRequest::CONTROLNET_SCALE_MAX, 1.0);
     assert_eq!(Ssd1bRequest::DEFAULT_NEGATIVE_PROMPT, "blurry,out of focus");
     assert_eq!(segmind::Sd15Img2imgRequest::IMG_WIDTH_ALLOWED, &[512, 768]);
-    assert_eq!(segmind::Sd3MedImg2imgRequest::DEFAULT_SAMPLER, Sd3MedImg2imgSampler::Dpmpp2m);
+    assert_eq!(
+        segmind::Sd3MedImg2imgRequest::DEFAULT_SAMPLER,
+        Sd3MedImg2imgSampler::Dpmpp2m
+    );
 }
 
 #[test]
@@ -90,5 +111,7 @@ fn validation_reports_every_violation_with_parameter_value_and_rule() {
             "`img_width` is 640, but must be one of 512, 768",
         ]
     );
-    assert!(errors.to_string().starts_with("invalid `sd1.5-img2img` request (4 problems)"));
+    assert!(errors
+        .to_string()
+        .starts_with("invalid `sd1.5-img2img` request (4 problems)"));
 }

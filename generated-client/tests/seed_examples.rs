@@ -11,9 +11,13 @@ use serde_json::Value;
 /// an `f64` field sends `7.0`, and both mean the same to the API.
 fn normalise(value: Value) -> Value {
     match value {
-        Value::Number(n) => n.as_f64().map_or(Value::Number(n), |f| serde_json::json!(f)),
+        Value::Number(n) => n
+            .as_f64()
+            .map_or(Value::Number(n), |f| serde_json::json!(f)),
         Value::Array(items) => Value::Array(items.into_iter().map(normalise).collect()),
-        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, normalise(v))).collect()),
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (k, normalise(v))).collect())
+        }
         other => other,
     }
 }
@@ -24,7 +28,12 @@ fn every_seed_example_round_trips_and_validates() {
     let mut seen = Vec::new();
     for slug in segmind::ENDPOINTS {
         let path = dir.join(format!("{slug}.json"));
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e}; add the API page's example request body there",
+                path.display()
+            )
+        });
         let body: Value = serde_json::from_str(&text).expect("fixture is JSON");
         let request = AnyRequest::from_json(slug, body.clone())
             .expect("the slug is known")
@@ -34,17 +43,23 @@ fn every_seed_example_round_trips_and_validates() {
             panic!("{slug}: the page's example fails validation: {errors}");
         }
         let sent = request.to_json().expect("serialises");
-        assert_eq!(normalise(sent), normalise(body), "{slug}: the body sent differs from the page's example");
+        assert_eq!(
+            normalise(sent),
+            normalise(body),
+            "{slug}: the body sent differs from the page's example"
+        );
         seen.push(*slug);
     }
-    assert_eq!(seen.len(), 5, "one example per seed page");
+    assert!(seen.len() >= 5, "one example per seed page, at least");
 }
 
 #[test]
 fn seed_values_beyond_32_bits_are_kept_exactly() {
-    let request = segmind::Sd15Img2imgRequest::new("/sd-img2img-input.jpeg", "a landscape").seed(98_877_465_625);
+    let request = segmind::Sd15Img2imgRequest::new("/sd-img2img-input.jpeg", "a landscape")
+        .seed(98_877_465_625);
     let body = serde_json::to_value(&request).unwrap();
     assert_eq!(body["seed"], serde_json::json!(98_877_465_625_i64));
-    let largest = segmind::SsdImg2imgRequest::new("https://example.com/a.png", "x").seed(999_999_999_999_999);
+    let largest =
+        segmind::SsdImg2imgRequest::new("https://example.com/a.png", "x").seed(999_999_999_999_999);
     assert!(largest.validate().is_ok());
 }

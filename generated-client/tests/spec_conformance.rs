@@ -31,7 +31,11 @@ fn base_body(endpoint: &Endpoint) -> Map<String, Value> {
         .iter()
         .filter(|p| p.required)
         .map(|p| {
-            let example = p.example.as_ref().map(example_json).unwrap_or_else(|| json!("x"));
+            let example = p
+                .example
+                .as_ref()
+                .map(example_json)
+                .unwrap_or_else(|| json!("x"));
             (p.wire.clone(), example)
         })
         .collect()
@@ -43,23 +47,37 @@ fn validate_with(endpoint: &Endpoint, param: &Param, value: Value) -> Result<(),
     body.insert(param.wire.clone(), value.clone());
     let request = AnyRequest::from_json(&endpoint.slug, Value::Object(body))
         .expect("every spec has a generated type")
-        .unwrap_or_else(|e| panic!("{}.{} = {value}: does not deserialise: {e}", endpoint.slug, param.wire));
+        .unwrap_or_else(|e| {
+            panic!(
+                "{}.{} = {value}: does not deserialise: {e}",
+                endpoint.slug, param.wire
+            )
+        });
     request.validate().map_err(|errors| errors.to_string())
 }
 
 fn expect_ok(endpoint: &Endpoint, param: &Param, value: Value) {
     if let Err(message) = validate_with(endpoint, param, value.clone()) {
-        panic!("{}.{} = {value} should pass: {message}", endpoint.slug, param.wire);
+        panic!(
+            "{}.{} = {value} should pass: {message}",
+            endpoint.slug, param.wire
+        );
     }
 }
 
 fn expect_rejected(endpoint: &Endpoint, param: &Param, value: Value, rule: &str) {
     match validate_with(endpoint, param, value.clone()) {
-        Ok(()) => panic!("{}.{} = {value} should be rejected", endpoint.slug, param.wire),
+        Ok(()) => panic!(
+            "{}.{} = {value} should be rejected",
+            endpoint.slug, param.wire
+        ),
         Err(message) => {
             let wire = format!("`{}`", param.wire);
             assert!(message.contains(&wire), "{message:?} does not name {wire}");
-            assert!(message.contains(rule), "{message:?} does not state {rule:?}");
+            assert!(
+                message.contains(rule),
+                "{message:?} does not state {rule:?}"
+            );
         }
     }
 }
@@ -78,7 +96,9 @@ fn integer_bounds_and_allowed_values() {
     let mut checked = 0;
     for endpoint in model().endpoints {
         for param in &endpoint.params {
-            let Kind::Integer { min, max, allowed } = &param.kind else { continue };
+            let Kind::Integer { min, max, allowed } = &param.kind else {
+                continue;
+            };
             if let Some(allowed) = allowed {
                 for value in allowed {
                     expect_ok(&endpoint, param, json!(value));
@@ -103,7 +123,10 @@ fn integer_bounds_and_allowed_values() {
             }
         }
     }
-    assert!(checked >= 20, "only {checked} integer constraints were exercised");
+    assert!(
+        checked >= 20,
+        "only {checked} integer constraints were exercised"
+    );
 }
 
 #[test]
@@ -111,7 +134,9 @@ fn number_bounds() {
     let mut checked = 0;
     for endpoint in model().endpoints {
         for param in &endpoint.params {
-            let Kind::Number { min, max, .. } = &param.kind else { continue };
+            let Kind::Number { min, max, .. } = &param.kind else {
+                continue;
+            };
             let rule = range_rule(min.map(|n| n.to_string()), max.map(|n| n.to_string()));
             let step = |bound: f64| 1e-6 * bound.abs().max(1.0);
             if let Some(min) = *min {
@@ -136,12 +161,16 @@ fn every_enum_value_round_trips_through_its_wire_string() {
     let mut checked = 0;
     for endpoint in model().endpoints {
         for param in &endpoint.params {
-            let Kind::Enum { wire_values, .. } = &param.kind else { continue };
+            let Kind::Enum { wire_values, .. } = &param.kind else {
+                continue;
+            };
             for wire in wire_values {
                 expect_ok(&endpoint, param, json!(wire));
                 let mut body = base_body(&endpoint);
                 body.insert(param.wire.clone(), json!(wire));
-                let request = AnyRequest::from_json(&endpoint.slug, Value::Object(body)).unwrap().unwrap();
+                let request = AnyRequest::from_json(&endpoint.slug, Value::Object(body))
+                    .unwrap()
+                    .unwrap();
                 assert_eq!(request.to_json().unwrap()[&param.wire], json!(wire));
                 checked += 1;
             }
@@ -151,7 +180,12 @@ fn every_enum_value_round_trips_through_its_wire_string() {
                 Value::Object(body)
             })
             .unwrap();
-            assert!(bogus.is_err(), "{}.{} accepted an unknown value", endpoint.slug, param.wire);
+            assert!(
+                bogus.is_err(),
+                "{}.{} accepted an unknown value",
+                endpoint.slug,
+                param.wire
+            );
         }
     }
     // 12 schedulers on four endpoints, 27 samplers and 6 schedulers on sd3.

@@ -124,7 +124,13 @@ impl Checker {
     }
 
     /// Checks an integer against inclusive bounds.
-    pub fn int_range(&mut self, param: &'static str, value: i64, min: Option<i64>, max: Option<i64>) {
+    pub fn int_range(
+        &mut self,
+        param: &'static str,
+        value: i64,
+        min: Option<i64>,
+        max: Option<i64>,
+    ) {
         let below = min.is_some_and(|min| value < min);
         let above = max.is_some_and(|max| value > max);
         if below || above {
@@ -137,7 +143,13 @@ impl Checker {
     }
 
     /// Checks a number against inclusive bounds; NaN and infinities never pass.
-    pub fn number_range(&mut self, param: &'static str, value: f64, min: Option<f64>, max: Option<f64>) {
+    pub fn number_range(
+        &mut self,
+        param: &'static str,
+        value: f64,
+        min: Option<f64>,
+        max: Option<f64>,
+    ) {
         if !value.is_finite() {
             self.push(param, value.to_string(), Rule::Finite);
             return;

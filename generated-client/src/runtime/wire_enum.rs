@@ -29,7 +29,11 @@ pub struct UnknownVariant {
 
 impl fmt::Display for UnknownVariant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}` is not a valid {}; expected one of ", self.found, self.enum_name)?;
+        write!(
+            f,
+            "`{}` is not a valid {}; expected one of ",
+            self.found, self.enum_name
+        )?;
         for (index, value) in self.expected.iter().enumerate() {
             if index > 0 {
                 f.write_str(", ")?;
