@@ -12,6 +12,7 @@
 pub mod check;
 pub mod diagnostic;
 pub mod emit;
+pub mod locate;
 pub mod model;
 pub mod naming;
 pub mod render;
@@ -44,7 +45,7 @@ pub fn load(sources: &[SpecSource]) -> Result<Model, Diagnostics> {
     let mut shared = None;
     let mut shared_broken = false;
     let mut endpoints = Vec::new();
-    for source in sources {
+    for source in &sources {
         let name = source.path.rsplit('/').next().unwrap_or(&source.path);
         let Some(stem) = name.strip_suffix(".yaml") else {
             problems.push(Diagnostic::new(&source.path, "", "spec files must end in .yaml"));
@@ -67,7 +68,28 @@ pub fn load(sources: &[SpecSource]) -> Result<Model, Diagnostics> {
     if problems.is_empty() {
         Ok(model)
     } else {
+        locate(&sources, &mut problems);
         Err(Diagnostics::sorted(problems))
+    }
+}
+
+/// Gives each diagnostic that has no position yet the line and column of its
+/// path, or of the nearest parent path the file has. Only files with
+/// problems are indexed, so a clean run pays nothing for positions.
+fn locate(sources: &[&SpecSource], problems: &mut [Diagnostic]) {
+    let mut indexes: std::collections::HashMap<&str, locate::Positions> = Default::default();
+    for problem in problems.iter_mut() {
+        // An empty path is about the whole file (its name, say), not a place in it.
+        if problem.location.is_some() || problem.path.is_empty() {
+            continue;
+        }
+        let Some(source) = sources.iter().find(|s| s.path == problem.file) else {
+            continue;
+        };
+        let positions = indexes
+            .entry(&source.path)
+            .or_insert_with(|| locate::Positions::index(&source.text));
+        problem.location = positions.find(&problem.path);
     }
 }
 

@@ -8,6 +8,7 @@ use indexmap::IndexMap;
 use serde_yaml::{Mapping, Value};
 
 use crate::diagnostic::{closest, Diagnostic};
+use crate::locate::Positions;
 
 /// The file that holds the enums shared between endpoints.
 pub const SHARED_ENUMS_FILE: &str = "enums.yaml";
@@ -57,7 +58,8 @@ pub enum ParamType {
 
 impl ParamType {
     /// Every type name the format accepts, as written in YAML.
-    pub const NAMES: [&'static str; 6] = ["string", "integer", "number", "boolean", "image", "enum"];
+    pub const NAMES: [&'static str; 6] =
+        ["string", "integer", "number", "boolean", "image", "enum"];
 
     fn from_name(name: &str) -> Option<Self> {
         Some(match name {
@@ -146,7 +148,11 @@ impl<'a> Fields<'a> {
             out.push(Diagnostic::new(
                 file,
                 path,
-                format!("expected a mapping of keys ({}), found {}", known.join(", "), describe(value)),
+                format!(
+                    "expected a mapping of keys ({}), found {}",
+                    known.join(", "),
+                    describe(value)
+                ),
             ));
             return None;
         };
@@ -154,10 +160,21 @@ impl<'a> Fields<'a> {
             match key.as_str() {
                 Some(name) if known.contains(&name) => {}
                 Some(name) => out.push(
-                    Diagnostic::new(file, join(path, name), format!("unknown key `{name}`; expected one of {}", known.join(", ")))
-                        .with_hint(closest(name, known.iter().copied()).map(|k| format!("did you mean `{k}`?"))),
+                    Diagnostic::new(
+                        file,
+                        join(path, name),
+                        format!("unknown key `{name}`; expected one of {}", known.join(", ")),
+                    )
+                    .with_hint(
+                        closest(name, known.iter().copied())
+                            .map(|k| format!("did you mean `{k}`?")),
+                    ),
                 ),
-                None => out.push(Diagnostic::new(file, path, format!("keys must be strings, found {}", describe(key)))),
+                None => out.push(Diagnostic::new(
+                    file,
+                    path,
+                    format!("keys must be strings, found {}", describe(key)),
+                )),
             }
         }
         Some(Self {
@@ -176,16 +193,29 @@ impl<'a> Fields<'a> {
     fn required(&self, key: &str, out: &mut Vec<Diagnostic>) -> Option<&'a Value> {
         let value = self.get(key);
         if value.is_none() {
-            out.push(Diagnostic::new(self.file, join(&self.path, key), format!("missing required key `{key}`")));
+            out.push(Diagnostic::new(
+                self.file,
+                join(&self.path, key),
+                format!("missing required key `{key}`"),
+            ));
         }
         value
     }
 
-    fn string(&self, key: &str, value: Option<&Value>, out: &mut Vec<Diagnostic>) -> Option<String> {
+    fn string(
+        &self,
+        key: &str,
+        value: Option<&Value>,
+        out: &mut Vec<Diagnostic>,
+    ) -> Option<String> {
         match value? {
             Value::String(text) => Some(text.clone()),
             other => {
-                out.push(Diagnostic::new(self.file, join(&self.path, key), format!("expected a string, found {}", describe(other))));
+                out.push(Diagnostic::new(
+                    self.file,
+                    join(&self.path, key),
+                    format!("expected a string, found {}", describe(other)),
+                ));
                 None
             }
         }
@@ -200,7 +230,11 @@ impl<'a> Fields<'a> {
         match self.get(key)? {
             Value::Sequence(items) => Some(items.clone()),
             other => {
-                out.push(Diagnostic::new(self.file, join(&self.path, key), format!("expected a list, found {}", describe(other))));
+                out.push(Diagnostic::new(
+                    self.file,
+                    join(&self.path, key),
+                    format!("expected a list, found {}", describe(other)),
+                ));
                 None
             }
         }
@@ -234,8 +268,19 @@ fn parse_yaml(file: &str, text: &str, out: &mut Vec<Diagnostic>) -> Option<Value
     match serde_yaml::from_str::<Value>(text) {
         Ok(value) => Some(value),
         Err(error) => {
-            let mut diagnostic = Diagnostic::new(file, "", format!("invalid YAML: {}", strip_location(&error)));
+            let mut diagnostic = Diagnostic::new(
+                file,
+                "",
+                format!("invalid YAML: {}", strip_location(&error)),
+            );
             diagnostic.location = error.location().map(|l| (l.line(), l.column()));
+            if diagnostic.message.contains("duplicate entry") {
+                // serde_yaml points at the mapping; point at the repeated key.
+                if let Some((path, at)) = Positions::index(text).first_repeated_key() {
+                    diagnostic.path = path.to_owned();
+                    diagnostic.location = Some(at);
+                }
+            }
             out.push(diagnostic);
             None
         }
@@ -261,17 +306,25 @@ pub fn parse_endpoint(file: &str, text: &str, out: &mut Vec<Diagnostic>) -> Opti
     let path = fields.required_string("path", out);
     let title = fields.required_string("title", out);
     let description = fields.required_string("description", out);
-    let returns = fields.required_string("returns", out).and_then(|name| match name.as_str() {
-        "image" => Some(Returns::Image),
-        "json" => Some(Returns::Json),
-        _ => {
-            out.push(
-                Diagnostic::new(file, "returns", format!("unknown return kind `{name}`; expected image or json"))
-                    .with_hint(closest(&name, ["image", "json"]).map(|k| format!("did you mean `{k}`?"))),
-            );
-            None
-        }
-    });
+    let returns = fields
+        .required_string("returns", out)
+        .and_then(|name| match name.as_str() {
+            "image" => Some(Returns::Image),
+            "json" => Some(Returns::Json),
+            _ => {
+                out.push(
+                    Diagnostic::new(
+                        file,
+                        "returns",
+                        format!("unknown return kind `{name}`; expected image or json"),
+                    )
+                    .with_hint(
+                        closest(&name, ["image", "json"]).map(|k| format!("did you mean `{k}`?")),
+                    ),
+                );
+                None
+            }
+        });
     let params = match fields.get("params") {
         None => Some(IndexMap::new()),
         Some(value) => parse_params(file, value, out),
@@ -286,12 +339,19 @@ pub fn parse_endpoint(file: &str, text: &str, out: &mut Vec<Diagnostic>) -> Opti
     })
 }
 
-fn parse_params(file: &str, value: &Value, out: &mut Vec<Diagnostic>) -> Option<IndexMap<String, RawParam>> {
+fn parse_params(
+    file: &str,
+    value: &Value,
+    out: &mut Vec<Diagnostic>,
+) -> Option<IndexMap<String, RawParam>> {
     let Some(map) = value.as_mapping() else {
         out.push(Diagnostic::new(
             file,
             "params",
-            format!("expected a mapping from parameter name to its description, found {}", describe(value)),
+            format!(
+                "expected a mapping from parameter name to its description, found {}",
+                describe(value)
+            ),
         ));
         return None;
     };
@@ -300,7 +360,11 @@ fn parse_params(file: &str, value: &Value, out: &mut Vec<Diagnostic>) -> Option<
     let mut params = IndexMap::new();
     for (key, value) in map {
         let Some(name) = key.as_str() else {
-            out.push(Diagnostic::new(file, "params", format!("parameter names must be strings, found {}", describe(key))));
+            out.push(Diagnostic::new(
+                file,
+                "params",
+                format!("parameter names must be strings, found {}", describe(key)),
+            ));
             continue;
         };
         if let Some(param) = parse_param(file, &join("params", name), value, out) {
@@ -310,14 +374,28 @@ fn parse_params(file: &str, value: &Value, out: &mut Vec<Diagnostic>) -> Option<
     Some(params)
 }
 
-fn parse_param(file: &str, path: &str, value: &Value, out: &mut Vec<Diagnostic>) -> Option<RawParam> {
+fn parse_param(
+    file: &str,
+    path: &str,
+    value: &Value,
+    out: &mut Vec<Diagnostic>,
+) -> Option<RawParam> {
     let fields = Fields::open(file, path, value, &PARAM_KEYS, out)?;
     let ty = fields.required_string("type", out).and_then(|name| {
         let ty = ParamType::from_name(&name);
         if ty.is_none() {
             out.push(
-                Diagnostic::new(file, join(path, "type"), format!("unknown type `{name}`; expected one of {}", ParamType::NAMES.join(", ")))
-                    .with_hint(closest(&name, ParamType::NAMES).map(|k| format!("did you mean `{k}`?"))),
+                Diagnostic::new(
+                    file,
+                    join(path, "type"),
+                    format!(
+                        "unknown type `{name}`; expected one of {}",
+                        ParamType::NAMES.join(", ")
+                    ),
+                )
+                .with_hint(
+                    closest(&name, ParamType::NAMES).map(|k| format!("did you mean `{k}`?")),
+                ),
             );
         }
         ty
@@ -326,7 +404,11 @@ fn parse_param(file: &str, path: &str, value: &Value, out: &mut Vec<Diagnostic>)
         None => Some(false),
         Some(Value::Bool(b)) => Some(*b),
         Some(other) => {
-            out.push(Diagnostic::new(file, join(path, "required"), format!("expected true or false, found {}", describe(other))));
+            out.push(Diagnostic::new(
+                file,
+                join(path, "required"),
+                format!("expected true or false, found {}", describe(other)),
+            ));
             None
         }
     };
@@ -349,19 +431,34 @@ fn parse_param(file: &str, path: &str, value: &Value, out: &mut Vec<Diagnostic>)
 }
 
 /// Reads `enums.yaml`: the enums several endpoints share, by name.
-pub fn parse_shared_enums(file: &str, text: &str, out: &mut Vec<Diagnostic>) -> Option<IndexMap<String, RawEnum>> {
+pub fn parse_shared_enums(
+    file: &str,
+    text: &str,
+    out: &mut Vec<Diagnostic>,
+) -> Option<IndexMap<String, RawEnum>> {
     let document = parse_yaml(file, text, out)?;
     let fields = Fields::open(file, "", &document, &ENUMS_FILE_KEYS, out)?;
     let map = fields.required("enums", out)?;
     let Some(map) = map.as_mapping() else {
-        out.push(Diagnostic::new(file, "enums", format!("expected a mapping from enum name to its values, found {}", describe(map))));
+        out.push(Diagnostic::new(
+            file,
+            "enums",
+            format!(
+                "expected a mapping from enum name to its values, found {}",
+                describe(map)
+            ),
+        ));
         return None;
     };
     let mut enums = IndexMap::new();
     let mut complete = true;
     for (key, value) in map {
         let Some(name) = key.as_str() else {
-            out.push(Diagnostic::new(file, "enums", format!("enum names must be strings, found {}", describe(key))));
+            out.push(Diagnostic::new(
+                file,
+                "enums",
+                format!("enum names must be strings, found {}", describe(key)),
+            ));
             complete = false;
             continue;
         };
@@ -375,7 +472,13 @@ pub fn parse_shared_enums(file: &str, text: &str, out: &mut Vec<Diagnostic>) -> 
         let values = fields.list("values", out);
         match (description, values) {
             (Some(description), Some(values)) => {
-                enums.insert(name.to_owned(), RawEnum { description, values });
+                enums.insert(
+                    name.to_owned(),
+                    RawEnum {
+                        description,
+                        values,
+                    },
+                );
             }
             _ => complete = false,
         }

@@ -38,7 +38,10 @@ fn source(path: &str, text: &str) -> SpecSource {
 
 /// The rendered diagnostics for a set of files; panics if they were accepted.
 fn errors(files: &[(&str, &str)]) -> Vec<String> {
-    let sources: Vec<SpecSource> = files.iter().map(|(path, text)| source(path, text)).collect();
+    let sources: Vec<SpecSource> = files
+        .iter()
+        .map(|(path, text)| source(path, text))
+        .collect();
     match codegen::load(&sources) {
         Ok(_) => panic!("expected the specs to be rejected"),
         Err(problems) => problems.0.iter().map(ToString::to_string).collect(),
@@ -51,115 +54,263 @@ fn demo_errors(text: &str) -> Vec<String> {
 }
 
 fn assert_one(found: &[String], expected_parts: &[&str]) {
-    assert_eq!(found.len(), 1, "expected exactly one problem, got {found:#?}");
+    assert_eq!(
+        found.len(),
+        1,
+        "expected exactly one problem, got {found:#?}"
+    );
     for part in expected_parts {
-        assert!(found[0].contains(part), "{:?} does not mention {part:?}", found[0]);
+        assert!(
+            found[0].contains(part),
+            "{:?} does not mention {part:?}",
+            found[0]
+        );
     }
 }
 
 #[test]
 fn the_base_spec_is_valid() {
-    let model = codegen::load(&[source("spec/demo.yaml", VALID), source("spec/enums.yaml", SHARED)]).unwrap();
+    let model = codegen::load(&[
+        source("spec/demo.yaml", VALID),
+        source("spec/enums.yaml", SHARED),
+    ])
+    .unwrap();
     assert_eq!(model.endpoints.len(), 1);
 }
 
 #[test]
 fn default_outside_range() {
     let found = demo_errors(&VALID.replace("default: 5", "default: 11"));
-    assert_one(&found, &["spec/demo.yaml", "params.steps.default", "default 11 is outside the range 1..=10"]);
+    assert_one(
+        &found,
+        &[
+            "spec/demo.yaml",
+            "params.steps.default",
+            "default 11 is outside the range 1..=10",
+        ],
+    );
 }
 
 #[test]
 fn default_not_among_allowed_values() {
-    let text = VALID.replace("default: 5\n    min: 1\n    max: 10", "default: 640\n    allowed: [512, 768]");
+    let text = VALID.replace(
+        "default: 5\n    min: 1\n    max: 10",
+        "default: 640\n    allowed: [512, 768]",
+    );
     let found = demo_errors(&text);
-    assert_one(&found, &["spec/demo.yaml", "params.steps.default", "not one of the allowed values 512, 768"]);
+    assert_one(
+        &found,
+        &[
+            "spec/demo.yaml",
+            "params.steps.default",
+            "not one of the allowed values 512, 768",
+        ],
+    );
 }
 
 #[test]
 fn enum_default_not_among_values() {
     let text = format!("{VALID}  scheduler:\n    type: enum\n    enum: scheduler\n    default: Euler A\n    description: S.\n");
     let found = demo_errors(&text);
-    assert_one(&found, &["spec/demo.yaml", "params.scheduler.default", "\"Euler A\" is not one of the enum's values", "did you mean \"Euler a\""]);
+    assert_one(
+        &found,
+        &[
+            "spec/demo.yaml",
+            "params.scheduler.default",
+            "\"Euler A\" is not one of the enum's values",
+            "did you mean \"Euler a\"",
+        ],
+    );
 }
 
 #[test]
 fn min_greater_than_max() {
-    let found = demo_errors(&VALID.replace("min: 1", "min: 20").replace("default: 5", "default: 15"));
-    assert!(found.iter().any(|m| m.contains("spec/demo.yaml: params.steps.min: min 20 is greater than max 10")), "{found:#?}");
+    let found = demo_errors(
+        &VALID
+            .replace("min: 1", "min: 20")
+            .replace("default: 5", "default: 15"),
+    );
+    assert!(
+        found
+            .iter()
+            .any(|m| m
+                .contains("spec/demo.yaml:14:5: params.steps.min: min 20 is greater than max 10")),
+        "{found:#?}"
+    );
 }
 
 #[test]
 fn empty_enum_value() {
-    let text = format!("{VALID}  mode:\n    type: enum\n    values: [fast, '']\n    description: M.\n");
-    assert_one(&demo_errors(&text), &["spec/demo.yaml", "params.mode.values[1]", "must not be empty"]);
+    let text =
+        format!("{VALID}  mode:\n    type: enum\n    values: [fast, '']\n    description: M.\n");
+    assert_one(
+        &demo_errors(&text),
+        &[
+            "spec/demo.yaml",
+            "params.mode.values[1]",
+            "must not be empty",
+        ],
+    );
 }
 
 #[test]
 fn duplicated_enum_value() {
-    let text = format!("{VALID}  mode:\n    type: enum\n    values: [fast, slow, fast]\n    description: M.\n");
-    assert_one(&demo_errors(&text), &["spec/demo.yaml", "params.mode.values[2]", "duplicated enum value \"fast\""]);
+    let text = format!(
+        "{VALID}  mode:\n    type: enum\n    values: [fast, slow, fast]\n    description: M.\n"
+    );
+    assert_one(
+        &demo_errors(&text),
+        &[
+            "spec/demo.yaml",
+            "params.mode.values[2]",
+            "duplicated enum value \"fast\"",
+        ],
+    );
     let shared = SHARED.replace("Euler]", "Euler, DDIM]");
     let found = errors(&[("spec/demo.yaml", VALID), ("spec/enums.yaml", &shared)]);
-    assert_one(&found, &["spec/enums.yaml", "enums.scheduler.values[3]", "duplicated enum value \"DDIM\""]);
+    assert_one(
+        &found,
+        &[
+            "spec/enums.yaml",
+            "enums.scheduler.values[3]",
+            "duplicated enum value \"DDIM\"",
+        ],
+    );
 }
 
 #[test]
 fn enum_values_that_collide_as_rust_variants() {
-    let text = format!("{VALID}  mode:\n    type: enum\n    values: [Euler a, euler-a]\n    description: M.\n");
-    assert_one(&demo_errors(&text), &["params.mode.values[1]", "\"Euler a\" and \"euler-a\" would both become the Rust variant `EulerA`"]);
+    let text = format!(
+        "{VALID}  mode:\n    type: enum\n    values: [Euler a, euler-a]\n    description: M.\n"
+    );
+    assert_one(
+        &demo_errors(&text),
+        &[
+            "params.mode.values[1]",
+            "\"Euler a\" and \"euler-a\" would both become the Rust variant `EulerA`",
+        ],
+    );
 }
 
 #[test]
 fn unknown_type() {
     let found = demo_errors(&VALID.replace("type: string", "type: strng"));
-    assert_one(&found, &["spec/demo.yaml", "params.prompt.type", "unknown type `strng`", "expected one of string, integer", "did you mean `string`?"]);
+    assert_one(
+        &found,
+        &[
+            "spec/demo.yaml",
+            "params.prompt.type",
+            "unknown type `strng`",
+            "expected one of string, integer",
+            "did you mean `string`?",
+        ],
+    );
 }
 
 #[test]
 fn unknown_key() {
     let found = demo_errors(&VALID.replace("default: 5", "defualt: 5"));
-    assert_one(&found, &["spec/demo.yaml", "params.steps.defualt", "unknown key `defualt`", "did you mean `default`?"]);
+    assert_one(
+        &found,
+        &[
+            "spec/demo.yaml",
+            "params.steps.defualt",
+            "unknown key `defualt`",
+            "did you mean `default`?",
+        ],
+    );
     let found = demo_errors(&format!("{VALID}version: 2\n"));
-    assert_one(&found, &["spec/demo.yaml: version: unknown key `version`"]);
+    assert_one(
+        &found,
+        &["spec/demo.yaml:17:1: version: unknown key `version`"],
+    );
 }
 
 #[test]
 fn missing_required_field() {
     let found = demo_errors(&VALID.replace("    description: Steps.\n", ""));
-    assert_one(&found, &["spec/demo.yaml", "params.steps.description", "missing required key `description`"]);
+    assert_one(
+        &found,
+        &[
+            "spec/demo.yaml",
+            "params.steps.description",
+            "missing required key `description`",
+        ],
+    );
     let found = demo_errors(&VALID.replace("title: Demo\n", ""));
-    assert_one(&found, &["spec/demo.yaml: title: missing required key `title`"]);
+    assert_one(
+        &found,
+        &["spec/demo.yaml:1:1: title: missing required key `title`"],
+    );
 }
 
 #[test]
 fn parameters_whose_rust_names_collide() {
     let text = format!("{VALID}  Steps:\n    type: integer\n    description: Clash.\n");
-    assert_one(&demo_errors(&text), &["spec/demo.yaml", "params.Steps", "\"steps\" and \"Steps\" would both generate the Rust name `steps`"]);
+    assert_one(
+        &demo_errors(&text),
+        &[
+            "spec/demo.yaml",
+            "params.Steps",
+            "\"steps\" and \"Steps\" would both generate the Rust name `steps`",
+        ],
+    );
 }
 
 #[test]
 fn undefined_shared_enum() {
-    let text = format!("{VALID}  scheduler:\n    type: enum\n    enum: schedular\n    description: S.\n");
-    assert_one(&demo_errors(&text), &["spec/demo.yaml", "params.scheduler.enum", "unknown shared enum `schedular`", "did you mean `scheduler`?"]);
+    let text =
+        format!("{VALID}  scheduler:\n    type: enum\n    enum: schedular\n    description: S.\n");
+    assert_one(
+        &demo_errors(&text),
+        &[
+            "spec/demo.yaml",
+            "params.scheduler.enum",
+            "unknown shared enum `schedular`",
+            "did you mean `scheduler`?",
+        ],
+    );
 }
 
 #[test]
 fn required_parameter_with_default() {
     let found = demo_errors(&VALID.replace("required: true", "required: true\n    default: a cat"));
-    assert_one(&found, &["spec/demo.yaml", "params.prompt.default", "a required parameter cannot have a default"]);
+    assert_one(
+        &found,
+        &[
+            "spec/demo.yaml",
+            "params.prompt.default",
+            "a required parameter cannot have a default",
+        ],
+    );
 }
 
 #[test]
 fn wrong_value_types() {
-    let found = demo_errors(&VALID.replace("max: 10", "max: ten").replace("default: 5", "default: 5.5"));
+    let found = demo_errors(
+        &VALID
+            .replace("max: 10", "max: ten")
+            .replace("default: 5", "default: 5.5"),
+    );
     assert!(found.iter().any(|m| m.contains("params.steps.max: expected a whole number that fits in 64 bits, found the string \"ten\"")), "{found:#?}");
-    assert!(found.iter().any(|m| m.contains("params.steps.default: expected a whole number, found the number 5.5")), "{found:#?}");
+    assert!(
+        found
+            .iter()
+            .any(|m| m
+                .contains("params.steps.default: expected a whole number, found the number 5.5")),
+        "{found:#?}"
+    );
 }
 
 #[test]
 fn slug_must_match_file_name() {
-    assert_one(&errors(&[("spec/other.yaml", VALID)]), &["spec/other.yaml: slug", "must equal the file name \"other\""]);
+    assert_one(
+        &errors(&[("spec/other.yaml", VALID)]),
+        &[
+            "spec/other.yaml:1:1: slug",
+            "must equal the file name \"other\"",
+        ],
+    );
 }
 
 #[test]
@@ -172,14 +323,101 @@ fn syntax_errors_carry_a_position() {
 
 #[test]
 fn all_problems_in_all_files_are_reported_at_once_in_a_stable_order() {
-    let broken_a = VALID.replace("default: 5", "default: 50").replace("type: string", "type: text");
-    let broken_b = VALID.replace("slug: demo", "slug: other").replace("min: 1", "min: 7");
-    let files = [("spec/demo.yaml", broken_a.as_str()), ("spec/other.yaml", broken_b.as_str())];
+    let broken_a = VALID
+        .replace("default: 5", "default: 50")
+        .replace("type: string", "type: text");
+    let broken_b = VALID
+        .replace("slug: demo", "slug: other")
+        .replace("min: 1", "min: 7");
+    let files = [
+        ("spec/demo.yaml", broken_a.as_str()),
+        ("spec/other.yaml", broken_b.as_str()),
+    ];
     let found = errors(&files);
     assert_eq!(found.len(), 3, "{found:#?}");
-    assert!(found[0].starts_with("spec/demo.yaml: params.prompt.type"), "{found:#?}");
-    assert!(found[1].starts_with("spec/demo.yaml: params.steps.default"), "{found:#?}");
-    assert!(found[2].starts_with("spec/other.yaml: params.steps.default"), "{found:#?}");
+    assert!(
+        found[0].starts_with("spec/demo.yaml:8:5: params.prompt.type"),
+        "{found:#?}"
+    );
+    assert!(
+        found[1].starts_with("spec/demo.yaml:13:5: params.steps.default"),
+        "{found:#?}"
+    );
+    assert!(
+        found[2].starts_with("spec/other.yaml:13:5: params.steps.default"),
+        "{found:#?}"
+    );
     let reversed = [files[1], files[0]];
     assert_eq!(found, errors(&reversed));
+}
+
+#[test]
+fn problems_point_at_line_and_column() {
+    // A list item is located at the item, a missing key at its mapping.
+    let text =
+        format!("{VALID}  mode:\n    type: enum\n    values: [fast, '']\n    description: M.\n");
+    assert_one(
+        &demo_errors(&text),
+        &["spec/demo.yaml:19:20: params.mode.values[1]: "],
+    );
+    let found = demo_errors(&VALID.replace("    description: Steps.\n", ""));
+    assert_one(
+        &found,
+        &["spec/demo.yaml:11:3: params.steps.description: missing required key"],
+    );
+    // Block lists, flow mappings and parameter names with dots resolve too.
+    let text = format!(
+        "{VALID}  img.width:\n    type: enum\n    values:\n      - a\n      - a\n    description: W.\n  \
+         flow: {{type: integer, default: 0, min: 1, description: F.}}\n"
+    );
+    let found = demo_errors(&text);
+    assert_eq!(
+        found,
+        [
+            "spec/demo.yaml:21:9: params.img.width.values[1]: duplicated enum value \"a\"",
+            "spec/demo.yaml:23:25: params.flow.default: default 0 is outside the range 1..=",
+        ],
+    );
+}
+
+#[test]
+fn syntax_errors_point_at_line_and_column() {
+    let found = errors(&[(
+        "spec/demo.yaml",
+        "slug: demo\nparams:\n  a: [unclosed\n  b: 1\n",
+    )]);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].starts_with("spec/demo.yaml:4:"), "{}", found[0]);
+    let found = errors(&[("spec/demo.yaml", "slug: demo\nslug: again\n")]);
+    assert_eq!(
+        found,
+        ["spec/demo.yaml:2:1: slug: invalid YAML: duplicate entry with key \"slug\""]
+    );
+}
+
+#[test]
+fn every_problem_in_a_broken_file_has_a_position() {
+    let broken = VALID
+        .replace("type: string", "type: strng")
+        .replace("default: 5", "default: five")
+        .replace("title: Demo\n", "")
+        .replace("max: 10", "max: 10\n    maximum: 12");
+    let found = errors(&[
+        ("spec/demo.yaml", &broken),
+        (
+            "spec/enums.yaml",
+            "enums:\n  s: {values: [], description: S.}\n",
+        ),
+    ]);
+    assert!(found.len() >= 4, "{found:#?}");
+    for message in &found {
+        let (file, rest) = message.split_once(".yaml:").expect("a file name");
+        let position: Vec<&str> = rest.splitn(3, ':').take(2).collect();
+        assert!(
+            position
+                .iter()
+                .all(|n| n.parse::<usize>().is_ok_and(|n| n > 0)),
+            "{file}.yaml has no line:column in {message:?}"
+        );
+    }
 }
