@@ -10,7 +10,7 @@ use serde_yaml::Value;
 use crate::diagnostic::{closest, Diagnostic};
 use crate::model::{format_number, Endpoint, EnumDef, Kind, Literal, Model, Param, Variant};
 use crate::naming;
-use crate::spec::{describe, join, ParamType, RawEndpoint, RawEnum, RawParam};
+use crate::spec::{describe, join, unquote_hint, ParamType, RawEndpoint, RawEnum, RawParam};
 
 /// A parsed endpoint spec with the file it came from.
 pub struct RawEndpointFile {
@@ -370,7 +370,17 @@ fn check_param(
 fn integer(file: &str, path: &str, value: &Value, out: &mut Vec<Diagnostic>) -> Option<i64> {
     let found = value.as_i64();
     if found.is_none() {
-        out.push(Diagnostic::new(file, path, format!("expected a whole number that fits in 64 bits, found {}", describe(value))));
+        out.push(
+            Diagnostic::new(
+                file,
+                path,
+                format!(
+                    "expected a whole number that fits in 64 bits, found {}",
+                    describe(value)
+                ),
+            )
+            .with_hint(type_hint(value, false, true)),
+        );
     }
     found
 }
@@ -378,9 +388,32 @@ fn integer(file: &str, path: &str, value: &Value, out: &mut Vec<Diagnostic>) -> 
 fn number(file: &str, path: &str, value: &Value, out: &mut Vec<Diagnostic>) -> Option<f64> {
     let found = value.as_f64().filter(|n| n.is_finite());
     if found.is_none() {
-        out.push(Diagnostic::new(file, path, format!("expected a finite number, found {}", describe(value))));
+        out.push(
+            Diagnostic::new(
+                file,
+                path,
+                format!("expected a finite number, found {}", describe(value)),
+            )
+            .with_hint(type_hint(value, false, false)),
+        );
     }
     found
+}
+
+/// How to fix a value of the wrong type, where that is plain: quotes to
+/// drop or add, or a fraction to drop from a whole number.
+fn type_hint(value: &Value, wants_string: bool, wants_integer: bool) -> Option<String> {
+    match value {
+        Value::Number(_) | Value::Bool(_) if wants_string => Some(format!(
+            "quote it: \"{}\"",
+            serde_yaml::to_string(value).ok()?.trim()
+        )),
+        Value::Number(n) if wants_integer => {
+            let whole = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 1e15)?;
+            Some(format!("write {whole:.0}"))
+        }
+        _ => unquote_hint(value),
+    }
 }
 
 fn check_constraints(file: &str, path: &str, kind: &Kind, out: &mut Vec<Diagnostic>) {
@@ -440,7 +473,13 @@ fn literal(
     variants: &[Variant],
     out: &mut Vec<Diagnostic>,
 ) -> Option<Literal> {
-    let mismatch = |expected: &str| Diagnostic::new(file, path, format!("expected {expected}, found {}", describe(value)));
+    let mismatch = |expected: &str| {
+        Diagnostic::new(file, path, format!("expected {expected}, found {}", describe(value))).with_hint(type_hint(
+            value,
+            matches!(kind, Kind::String | Kind::Image),
+            matches!(kind, Kind::Integer { .. }),
+        ))
+    };
     match kind {
         Kind::String | Kind::Image => match value {
             Value::String(text) => Some(Literal::String(text.clone())),

@@ -84,12 +84,80 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
-/// The known word closest to `found`, if it is close enough to be a typo.
+/// Words spec authors reach for that the format spells differently; a
+/// synonym is only suggested where its target is among the known words.
+const SYNONYMS: &[(&str, &str)] = &[
+    ("minimum", "min"),
+    ("maximum", "max"),
+    ("options", "values"),
+    ("choices", "values"),
+    ("enum_values", "values"),
+    ("optional", "required"),
+    ("examples", "example"),
+    ("desc", "description"),
+    ("summary", "description"),
+    ("int", "integer"),
+    ("float", "number"),
+    ("double", "number"),
+    ("decimal", "number"),
+    ("bool", "boolean"),
+    ("str", "string"),
+    ("text", "string"),
+    ("url", "image"),
+    ("file", "image"),
+    ("choice", "enum"),
+    ("select", "enum"),
+];
+
+/// Lower case with only letters and digits: `Euler_A` and `euler a` agree.
+fn normalized(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The known word `found` most likely means, if any: one that differs only
+/// in case, spaces or punctuation, a common synonym, or a close spelling.
 pub fn closest<'a>(found: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let known: Vec<&'a str> = known.into_iter().collect();
+    let key = normalized(found);
+    if let Some(same) = known
+        .iter()
+        .find(|k| !key.is_empty() && normalized(k) == key)
+    {
+        return Some(same);
+    }
+    let synonym = SYNONYMS.iter().find(|(from, _)| *from == key);
+    if let Some(target) = synonym.and_then(|(_, to)| known.iter().find(|k| *k == to)) {
+        return Some(target);
+    }
     known
         .into_iter()
         .map(|candidate| (strsim::damerau_levenshtein(found, candidate), candidate))
         .filter(|(distance, candidate)| *distance <= 2.max(candidate.len() / 4))
         .min()
         .map(|(_, candidate)| candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::closest;
+
+    #[test]
+    fn near_misses() {
+        let keys = ["default", "min", "max", "values", "required"];
+        assert_eq!(closest("defualt", keys), Some("default"));
+        assert_eq!(closest("minimum", keys), Some("min"));
+        assert_eq!(closest("choices", keys), Some("values"));
+        assert_eq!(closest("optional", keys), Some("required"));
+        assert_eq!(closest("colour", keys), None);
+        assert_eq!(closest("int", ["string", "integer"]), Some("integer"));
+        // A synonym whose target is not allowed here is not suggested.
+        assert_eq!(closest("int", ["string"]), None);
+        let schedulers = ["Euler a", "Euler", "DPM2 a Karras"];
+        assert_eq!(closest("EULER A", schedulers), Some("Euler a"));
+        assert_eq!(closest("dpm2_a_karras", schedulers), Some("DPM2 a Karras"));
+        assert_eq!(closest("", schedulers), None);
+    }
 }

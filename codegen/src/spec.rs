@@ -165,10 +165,7 @@ impl<'a> Fields<'a> {
                         join(path, name),
                         format!("unknown key `{name}`; expected one of {}", known.join(", ")),
                     )
-                    .with_hint(
-                        closest(name, known.iter().copied())
-                            .map(|k| format!("did you mean `{k}`?")),
-                    ),
+                    .with_hint(key_hint(name, known)),
                 ),
                 None => out.push(Diagnostic::new(
                     file,
@@ -226,6 +223,20 @@ impl<'a> Fields<'a> {
         self.string(key, value, out)
     }
 
+    /// A required string that becomes documentation, so must say something.
+    fn required_text(&self, key: &str, out: &mut Vec<Diagnostic>) -> Option<String> {
+        let text = self.required_string(key, out)?;
+        if text.trim().is_empty() {
+            out.push(Diagnostic::new(
+                self.file,
+                join(&self.path, key),
+                format!("`{key}` must not be empty: it becomes the generated documentation"),
+            ));
+            return None;
+        }
+        Some(text)
+    }
+
     fn list(&self, key: &str, out: &mut Vec<Diagnostic>) -> Option<Vec<Value>> {
         match self.get(key)? {
             Value::Sequence(items) => Some(items.clone()),
@@ -239,6 +250,40 @@ impl<'a> Fields<'a> {
             }
         }
     }
+}
+
+/// The hint for an unknown key: a close known one, or where it belongs
+/// when it is a key of the level above or below (a common indentation slip).
+fn key_hint(name: &str, known: &[&str]) -> Option<String> {
+    if let Some(key) = closest(name, known.iter().copied()) {
+        return Some(format!("did you mean `{key}`?"));
+    }
+    if known == ENDPOINT_KEYS && PARAM_KEYS.contains(&name) {
+        return Some(format!(
+            "`{name}` is a key of a parameter; indent it under one in `params`"
+        ));
+    }
+    if known == PARAM_KEYS && ENDPOINT_KEYS.contains(&name) {
+        return Some(format!(
+            "`{name}` is a key of the endpoint; is it indented one level too deep?"
+        ));
+    }
+    None
+}
+
+/// A hint for a scalar quoted where YAML would otherwise read the type
+/// expected: `"10"` where a number belongs, `"true"` where a boolean does.
+pub fn unquote_hint(value: &Value) -> Option<String> {
+    let Value::String(text) = value else {
+        return None;
+    };
+    let text = text.trim();
+    let numeric = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_digit() || "+-.eE_".contains(c))
+        && text.parse::<f64>().is_ok();
+    (numeric || text == "true" || text == "false").then(|| format!("write {text} without quotes"))
 }
 
 /// `a.b`, or just `b` at the top level.
@@ -304,8 +349,8 @@ pub fn parse_endpoint(file: &str, text: &str, out: &mut Vec<Diagnostic>) -> Opti
     let fields = Fields::open(file, "", &document, &ENDPOINT_KEYS, out)?;
     let slug = fields.required_string("slug", out);
     let path = fields.required_string("path", out);
-    let title = fields.required_string("title", out);
-    let description = fields.required_string("description", out);
+    let title = fields.required_text("title", out);
+    let description = fields.required_text("description", out);
     let returns = fields
         .required_string("returns", out)
         .and_then(|name| match name.as_str() {
@@ -367,7 +412,29 @@ fn parse_params(
             ));
             continue;
         };
-        if let Some(param) = parse_param(file, &join("params", name), value, out) {
+        let path = join("params", name);
+        if !value.is_mapping() && (PARAM_KEYS.contains(&name) || ENDPOINT_KEYS.contains(&name)) {
+            // `default: 5` directly under `params` is almost always a key
+            // that lost its indentation (or, for endpoint keys, gained some).
+            let level = if PARAM_KEYS.contains(&name) {
+                "a key of a parameter; is it indented one level too little?"
+            } else {
+                "a key of the endpoint; is it indented one level too deep?"
+            };
+            out.push(
+                Diagnostic::new(
+                    file,
+                    &path,
+                    format!(
+                        "expected parameter `{name}` to be a mapping of keys, found {}",
+                        describe(value)
+                    ),
+                )
+                .with_hint(Some(format!("`{name}` is {level}"))),
+            );
+            continue;
+        }
+        if let Some(param) = parse_param(file, &path, value, out) {
             params.insert(name.to_owned(), param);
         }
     }
@@ -404,15 +471,18 @@ fn parse_param(
         None => Some(false),
         Some(Value::Bool(b)) => Some(*b),
         Some(other) => {
-            out.push(Diagnostic::new(
-                file,
-                join(path, "required"),
-                format!("expected true or false, found {}", describe(other)),
-            ));
+            out.push(
+                Diagnostic::new(
+                    file,
+                    join(path, "required"),
+                    format!("expected true or false, found {}", describe(other)),
+                )
+                .with_hint(unquote_hint(other)),
+            );
             None
         }
     };
-    let description = fields.required_string("description", out);
+    let description = fields.required_text("description", out);
     let enum_ref = fields.string("enum", fields.get("enum"), out);
     let allowed = fields.list("allowed", out);
     let values = fields.list("values", out);

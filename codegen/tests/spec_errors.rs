@@ -421,3 +421,79 @@ fn every_problem_in_a_broken_file_has_a_position() {
         );
     }
 }
+
+#[test]
+fn near_misses_get_a_hint() {
+    let hint = |text: &str, path: &str, expected: &str| {
+        let found = demo_errors(text);
+        assert!(
+            found
+                .iter()
+                .any(|m| m.contains(path) && m.contains(&format!("(hint: {expected})"))),
+            "no problem at {path} with the hint {expected:?} in {found:#?}"
+        );
+    };
+    hint(
+        &VALID.replace("max: 10", "maximum: 10"),
+        "params.steps.maximum",
+        "did you mean `max`?",
+    );
+    hint(
+        &VALID.replace("type: string", "type: text"),
+        "params.prompt.type",
+        "did you mean `string`?",
+    );
+    hint(
+        &VALID.replace("required: true", "required: \"true\""),
+        "params.prompt.required",
+        "write true without quotes",
+    );
+    hint(
+        &VALID.replace("max: 10", "max: \"10\""),
+        "params.steps.max",
+        "write 10 without quotes",
+    );
+    hint(
+        &VALID.replace("default: 5", "default: 5.0"),
+        "params.steps.default",
+        "write 5",
+    );
+    hint(
+        &VALID.replace("max: 10", "max: 10.0"),
+        "params.steps.max",
+        "write 10",
+    );
+    let text = format!("{VALID}  seed:\n    type: string\n    description: S.\n    example: 42\n");
+    hint(&text, "params.seed.example", "quote it: \"42\"");
+    let text = format!("{VALID}  scheduler:\n    type: enum\n    enum: scheduler\n    default: euler_a\n    description: S.\n");
+    hint(
+        &text,
+        "params.scheduler.default",
+        "did you mean \"Euler a\"?",
+    );
+    // Keys that slipped a level of indentation.
+    hint(
+        &VALID.replace("    description: Steps.\n", "  description: Steps.\n"),
+        "params.description",
+        "`description` is a key of a parameter; is it indented one level too little?",
+    );
+    hint(
+        &format!("{VALID}  returns: json\n"),
+        "params.returns",
+        "`returns` is a key of the endpoint; is it indented one level too deep?",
+    );
+    hint(
+        &format!("{VALID}min: 3\n"),
+        "min",
+        "`min` is a key of a parameter; indent it under one in `params`",
+    );
+}
+
+#[test]
+fn empty_documentation_is_an_error() {
+    let found = demo_errors(&VALID.replace("description: Prompt.", "description: ''"));
+    assert_one(
+        &found,
+        &["spec/demo.yaml:10:5: params.prompt.description: `description` must not be empty"],
+    );
+}
