@@ -17,6 +17,7 @@ pub mod model;
 pub mod naming;
 pub mod render;
 pub mod spec;
+pub mod synthetic;
 pub mod workspace;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
@@ -27,6 +28,11 @@ pub use render::GeneratedFile;
 pub const GENERATED_DIR: &str = "generated-client/src/generated";
 /// Where the generated Markdown reference goes.
 pub const REFERENCE_PATH: &str = "generated-client/API.md";
+/// The crate's manifest, whose `[features]` table holds a generated region.
+pub const MANIFEST_PATH: &str = "generated-client/Cargo.toml";
+/// The name of that region: the lines between `# @generated features begin`
+/// and `# @generated features end`.
+pub const FEATURES_REGION: &str = "features";
 
 /// One spec file's name and text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,7 +54,11 @@ pub fn load(sources: &[SpecSource]) -> Result<Model, Diagnostics> {
     for source in &sources {
         let name = source.path.rsplit('/').next().unwrap_or(&source.path);
         let Some(stem) = name.strip_suffix(".yaml") else {
-            problems.push(Diagnostic::new(&source.path, "", "spec files must end in .yaml"));
+            problems.push(Diagnostic::new(
+                &source.path,
+                "",
+                "spec files must end in .yaml",
+            ));
             continue;
         };
         if name == spec::SHARED_ENUMS_FILE {
@@ -95,13 +105,20 @@ fn locate(sources: &[&SpecSource], problems: &mut [Diagnostic]) {
 
 /// Emits and renders every generated file for a checked model, sorted by path.
 pub fn render(model: &Model) -> Result<Vec<GeneratedFile>, Diagnostics> {
-    let internal = |file: &str, message: String| Diagnostics(vec![Diagnostic::new(file, "", message)]);
+    let internal =
+        |file: &str, message: String| Diagnostics(vec![Diagnostic::new(file, "", message)]);
     let mut files = Vec::new();
     let index_path = format!("{GENERATED_DIR}/mod.rs");
-    files.push(render::rust_file(&index_path, "spec/*.yaml", emit::index(model)).map_err(|e| internal("spec", e))?);
+    files.push(
+        render::rust_file(&index_path, "spec/*.yaml", emit::index(model))
+            .map_err(|e| internal("spec", e))?,
+    );
     if let Some(source) = &model.shared_enums_file {
         let path = format!("{GENERATED_DIR}/enums.rs");
-        files.push(render::rust_file(&path, source, emit::shared_enums(model)).map_err(|e| internal(source, e))?);
+        files.push(
+            render::rust_file(&path, source, emit::shared_enums(model))
+                .map_err(|e| internal(source, e))?,
+        );
     }
     for endpoint in &model.endpoints {
         let path = format!("{GENERATED_DIR}/{}.rs", endpoint.module);
@@ -109,7 +126,16 @@ pub fn render(model: &Model) -> Result<Vec<GeneratedFile>, Diagnostics> {
             .map_err(|e| internal(&endpoint.source, e))?;
         files.push(file);
     }
-    files.push(render::markdown_file(REFERENCE_PATH, "spec/*.yaml", emit::reference(model)));
+    files.push(render::markdown_file(
+        REFERENCE_PATH,
+        "spec/*.yaml",
+        emit::reference(model),
+    ));
+    files.push(render::toml_region(
+        MANIFEST_PATH,
+        FEATURES_REGION,
+        emit::features(model),
+    ));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }

@@ -65,13 +65,34 @@ pub fn sync(root: &Path, files: &[GeneratedFile], mode: Mode) -> io::Result<Sync
     for file in files {
         let path = root.join(&file.path);
         let current = fs::read_to_string(&path).ok();
-        if current.as_deref() != Some(file.contents.as_str()) {
+        let wanted = match &file.region {
+            None => file.contents.clone(),
+            Some(region) => {
+                // A region lives in a hand-written file, which must exist.
+                let current = current.as_deref().ok_or_else(|| {
+                    io::Error::new(
+                        io::ErrorKind::NotFound,
+                        format!(
+                            "{}: cannot read it to update its generated {region} region",
+                            file.path
+                        ),
+                    )
+                })?;
+                crate::render::splice(current, region, &file.contents).map_err(|problem| {
+                    io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!("{}: {problem}", file.path),
+                    )
+                })?
+            }
+        };
+        if current.as_deref() != Some(wanted.as_str()) {
             report.changed.push(file.path.clone());
             if mode == Mode::Write {
                 if let Some(parent) = path.parent() {
                     fs::create_dir_all(parent)?;
                 }
-                fs::write(&path, &file.contents)?;
+                fs::write(&path, &wanted)?;
             }
         }
     }

@@ -2,7 +2,9 @@
 //!
 //! - `cargo xtask gen` regenerates the `segmind` crate from `spec/`;
 //! - `cargo xtask gen --check` (or `cargo xtask check`) changes nothing and
-//!   fails if the committed output is stale.
+//!   fails if the committed output is stale;
+//! - `cargo xtask scale --count N --out DIR` writes N synthetic specs and a
+//!   crate generated from them to DIR, for measuring at catalogue scale.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -10,8 +12,13 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use codegen::workspace::{self, Mode};
 
+mod scale;
+
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "Project automation for the spec-driven segmind client")]
+#[command(
+    name = "cargo xtask",
+    about = "Project automation for the spec-driven segmind client"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -27,6 +34,17 @@ enum Command {
     },
     /// Same as `gen --check`.
     Check,
+    /// Write N synthetic specs shaped like the real ones to DIR/spec and
+    /// generate a crate from them in DIR (spec/ and the committed crate are
+    /// left alone).
+    Scale {
+        /// How many endpoint specs to write.
+        #[arg(long)]
+        count: usize,
+        /// The scratch folder, such as target/scale-200.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn workspace_root() -> PathBuf {
@@ -40,6 +58,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Gen { check } => generate(&root, if check { Mode::Check } else { Mode::Write }),
         Command::Check => generate(&root, Mode::Check),
+        Command::Scale { count, out } => scale::main(&root, count, &out),
     }
 }
 

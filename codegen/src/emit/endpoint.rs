@@ -20,7 +20,11 @@ fn value_type(kind: &Kind) -> TokenStream {
         Kind::Boolean => quote!(bool),
         Kind::Integer { .. } => quote!(i64),
         Kind::Number { .. } => quote!(f64),
-        Kind::Enum { type_name, shared: true, .. } => {
+        Kind::Enum {
+            type_name,
+            shared: true,
+            ..
+        } => {
             let name = ident(type_name);
             quote!(crate::generated::enums::#name)
         }
@@ -55,10 +59,11 @@ fn f64_lit(value: f64) -> Lit {
 /// The whole file for one endpoint.
 pub fn endpoint_file(endpoint: &Endpoint) -> TokenStream {
     let module_doc = inner_doc_attrs(&format!(
-        "{}: `POST {}`.\n\n{}",
+        "{}: `POST {}`.\n\n{}\n\nCompiled in with the cargo feature `{}` (on by default).",
         escape_markdown(&endpoint.title),
         endpoint.path,
-        escape_markdown(&endpoint.description)
+        escape_markdown(&endpoint.description),
+        endpoint.feature
     ));
     let local_enums = endpoint.local_enums.iter().map(enum_def);
     let request = request_struct(endpoint);
@@ -118,7 +123,11 @@ fn request_struct(endpoint: &Endpoint) -> TokenStream {
     };
     let fields = endpoint.params.iter().map(|param| {
         let field = ident(&param.field);
-        let doc = doc_attrs(&format!("{}\n\n{}", escape_markdown(&param.description), param_facts(param)));
+        let doc = doc_attrs(&format!(
+            "{}\n\n{}",
+            escape_markdown(&param.description),
+            param_facts(param)
+        ));
         let wire = &param.wire;
         let rename = (param.field != param.wire).then(|| quote!(#[serde(rename = #wire)]));
         let ty = value_type(&param.kind);
@@ -259,7 +268,11 @@ fn constructor_and_setters(endpoint: &Endpoint) -> TokenStream {
         let value = ident("value");
         let ty = argument_type(&param.kind);
         let stored = converted(&param.kind, &value);
-        let stored = if param.required { stored } else { quote!(Some(#stored)) };
+        let stored = if param.required {
+            stored
+        } else {
+            quote!(Some(#stored))
+        };
         let doc = doc_attrs(&format!(
             "Sets {}: {}",
             code(&param.wire),
@@ -298,8 +311,12 @@ fn value_checks(param: &Param) -> Option<TokenStream> {
     };
     let allowed = ident(&format!("{stem}_ALLOWED"));
     match &param.kind {
-        Kind::Integer { allowed: Some(_), .. } => Some(quote!(check.int_one_of(#wire, value, Self::#allowed);)),
-        Kind::Number { allowed: Some(_), .. } => Some(quote!(check.number_one_of(#wire, value, Self::#allowed);)),
+        Kind::Integer {
+            allowed: Some(_), ..
+        } => Some(quote!(check.int_one_of(#wire, value, Self::#allowed);)),
+        Kind::Number {
+            allowed: Some(_), ..
+        } => Some(quote!(check.number_one_of(#wire, value, Self::#allowed);)),
         Kind::Integer { min, max, .. } if min.is_some() || max.is_some() => {
             let (min, max) = (bound("MIN", min.is_some()), bound("MAX", max.is_some()));
             Some(quote!(check.int_range(#wire, value, #min, #max);))
@@ -332,11 +349,18 @@ fn validate(endpoint: &Endpoint) -> TokenStream {
             quote! { if let #pattern { #body } }
         })
     });
+    let checks: Vec<TokenStream> = checks.collect();
+    // With nothing to check, `mut` would be an unused-mut warning.
+    let binding = if checks.is_empty() {
+        quote!(check)
+    } else {
+        quote!(mut check)
+    };
     quote! {
         /// Checks every documented range and allowed value, reporting all
         /// violations at once. The client calls this before sending.
         pub fn validate(&self) -> Result<(), crate::runtime::ValidationErrors> {
-            let mut check = crate::runtime::Checker::new(#slug);
+            let #binding = crate::runtime::Checker::new(#slug);
             #(#checks)*
             check.finish()
         }

@@ -4,7 +4,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::model::Model;
+use crate::model::{Endpoint, Model};
 
 fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
@@ -20,25 +20,39 @@ pub fn index(model: &Model) -> TokenStream {
         }
     });
     let modules = model.endpoints.iter().map(|endpoint| {
+        let cfg = cfg(endpoint);
         let module = ident(&endpoint.module);
         let types = std::iter::once(&endpoint.type_name)
             .chain(endpoint.local_enums.iter().map(|def| &def.type_name))
             .map(|name| ident(name));
         quote! {
+            #cfg
             pub mod #module;
+            #cfg
             pub use self::#module::{#(#types),*};
         }
     });
-    let slugs = model.endpoints.iter().map(|endpoint| &endpoint.slug);
+    let slugs = model.endpoints.iter().map(|endpoint| {
+        let cfg = cfg(endpoint);
+        let slug = &endpoint.slug;
+        quote!(#cfg #slug,)
+    });
     let any_request = any_request(model);
     quote! {
         #enums
         #(#modules)*
         #any_request
 
-        /// The slug of every endpoint this crate was generated with, sorted.
-        pub const ENDPOINTS: &[&str] = &[#(#slugs),*];
+        /// The slug of every endpoint compiled in (each is a cargo feature,
+        /// all on by default), sorted.
+        pub const ENDPOINTS: &[&str] = &[#(#slugs)*];
     }
+}
+
+/// `#[cfg(feature = "...")]` for an endpoint's items.
+fn cfg(endpoint: &Endpoint) -> TokenStream {
+    let feature = &endpoint.feature;
+    quote!(#[cfg(feature = #feature)])
 }
 
 /// `generated/enums.rs`: the shared enums.
@@ -52,47 +66,61 @@ pub fn shared_enums(model: &Model) -> TokenStream {
 
 /// `AnyRequest`: one variant per endpoint, for code that picks the endpoint
 /// at run time (a slug and a JSON body from a file or a command line).
+///
+/// Every variant and match arm carries its endpoint's `cfg`, and the code
+/// stays valid (and warning-free) with any set of endpoints, none included.
 fn any_request(model: &Model) -> TokenStream {
     let variants = model.endpoints.iter().map(|endpoint| {
+        let cfg = cfg(endpoint);
         let ty = ident(&endpoint.type_name);
         let doc = format!(" A `{}` request.", endpoint.slug);
-        quote!(#[doc = #doc] #ty(#ty),)
+        quote!(#cfg #[doc = #doc] #ty(#ty),)
     });
     let parse_arms = model.endpoints.iter().map(|endpoint| {
+        let cfg = cfg(endpoint);
         let ty = ident(&endpoint.type_name);
         let slug = &endpoint.slug;
-        quote!(#slug => serde_json::from_value(body).map(Self::#ty),)
+        quote!(#cfg #slug => Some(serde_json::from_value(body).map(Self::#ty)),)
     });
-    let match_all = |body: TokenStream| {
+    let match_all = |binding: TokenStream, body: &dyn Fn(&Ident) -> TokenStream| {
         let arms = model.endpoints.iter().map(|endpoint| {
+            let cfg = cfg(endpoint);
             let ty = ident(&endpoint.type_name);
-            quote!(Self::#ty(request) => #body,)
+            let body = body(&ty);
+            quote!(#cfg Self::#ty(#binding) => #body,)
         });
-        quote!(match self { #(#arms)* })
+        // `*self`, not `self`: a match on a reference to an enum without
+        // variants is not exhaustive, one on the enum itself is.
+        quote!(match *self { #(#arms)* })
     };
-    let slug_match = match_all(quote!(endpoint_slug(request)));
-    let validate_match = match_all(quote!(request.validate()));
-    let json_match = match_all(quote!(serde_json::to_value(request)));
+    let slug_match = match_all(
+        quote!(_),
+        &|ty| quote!(<#ty as crate::runtime::Endpoint>::SLUG),
+    );
+    let validate_match = match_all(quote!(ref request), &|_| quote!(request.validate()));
+    let json_match = match_all(quote!(ref request), &|_| {
+        quote!(serde_json::to_value(request))
+    });
     quote! {
-        /// A request to any endpoint, chosen at run time by slug.
+        /// A request to any endpoint compiled in, chosen at run time by slug.
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub enum AnyRequest {
             #(#variants)*
         }
 
-        fn endpoint_slug<E: crate::runtime::Endpoint>(_: &E) -> &'static str {
-            E::SLUG
-        }
-
         impl AnyRequest {
             /// Reads a JSON request body for the endpoint `slug`; `None` when no
-            /// endpoint has that slug. Unknown fields and wrong types are errors.
+            /// endpoint compiled in has that slug. Unknown fields and wrong types
+            /// are errors.
             pub fn from_json(slug: &str, body: serde_json::Value) -> Option<Result<Self, serde_json::Error>> {
-                Some(match slug {
+                match slug {
                     #(#parse_arms)*
-                    _ => return None,
-                })
+                    _ => {
+                        drop(body);
+                        None
+                    }
+                }
             }
 
             /// The endpoint's slug.

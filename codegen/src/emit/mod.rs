@@ -3,10 +3,12 @@
 mod docs;
 mod endpoint;
 mod enums;
+mod features;
 mod index;
 mod markdown;
 
 pub use docs::escape_markdown;
 pub use endpoint::endpoint_file;
+pub use features::features;
 pub use index::{index, shared_enums};
 pub use markdown::reference;

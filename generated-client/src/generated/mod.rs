@@ -3,96 +3,144 @@
 
 pub mod enums;
 pub use self::enums::Scheduler;
+#[cfg(feature = "sd1_5_img2img")]
 pub mod sd1_5_img2img;
+#[cfg(feature = "sd1_5_img2img")]
 pub use self::sd1_5_img2img::Sd15Img2imgRequest;
+#[cfg(feature = "sd3_med_img2img")]
 pub mod sd3_med_img2img;
+#[cfg(feature = "sd3_med_img2img")]
 pub use self::sd3_med_img2img::{
     Sd3MedImg2imgRequest, Sd3MedImg2imgSampler, Sd3MedImg2imgScheduler,
 };
+#[cfg(feature = "ssd_1b")]
 pub mod ssd_1b;
+#[cfg(feature = "ssd_1b")]
 pub use self::ssd_1b::Ssd1bRequest;
+#[cfg(feature = "ssd_canny")]
 pub mod ssd_canny;
+#[cfg(feature = "ssd_canny")]
 pub use self::ssd_canny::SsdCannyRequest;
+#[cfg(feature = "ssd_img2img")]
 pub mod ssd_img2img;
+#[cfg(feature = "ssd_img2img")]
 pub use self::ssd_img2img::SsdImg2imgRequest;
-/// A request to any endpoint, chosen at run time by slug.
+/// A request to any endpoint compiled in, chosen at run time by slug.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum AnyRequest {
+    #[cfg(feature = "sd1_5_img2img")]
     /// A `sd1.5-img2img` request.
     Sd15Img2imgRequest(Sd15Img2imgRequest),
+    #[cfg(feature = "sd3_med_img2img")]
     /// A `sd3-med-img2img` request.
     Sd3MedImg2imgRequest(Sd3MedImg2imgRequest),
+    #[cfg(feature = "ssd_1b")]
     /// A `ssd-1b` request.
     Ssd1bRequest(Ssd1bRequest),
+    #[cfg(feature = "ssd_canny")]
     /// A `ssd-canny` request.
     SsdCannyRequest(SsdCannyRequest),
+    #[cfg(feature = "ssd_img2img")]
     /// A `ssd-img2img` request.
     SsdImg2imgRequest(SsdImg2imgRequest),
 }
-fn endpoint_slug<E: crate::runtime::Endpoint>(_: &E) -> &'static str {
-    E::SLUG
-}
 impl AnyRequest {
     /// Reads a JSON request body for the endpoint `slug`; `None` when no
-    /// endpoint has that slug. Unknown fields and wrong types are errors.
+    /// endpoint compiled in has that slug. Unknown fields and wrong types
+    /// are errors.
     pub fn from_json(
         slug: &str,
         body: serde_json::Value,
     ) -> Option<Result<Self, serde_json::Error>> {
-        Some(
-            match slug {
-                "sd1.5-img2img" => {
-                    serde_json::from_value(body).map(Self::Sd15Img2imgRequest)
-                }
-                "sd3-med-img2img" => {
-                    serde_json::from_value(body).map(Self::Sd3MedImg2imgRequest)
-                }
-                "ssd-1b" => serde_json::from_value(body).map(Self::Ssd1bRequest),
-                "ssd-canny" => serde_json::from_value(body).map(Self::SsdCannyRequest),
-                "ssd-img2img" => {
-                    serde_json::from_value(body).map(Self::SsdImg2imgRequest)
-                }
-                _ => return None,
-            },
-        )
+        match slug {
+            #[cfg(feature = "sd1_5_img2img")]
+            "sd1.5-img2img" => {
+                Some(serde_json::from_value(body).map(Self::Sd15Img2imgRequest))
+            }
+            #[cfg(feature = "sd3_med_img2img")]
+            "sd3-med-img2img" => {
+                Some(serde_json::from_value(body).map(Self::Sd3MedImg2imgRequest))
+            }
+            #[cfg(feature = "ssd_1b")]
+            "ssd-1b" => Some(serde_json::from_value(body).map(Self::Ssd1bRequest)),
+            #[cfg(feature = "ssd_canny")]
+            "ssd-canny" => Some(serde_json::from_value(body).map(Self::SsdCannyRequest)),
+            #[cfg(feature = "ssd_img2img")]
+            "ssd-img2img" => {
+                Some(serde_json::from_value(body).map(Self::SsdImg2imgRequest))
+            }
+            _ => {
+                drop(body);
+                None
+            }
+        }
     }
     /// The endpoint's slug.
     pub fn slug(&self) -> &'static str {
-        match self {
-            Self::Sd15Img2imgRequest(request) => endpoint_slug(request),
-            Self::Sd3MedImg2imgRequest(request) => endpoint_slug(request),
-            Self::Ssd1bRequest(request) => endpoint_slug(request),
-            Self::SsdCannyRequest(request) => endpoint_slug(request),
-            Self::SsdImg2imgRequest(request) => endpoint_slug(request),
+        match *self {
+            #[cfg(feature = "sd1_5_img2img")]
+            Self::Sd15Img2imgRequest(_) => {
+                <Sd15Img2imgRequest as crate::runtime::Endpoint>::SLUG
+            }
+            #[cfg(feature = "sd3_med_img2img")]
+            Self::Sd3MedImg2imgRequest(_) => {
+                <Sd3MedImg2imgRequest as crate::runtime::Endpoint>::SLUG
+            }
+            #[cfg(feature = "ssd_1b")]
+            Self::Ssd1bRequest(_) => <Ssd1bRequest as crate::runtime::Endpoint>::SLUG,
+            #[cfg(feature = "ssd_canny")]
+            Self::SsdCannyRequest(_) => {
+                <SsdCannyRequest as crate::runtime::Endpoint>::SLUG
+            }
+            #[cfg(feature = "ssd_img2img")]
+            Self::SsdImg2imgRequest(_) => {
+                <SsdImg2imgRequest as crate::runtime::Endpoint>::SLUG
+            }
         }
     }
     /// Checks every documented range and allowed value.
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationErrors> {
-        match self {
-            Self::Sd15Img2imgRequest(request) => request.validate(),
-            Self::Sd3MedImg2imgRequest(request) => request.validate(),
-            Self::Ssd1bRequest(request) => request.validate(),
-            Self::SsdCannyRequest(request) => request.validate(),
-            Self::SsdImg2imgRequest(request) => request.validate(),
+        match *self {
+            #[cfg(feature = "sd1_5_img2img")]
+            Self::Sd15Img2imgRequest(ref request) => request.validate(),
+            #[cfg(feature = "sd3_med_img2img")]
+            Self::Sd3MedImg2imgRequest(ref request) => request.validate(),
+            #[cfg(feature = "ssd_1b")]
+            Self::Ssd1bRequest(ref request) => request.validate(),
+            #[cfg(feature = "ssd_canny")]
+            Self::SsdCannyRequest(ref request) => request.validate(),
+            #[cfg(feature = "ssd_img2img")]
+            Self::SsdImg2imgRequest(ref request) => request.validate(),
         }
     }
     /// The JSON body that would be sent.
     pub fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
-        match self {
-            Self::Sd15Img2imgRequest(request) => serde_json::to_value(request),
-            Self::Sd3MedImg2imgRequest(request) => serde_json::to_value(request),
-            Self::Ssd1bRequest(request) => serde_json::to_value(request),
-            Self::SsdCannyRequest(request) => serde_json::to_value(request),
-            Self::SsdImg2imgRequest(request) => serde_json::to_value(request),
+        match *self {
+            #[cfg(feature = "sd1_5_img2img")]
+            Self::Sd15Img2imgRequest(ref request) => serde_json::to_value(request),
+            #[cfg(feature = "sd3_med_img2img")]
+            Self::Sd3MedImg2imgRequest(ref request) => serde_json::to_value(request),
+            #[cfg(feature = "ssd_1b")]
+            Self::Ssd1bRequest(ref request) => serde_json::to_value(request),
+            #[cfg(feature = "ssd_canny")]
+            Self::SsdCannyRequest(ref request) => serde_json::to_value(request),
+            #[cfg(feature = "ssd_img2img")]
+            Self::SsdImg2imgRequest(ref request) => serde_json::to_value(request),
         }
     }
 }
-/// The slug of every endpoint this crate was generated with, sorted.
+/// The slug of every endpoint compiled in (each is a cargo feature,
+/// all on by default), sorted.
 pub const ENDPOINTS: &[&str] = &[
+    #[cfg(feature = "sd1_5_img2img")]
     "sd1.5-img2img",
+    #[cfg(feature = "sd3_med_img2img")]
     "sd3-med-img2img",
+    #[cfg(feature = "ssd_1b")]
     "ssd-1b",
+    #[cfg(feature = "ssd_canny")]
     "ssd-canny",
+    #[cfg(feature = "ssd_img2img")]
     "ssd-img2img",
 ];

@@ -4,6 +4,8 @@
 //! Stable Diffusion 1.5 img2img: `POST /sd1.5-img2img`.
 //!
 //! Text-guided image-to-image translation with Stable Diffusion 1.5, using the SDEdit diffusion-denoising mechanism (diffusers' StableDiffusionImg2ImgPipeline).
+//!
+//! Compiled in with the cargo feature `sd1_5_img2img` (on by default).
 /// Request body for Stable Diffusion 1.5 img2img (`POST /sd1.5-img2img`), which returns the generated image (raw bytes, or base64 JSON when `base64` is set).
 ///
 /// Text-guided image-to-image translation with Stable Diffusion 1.5, using the SDEdit diffusion-denoising mechanism (diffusers' StableDiffusionImg2ImgPipeline).

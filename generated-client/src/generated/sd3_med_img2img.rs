@@ -4,6 +4,8 @@
 //! Stable Diffusion 3 Medium img2img: `POST /sd3-med-img2img`.
 //!
 //! Transforms an input image into a new one with Stable Diffusion 3 Medium, guided by a text prompt.
+//!
+//! Compiled in with the cargo feature `sd3_med_img2img` (on by default).
 /// Request body for Stable Diffusion 3 Medium img2img (`POST /sd3-med-img2img`), which returns the generated image (raw bytes, or base64 JSON when `base64` is set).
 ///
 /// Transforms an input image into a new one with Stable Diffusion 3 Medium, guided by a text prompt.

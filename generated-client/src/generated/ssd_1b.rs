@@ -4,6 +4,8 @@
 //! SSD-1B: `POST /ssd-1b`.
 //!
 //! Text-to-image with SSD-1B, a distilled Stable Diffusion XL model that generates high-quality, diverse images from text prompts in real time.
+//!
+//! Compiled in with the cargo feature `ssd_1b` (on by default).
 /// Request body for SSD-1B (`POST /ssd-1b`), which returns the generated image (raw bytes, or base64 JSON when `base64` is set).
 ///
 /// Text-to-image with SSD-1B, a distilled Stable Diffusion XL model that generates high-quality, diverse images from text prompts in real time.

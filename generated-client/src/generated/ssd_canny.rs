@@ -4,6 +4,8 @@
 //! SSD-Canny: `POST /ssd-canny`.
 //!
 //! Generates images with SSD-1B and a ControlNet conditioned on the Canny edges of the input image.
+//!
+//! Compiled in with the cargo feature `ssd_canny` (on by default).
 /// Request body for SSD-Canny (`POST /ssd-canny`), which returns the generated image (raw bytes, or base64 JSON when `base64` is set).
 ///
 /// Generates images with SSD-1B and a ControlNet conditioned on the Canny edges of the input image.

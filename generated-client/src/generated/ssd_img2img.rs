@@ -4,6 +4,8 @@
 //! SSD Img2Img: `POST /ssd-img2img`.
 //!
 //! Generates an image from a text prompt and an initial image with SSD-1B, conditioning the generation on the input image.
+//!
+//! Compiled in with the cargo feature `ssd_img2img` (on by default).
 /// Request body for SSD Img2Img (`POST /ssd-img2img`), which returns the generated image (raw bytes, or base64 JSON when `base64` is set).
 ///
 /// Generates an image from a text prompt and an initial image with SSD-1B, conditioning the generation on the input image.
