@@ -6,14 +6,64 @@ use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 /// Words that cannot be plain identifiers (strict and reserved keywords of
 /// every edition, plus the path keywords that cannot even be raw).
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
-    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
-    "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
-    "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
-/// Methods every request type has; a parameter's setter must not take them.
-const REQUEST_METHODS: &[&str] = &["new", "validate", "clone", "eq", "fmt", "serialize", "deserialize"];
+/// Methods every request type has, or has through its derives and the
+/// prelude's traits (which a setter of the same name would shadow), and the
+/// operator methods clippy expects only on operator traits: a parameter's
+/// setter must not take them.
+const REQUEST_METHODS: &[&str] = &[
+    "new",
+    "validate",
+    "clone",
+    "clone_from",
+    "eq",
+    "ne",
+    "fmt",
+    "default",
+    "serialize",
+    "deserialize",
+    "to_owned",
+    "to_string",
+    "into",
+    "try_into",
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "rem",
+    "shl",
+    "shr",
+    "bitand",
+    "bitor",
+    "bitxor",
+];
+
+/// Names the crate root already exports (the runtime and the generated
+/// index); generated types must not take them.
+pub const RESERVED_TYPES: &[&str] = &[
+    "AnyRequest",
+    "ApiError",
+    "ApiKey",
+    "Client",
+    "ClientBuilder",
+    "DecodeResponse",
+    "Error",
+    "Image",
+    "ImageInput",
+    "ImageResponse",
+    "JsonResponse",
+    "RequestOptions",
+    "ResponseMeta",
+    "RetryPolicy",
+    "ValidationErrors",
+    "Violation",
+];
 
 /// Endpoint modules live beside these in `generated/`.
 const RESERVED_MODULES: &[&str] = &["enums"];
@@ -49,19 +99,26 @@ pub fn snake(text: &str) -> Option<String> {
     Some(escape_keyword(name))
 }
 
-/// The identifier of a type or variant: upper camel case, never a keyword,
-/// never starting with a digit (`512` becomes `V512`).
-pub fn camel(text: &str) -> Option<String> {
+/// Upper camel case, never starting with a digit (`512` becomes `V512`),
+/// but not yet checked against keywords: a name built from several parts
+/// (`SelfRequest`) is never one, and escaping a part would make it
+/// `Self_Request`, which is not camel case.
+fn camel_part(text: &str) -> Option<String> {
     let name = ascii_words(text).to_upper_camel_case();
     if name.is_empty() {
         return None;
     }
-    let name = if name.starts_with(|c: char| c.is_ascii_digit()) {
+    Some(if name.starts_with(|c: char| c.is_ascii_digit()) {
         format!("V{name}")
     } else {
         name
-    };
-    Some(escape_keyword(name))
+    })
+}
+
+/// The identifier of a type or variant: upper camel case, never a keyword,
+/// never starting with a digit (`512` becomes `V512`).
+pub fn camel(text: &str) -> Option<String> {
+    camel_part(text).map(escape_keyword)
 }
 
 /// The stem of a parameter's associated constants (`GUIDANCE_SCALE`).
@@ -97,7 +154,7 @@ pub fn feature(module: &str) -> String {
 
 /// The request type of an endpoint (`SsdImg2imgRequest`).
 pub fn request_type(slug: &str) -> Option<String> {
-    Some(format!("{}Request", camel(slug)?))
+    Some(format!("{}Request", camel_part(slug)?))
 }
 
 /// The client method that calls an endpoint.
@@ -108,7 +165,7 @@ pub fn method(slug: &str) -> Option<String> {
 /// The type of an enum used by one endpoint only, prefixed so that it
 /// cannot clash with another endpoint's (`Sd3MedImg2imgSampler`).
 pub fn local_enum(slug: &str, param: &str) -> Option<String> {
-    Some(format!("{}{}", camel(slug)?, camel(param)?))
+    Some(format!("{}{}", camel_part(slug)?, camel_part(param)?))
 }
 
 /// The names of the associated items one parameter adds to its request
@@ -143,5 +200,7 @@ mod tests {
         assert_eq!(module("sd1.5-img2img").as_deref(), Some("sd1_5_img2img"));
         assert_eq!(module("enums").as_deref(), Some("enums_endpoint"));
         assert_eq!(request_type("ssd-1b").as_deref(), Some("Ssd1bRequest"));
+        assert_eq!(request_type("self").as_deref(), Some("SelfRequest"));
+        assert_eq!(local_enum("self", "type").as_deref(), Some("SelfType"));
     }
 }

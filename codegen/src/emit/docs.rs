@@ -8,22 +8,79 @@ use crate::model::{format_number, Kind, Param};
 
 /// Escapes spec text so that it renders literally as Markdown: no stray
 /// code fences (which rustdoc would compile as doctests), HTML tags, links
-/// or emphasis.
+/// or emphasis. Each line's indentation is dropped, as an indented line
+/// would be a code block (a doctest too), and a list or heading marker at
+/// the start of a line is escaped, so prose stays one paragraph per block.
 pub fn escape_markdown(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        if "\\`*_[]<>#|~&!{}".contains(c) {
-            escaped.push('\\');
+    for (index, line) in text.lines().enumerate() {
+        if index > 0 {
+            escaped.push('\n');
         }
-        escaped.push(c);
+        let line = line.trim_start();
+        let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let mut rest = line.char_indices();
+        while let Some((at, c)) = rest.next() {
+            // A URL becomes an autolink: rustdoc warns on bare ones.
+            if let Some(url) = url_at(line, at) {
+                escaped.push('<');
+                escaped.push_str(url);
+                escaped.push('>');
+                let end = at + url.len();
+                while rest.clone().next().is_some_and(|(next, _)| next < end) {
+                    rest.next();
+                }
+                continue;
+            }
+            let list_marker = (at == 0 && (c == '-' || c == '+'))
+                || (at == digits && digits > 0 && (c == '.' || c == ')'));
+            if list_marker || "\\`*_[]<>#|~&!{}".contains(c) {
+                escaped.push('\\');
+            }
+            escaped.push(c);
+        }
     }
     escaped
+}
+
+/// The URL starting at byte `at` of `line`, if one does: `http(s)://` and
+/// what follows up to a space or a character an autolink cannot hold, less
+/// trailing punctuation that belongs to the sentence.
+fn url_at(line: &str, at: usize) -> Option<&str> {
+    let tail = &line[at..];
+    let starts_word = !line[..at].ends_with(|c: char| c.is_alphanumeric());
+    let scheme = ["https://", "http://"]
+        .into_iter()
+        .find(|s| tail.starts_with(s))?;
+    let end = tail
+        .find(|c: char| c.is_whitespace() || c.is_control() || "<>\"'`\\".contains(c))
+        .unwrap_or(tail.len());
+    let url = tail[..end].trim_end_matches(|c: char| ".,;:!?)]}*_~".contains(c));
+    (starts_word && url.len() > scheme.len()).then_some(url)
+}
+
+/// A doc comment line as it may appear in source: rustc rejects a bare
+/// carriage return and text-direction controls in comments, and clippy
+/// warns on tabs, so control and direction characters become U+FFFD.
+fn doc_line(line: &str) -> String {
+    let visible = |c: char| {
+        if c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
+            '\u{FFFD}'
+        } else {
+            c
+        }
+    };
+    if line.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", line.chars().map(visible).collect::<String>())
+    }
 }
 
 /// `#[doc]` attributes, one per line, for already-Markdown text.
 pub fn doc_attrs(markdown: &str) -> TokenStream {
     let lines = markdown.lines().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let line = doc_line(line);
         quote!(#[doc = #line])
     });
     quote!(#(#lines)*)
@@ -32,7 +89,7 @@ pub fn doc_attrs(markdown: &str) -> TokenStream {
 /// `#![doc]` attributes documenting the enclosing module.
 pub fn inner_doc_attrs(markdown: &str) -> TokenStream {
     let lines = markdown.lines().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let line = doc_line(line);
         quote!(#![doc = #line])
     });
     quote!(#(#lines)*)
@@ -81,10 +138,17 @@ pub fn constraint(kind: &Kind) -> Option<String> {
             None => range(min.map(|n| n.to_string()), max.map(|n| n.to_string())),
         },
         Kind::Number { min, max, allowed } => match allowed {
-            Some(list) => Some(one_of(list.iter().map(|n| code(&format_number(*n))).collect())),
+            Some(list) => Some(one_of(
+                list.iter().map(|n| code(&format_number(*n))).collect(),
+            )),
             None => range(min.map(format_number), max.map(format_number)),
         },
-        Kind::Enum { wire_values, .. } => Some(one_of(wire_values.iter().map(|w| code(&format!("{w:?}"))).collect())),
+        Kind::Enum { wire_values, .. } => Some(one_of(
+            wire_values
+                .iter()
+                .map(|w| code(&format!("{w:?}")))
+                .collect(),
+        )),
         _ => None,
     }
 }
@@ -96,7 +160,11 @@ pub fn param_facts(param: &Param) -> String {
         format!(
             "- Type: {}, {}",
             type_label(&param.kind),
-            if param.required { "required" } else { "optional" }
+            if param.required {
+                "required"
+            } else {
+                "optional"
+            }
         ),
     ];
     if let Some(default) = &param.default {

@@ -73,9 +73,12 @@ pub fn endpoint_file(endpoint: &Endpoint) -> TokenStream {
     let endpoint_impl = endpoint_impl(endpoint);
     let client = client_methods(endpoint);
     let name = ident(&endpoint.type_name);
+    let approx =
+        looks_like_a_math_constant(endpoint).then(|| quote!(#[allow(clippy::approx_constant)]));
     quote! {
         #module_doc
         #request
+        #approx
         impl #name {
             #constants
             #builders
@@ -87,6 +90,55 @@ pub fn endpoint_file(endpoint: &Endpoint) -> TokenStream {
     }
 }
 
+/// Whether a number in the spec reads like a `std::f64::consts` value
+/// (a default of `3.14`), which clippy's `approx_constant` takes for a
+/// mistyped constant. The spec's numbers are the vendor's, so the lint is
+/// allowed where it would fire; the test mirrors clippy's own.
+fn looks_like_a_math_constant(endpoint: &Endpoint) -> bool {
+    use std::f64::consts as c;
+    // Each constant with the number of characters a literal needs to match.
+    const CONSTANTS: [(f64, usize); 19] = [
+        (c::E, 4),
+        (c::FRAC_1_PI, 4),
+        (c::FRAC_1_SQRT_2, 5),
+        (c::FRAC_2_PI, 5),
+        (c::FRAC_2_SQRT_PI, 5),
+        (c::FRAC_PI_2, 5),
+        (c::FRAC_PI_3, 5),
+        (c::FRAC_PI_4, 5),
+        (c::FRAC_PI_6, 5),
+        (c::FRAC_PI_8, 5),
+        (c::LN_10, 5),
+        (c::LN_2, 5),
+        (c::LOG10_E, 5),
+        (c::LOG2_E, 5),
+        (c::LOG10_2, 5),
+        (c::LOG2_10, 5),
+        (c::PI, 3),
+        (c::SQRT_2, 5),
+        (c::TAU, 3),
+    ];
+    let reads_like = |n: f64| {
+        let text = f64_lit(n).to_string();
+        CONSTANTS.iter().any(|&(constant, digits)| {
+            text.len() > digits
+                && (constant.to_string().starts_with(&text)
+                    || text == format!("{constant:.*}", text.len() - 2))
+        })
+    };
+    endpoint.params.iter().any(|param| {
+        let mut numbers: Vec<f64> = Vec::new();
+        if let Kind::Number { min, max, allowed } = &param.kind {
+            numbers.extend(min.iter().chain(max.iter()));
+            numbers.extend(allowed.iter().flatten());
+        }
+        if let Some(Literal::Number(n)) = &param.default {
+            numbers.push(*n);
+        }
+        numbers.into_iter().any(reads_like)
+    })
+}
+
 fn request_struct(endpoint: &Endpoint) -> TokenStream {
     let name = ident(&endpoint.type_name);
     let required: Vec<String> = endpoint
@@ -95,8 +147,12 @@ fn request_struct(endpoint: &Endpoint) -> TokenStream {
         .filter(|p| p.required)
         .map(|p| code(&p.field))
         .collect();
+    let has_base64 = endpoint.params.iter().any(|p| p.wire == "base64");
     let returns = match endpoint.returns {
-        Returns::Image => "the generated image (raw bytes, or base64 JSON when `base64` is set)",
+        Returns::Image if has_base64 => {
+            "the generated image (raw bytes, or base64 JSON when `base64` is set)"
+        }
+        Returns::Image => "the generated image (raw bytes)",
         Returns::Json => "a JSON document",
     };
     let doc = doc_attrs(&format!(
@@ -246,9 +302,12 @@ fn constructor_and_setters(endpoint: &Endpoint) -> TokenStream {
     });
     let inits = endpoint.params.iter().map(|param| {
         let field = ident(&param.field);
-        if param.required {
+        if param.required && matches!(param.kind, Kind::String | Kind::Image) {
             let value = converted(&param.kind, &field);
             quote!(#field: #value,)
+        } else if param.required {
+            // Shorthand, as `field: field` is a clippy warning.
+            quote!(#field,)
         } else {
             quote!(#field: None,)
         }
