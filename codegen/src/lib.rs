@@ -16,6 +16,7 @@ pub mod locate;
 pub mod model;
 pub mod naming;
 pub mod render;
+pub mod schema;
 pub mod spec;
 pub mod synthetic;
 pub mod workspace;
@@ -136,6 +137,9 @@ pub fn render(model: &Model) -> Result<Vec<GeneratedFile>, Diagnostics> {
         FEATURES_REGION,
         emit::features(model),
     ));
+    // The editor schemas do not depend on the specs, but are kept fresh
+    // (and checked) with everything else the generator writes.
+    files.extend(schema::files());
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }

@@ -113,9 +113,12 @@ pub const PARAM_KEYS: [&str; 10] = [
     "description",
     "example",
 ];
-const ENDPOINT_KEYS: [&str; 6] = ["slug", "path", "title", "description", "returns", "params"];
-const ENUMS_FILE_KEYS: [&str; 1] = ["enums"];
-const ENUM_KEYS: [&str; 2] = ["description", "values"];
+/// The keys of an endpoint spec.
+pub const ENDPOINT_KEYS: [&str; 6] = ["slug", "path", "title", "description", "returns", "params"];
+/// The keys of `enums.yaml`.
+pub const ENUMS_FILE_KEYS: [&str; 1] = ["enums"];
+/// The keys of one shared enum.
+pub const ENUM_KEYS: [&str; 2] = ["description", "values"];
 
 /// An enum shared between endpoints, as `enums.yaml` states it.
 #[derive(Debug, Clone, PartialEq)]
