@@ -4,7 +4,9 @@
 //! - `cargo xtask gen --check` (or `cargo xtask check`) changes nothing and
 //!   fails if the committed output is stale;
 //! - `cargo xtask scale --count N --out DIR` writes N synthetic specs and a
-//!   crate generated from them to DIR, for measuring at catalogue scale.
+//!   crate generated from them to DIR, for measuring at catalogue scale;
+//! - `cargo xtask new <slug>` writes a commented spec skeleton to
+//!   `spec/<slug>.yaml`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -12,6 +14,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use codegen::workspace::{self, Mode};
 
+mod new;
 mod scale;
 
 #[derive(Parser)]
@@ -34,6 +37,12 @@ enum Command {
     },
     /// Same as `gen --check`.
     Check,
+    /// Write a commented spec skeleton for a new endpoint to spec/<slug>.yaml
+    /// (never overwriting a file).
+    New {
+        /// The endpoint's slug, as in its URL (such as sdxl-inpaint).
+        slug: String,
+    },
     /// Write N synthetic specs shaped like the real ones to DIR/spec and
     /// generate a crate from them in DIR (spec/ and the committed crate are
     /// left alone).
@@ -58,6 +67,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Gen { check } => generate(&root, if check { Mode::Check } else { Mode::Write }),
         Command::Check => generate(&root, Mode::Check),
+        Command::New { slug } => new::main(&root, &slug),
         Command::Scale { count, out } => scale::main(&root, count, &out),
     }
 }
