@@ -22,7 +22,10 @@ fn generated() -> Vec<GeneratedFile> {
 #[test]
 fn every_generated_file_matches_its_snapshot() {
     // The editor schemas do not depend on the specs; tests/snapshots.rs has them.
-    for file in generated().into_iter().filter(|f| !f.path.ends_with(".json")) {
+    for file in generated()
+        .into_iter()
+        .filter(|f| !f.path.ends_with(".json"))
+    {
         let name = file
             .path
             .rsplit('/')
