@@ -153,12 +153,13 @@ pub fn constraint(kind: &Kind) -> Option<String> {
     }
 }
 
-/// The bullet list under a parameter's description in rustdoc.
+/// The line of facts under a parameter's description in rustdoc: wire
+/// name, type, default, allowed values and example.
 pub fn param_facts(param: &Param) -> String {
     let mut facts = vec![
-        format!("- Wire name: {}", code(&param.wire)),
+        format!("Wire name {}", code(&param.wire)),
         format!(
-            "- Type: {}, {}",
+            "{}, {}",
             type_label(&param.kind),
             if param.required {
                 "required"
@@ -169,15 +170,15 @@ pub fn param_facts(param: &Param) -> String {
     ];
     if let Some(default) = &param.default {
         facts.push(format!(
-            "- Default: {} (applied by the server when the parameter is not sent)",
+            "default {} (applied by the server when not sent)",
             code(&default.display())
         ));
     }
     if let Some(constraint) = constraint(&param.kind) {
-        facts.push(format!("- Allowed: {constraint}"));
+        facts.push(format!("allowed: {constraint}"));
     }
     if let Some(example) = &param.example {
-        facts.push(format!("- Example: {}", code(&example.display())));
+        facts.push(format!("example: {}", code(&example.display())));
     }
-    facts.join("\n")
+    format!("{}.", facts.join("; "))
 }

@@ -6,6 +6,7 @@ use quote::quote;
 
 use super::docs::{code, doc_attrs, escape_markdown, inner_doc_attrs, param_facts};
 use super::enums::enum_def;
+use super::fields::request_fields;
 use crate::model::{Endpoint, Kind, Literal, Param, Returns};
 
 fn ident(name: &str) -> Ident {
@@ -72,11 +73,13 @@ pub fn endpoint_file(endpoint: &Endpoint) -> TokenStream {
     let validate = validate(endpoint);
     let endpoint_impl = endpoint_impl(endpoint);
     let client = client_methods(endpoint);
+    let fields = request_fields(endpoint);
     let name = ident(&endpoint.type_name);
     let approx =
         looks_like_a_math_constant(endpoint).then(|| quote!(#[allow(clippy::approx_constant)]));
     quote! {
         #module_doc
+        use crate::runtime::Check;
         #request
         #approx
         impl #name {
@@ -85,6 +88,7 @@ pub fn endpoint_file(endpoint: &Endpoint) -> TokenStream {
             #validate
         }
         #endpoint_impl
+        #fields
         #client
         #(#local_enums)*
     }
@@ -184,24 +188,17 @@ fn request_struct(endpoint: &Endpoint) -> TokenStream {
             escape_markdown(&param.description),
             param_facts(param)
         ));
-        let wire = &param.wire;
-        let rename = (param.field != param.wire).then(|| quote!(#[serde(rename = #wire)]));
         let ty = value_type(&param.kind);
         if param.required {
-            quote!(#doc #rename pub #field: #ty,)
+            quote!(#doc pub #field: #ty,)
         } else {
-            quote! {
-                #doc
-                #rename
-                #[serde(default, skip_serializing_if = "Option::is_none")]
-                pub #field: Option<#ty>,
-            }
+            quote!(#doc pub #field: Option<#ty>,)
         }
     });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
+        #[derive(Clone, PartialEq, #derive_default)]
+        #[must_use = "a request does nothing until it is sent"]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -339,7 +336,7 @@ fn constructor_and_setters(endpoint: &Endpoint) -> TokenStream {
         ));
         quote! {
             #doc
-            #[must_use]
+            #[inline]
             pub fn #field(mut self, #value: #ty) -> Self {
                 self.#field = #stored;
                 self
@@ -349,6 +346,7 @@ fn constructor_and_setters(endpoint: &Endpoint) -> TokenStream {
     quote! {
         #new_doc
         #too_many
+        #[inline]
         pub fn new(#(#args),*) -> Self {
             Self { #(#inits)* }
         }
@@ -356,9 +354,9 @@ fn constructor_and_setters(endpoint: &Endpoint) -> TokenStream {
     }
 }
 
-/// The checks of one parameter's value, bound to `value`.
-fn value_checks(param: &Param) -> Option<TokenStream> {
-    let wire = &param.wire;
+/// The rule `validate()` applies to one parameter, naming the constants
+/// that hold its bounds or allowed values.
+fn check(param: &Param) -> TokenStream {
     let stem = &param.const_stem;
     let bound = |suffix: &str, present: bool| {
         if present {
@@ -372,56 +370,43 @@ fn value_checks(param: &Param) -> Option<TokenStream> {
     match &param.kind {
         Kind::Integer {
             allowed: Some(_), ..
-        } => Some(quote!(check.int_one_of(#wire, value, Self::#allowed);)),
+        } => quote!(Check::IntOneOf(Self::#allowed)),
         Kind::Number {
             allowed: Some(_), ..
-        } => Some(quote!(check.number_one_of(#wire, value, Self::#allowed);)),
+        } => quote!(Check::NumberOneOf(Self::#allowed)),
         Kind::Integer { min, max, .. } if min.is_some() || max.is_some() => {
             let (min, max) = (bound("MIN", min.is_some()), bound("MAX", max.is_some()));
-            Some(quote!(check.int_range(#wire, value, #min, #max);))
+            quote!(Check::IntRange(#min, #max))
         }
+        // Unbounded numbers are still checked to be finite.
         Kind::Number { min, max, .. } => {
             let (min, max) = (bound("MIN", min.is_some()), bound("MAX", max.is_some()));
-            Some(quote!(check.number_range(#wire, value, #min, #max);))
+            quote!(Check::NumberRange(#min, #max))
         }
-        Kind::Image => Some(quote!(check.non_empty(#wire, value.as_str());)),
-        _ => None,
+        Kind::Image => quote!(Check::NonEmpty),
+        _ => quote!(Check::None),
     }
 }
 
+/// `validate()` and the table of rules it walks: one entry per parameter,
+/// in the order `RequestFields::write` passes them, checked by code in the
+/// runtime that exists once for all endpoints.
 fn validate(endpoint: &Endpoint) -> TokenStream {
     let slug = &endpoint.slug;
-    let checks = endpoint.params.iter().filter_map(|param| {
-        let body = value_checks(param)?;
-        let field = ident(&param.field);
-        Some(if param.required {
-            let take = match param.kind {
-                Kind::Image => quote!(&self.#field),
-                _ => quote!(self.#field),
-            };
-            quote! { let value = #take; #body }
-        } else {
-            let pattern = match param.kind {
-                Kind::Image => quote!(Some(value) = &self.#field),
-                _ => quote!(Some(value) = self.#field),
-            };
-            quote! { if let #pattern { #body } }
-        })
+    let checks = endpoint.params.iter().map(|param| {
+        let wire = &param.wire;
+        let check = check(param);
+        quote!((#wire, #check),)
     });
-    let checks: Vec<TokenStream> = checks.collect();
-    // With nothing to check, `mut` would be an unused-mut warning.
-    let binding = if checks.is_empty() {
-        quote!(check)
-    } else {
-        quote!(mut check)
-    };
     quote! {
+        /// The rule `validate` applies to each parameter, in field order.
+        const CHECKS: &'static [(&'static str, Check)] = &[#(#checks)*];
+
         /// Checks every documented range and allowed value, reporting all
         /// violations at once. The client calls this before sending.
+        #[inline]
         pub fn validate(&self) -> Result<(), crate::runtime::ValidationErrors> {
-            let #binding = crate::runtime::Checker::new(#slug);
-            #(#checks)*
-            check.finish()
+            crate::runtime::validate_request(#slug, self, Self::CHECKS)
         }
     }
 }
@@ -443,6 +428,7 @@ fn endpoint_impl(endpoint: &Endpoint) -> TokenStream {
             const SLUG: &'static str = #slug;
             const PATH: &'static str = #path;
             type Output = #output;
+            #[inline]
             fn validate(&self) -> Result<(), crate::runtime::ValidationErrors> {
                 #name::validate(self)
             }
@@ -462,6 +448,7 @@ fn client_methods(endpoint: &Endpoint) -> TokenStream {
     quote! {
         impl crate::Client {
             #doc
+            #[inline]
             pub async fn #method(&self, request: &#name) -> Result<#output, crate::Error> {
                 self.send(request).await
             }
@@ -470,6 +457,7 @@ fn client_methods(endpoint: &Endpoint) -> TokenStream {
         #[cfg(feature = "blocking")]
         impl crate::blocking::Client {
             #doc
+            #[inline]
             pub fn #method(&self, request: &#name) -> Result<#output, crate::Error> {
                 self.send(request)
             }

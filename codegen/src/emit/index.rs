@@ -80,7 +80,7 @@ fn any_request(model: &Model) -> TokenStream {
         let cfg = cfg(endpoint);
         let ty = ident(&endpoint.type_name);
         let slug = &endpoint.slug;
-        quote!(#cfg #slug => Some(serde_json::from_value(body).map(Self::#ty)),)
+        quote!(#cfg #slug => Some(crate::runtime::request_from_json(body).map(Self::#ty)),)
     });
     let match_all = |binding: TokenStream, body: &dyn Fn(&Ident) -> TokenStream| {
         let arms = model.endpoints.iter().map(|endpoint| {
@@ -99,7 +99,7 @@ fn any_request(model: &Model) -> TokenStream {
     );
     let validate_match = match_all(quote!(ref request), &|_| quote!(request.validate()));
     let json_match = match_all(quote!(ref request), &|_| {
-        quote!(serde_json::to_value(request))
+        quote!(Ok(crate::runtime::request_to_json(request)))
     });
     quote! {
         /// A request to any endpoint compiled in, chosen at run time by slug.

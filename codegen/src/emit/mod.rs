@@ -4,6 +4,7 @@ mod docs;
 mod endpoint;
 mod enums;
 mod features;
+mod fields;
 mod index;
 mod markdown;
 

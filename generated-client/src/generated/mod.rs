@@ -56,19 +56,30 @@ impl AnyRequest {
         match slug {
             #[cfg(feature = "sd1_5_img2img")]
             "sd1.5-img2img" => {
-                Some(serde_json::from_value(body).map(Self::Sd15Img2imgRequest))
+                Some(
+                    crate::runtime::request_from_json(body).map(Self::Sd15Img2imgRequest),
+                )
             }
             #[cfg(feature = "sd3_med_img2img")]
             "sd3-med-img2img" => {
-                Some(serde_json::from_value(body).map(Self::Sd3MedImg2imgRequest))
+                Some(
+                    crate::runtime::request_from_json(body)
+                        .map(Self::Sd3MedImg2imgRequest),
+                )
             }
             #[cfg(feature = "ssd_1b")]
-            "ssd-1b" => Some(serde_json::from_value(body).map(Self::Ssd1bRequest)),
+            "ssd-1b" => {
+                Some(crate::runtime::request_from_json(body).map(Self::Ssd1bRequest))
+            }
             #[cfg(feature = "ssd_canny")]
-            "ssd-canny" => Some(serde_json::from_value(body).map(Self::SsdCannyRequest)),
+            "ssd-canny" => {
+                Some(crate::runtime::request_from_json(body).map(Self::SsdCannyRequest))
+            }
             #[cfg(feature = "ssd_img2img")]
             "ssd-img2img" => {
-                Some(serde_json::from_value(body).map(Self::SsdImg2imgRequest))
+                Some(
+                    crate::runtime::request_from_json(body).map(Self::SsdImg2imgRequest),
+                )
             }
             _ => {
                 drop(body);
@@ -118,15 +129,25 @@ impl AnyRequest {
     pub fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
         match *self {
             #[cfg(feature = "sd1_5_img2img")]
-            Self::Sd15Img2imgRequest(ref request) => serde_json::to_value(request),
+            Self::Sd15Img2imgRequest(ref request) => {
+                Ok(crate::runtime::request_to_json(request))
+            }
             #[cfg(feature = "sd3_med_img2img")]
-            Self::Sd3MedImg2imgRequest(ref request) => serde_json::to_value(request),
+            Self::Sd3MedImg2imgRequest(ref request) => {
+                Ok(crate::runtime::request_to_json(request))
+            }
             #[cfg(feature = "ssd_1b")]
-            Self::Ssd1bRequest(ref request) => serde_json::to_value(request),
+            Self::Ssd1bRequest(ref request) => {
+                Ok(crate::runtime::request_to_json(request))
+            }
             #[cfg(feature = "ssd_canny")]
-            Self::SsdCannyRequest(ref request) => serde_json::to_value(request),
+            Self::SsdCannyRequest(ref request) => {
+                Ok(crate::runtime::request_to_json(request))
+            }
             #[cfg(feature = "ssd_img2img")]
-            Self::SsdImg2imgRequest(ref request) => serde_json::to_value(request),
+            Self::SsdImg2imgRequest(ref request) => {
+                Ok(crate::runtime::request_to_json(request))
+            }
         }
     }
 }

@@ -6,112 +6,63 @@
 //! Text-guided image-to-image translation with Stable Diffusion 1.5, using the SDEdit diffusion-denoising mechanism (diffusers' StableDiffusionImg2ImgPipeline).
 //!
 //! Compiled in with the cargo feature `sd1_5_img2img` (on by default).
+use crate::runtime::Check;
 /// Request body for Stable Diffusion 1.5 img2img (`POST /sd1.5-img2img`), which returns the generated image (raw bytes, or base64 JSON when `base64` is set).
 ///
 /// Text-guided image-to-image translation with Stable Diffusion 1.5, using the SDEdit diffusion-denoising mechanism (diffusers' StableDiffusionImg2ImgPipeline).
 ///
 /// Build it with [`Sd15Img2imgRequest::new`] (which takes the required `image`, `prompt`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/sd1.5-img2img.yaml`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, PartialEq)]
+#[must_use = "a request does nothing until it is sent"]
 #[non_exhaustive]
 pub struct Sd15Img2imgRequest {
     /// Input image, as a URL or base64.
     ///
-    /// - Wire name: `image`
-    /// - Type: image (URL or base64), required
-    /// - Example: `"/sd-img2img-input.jpeg"`
+    /// Wire name `image`; image (URL or base64), required; example: `"/sd-img2img-input.jpeg"`.
     pub image: crate::runtime::ImageInput,
     /// Number of samples to generate.
     ///
-    /// - Wire name: `samples`
-    /// - Type: integer, optional
-    /// - Default: `1` (applied by the server when the parameter is not sent)
-    /// - Allowed: 1 to 4
-    /// - Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Wire name `samples`; integer, optional; default `1` (applied by the server when not sent); allowed: 1 to 4; example: `1`.
     pub samples: Option<i64>,
     /// Prompt to render.
     ///
-    /// - Wire name: `prompt`
-    /// - Type: string, required
-    /// - Example: `"A fantasy landscape, trending on artstation, mystical sky"`
+    /// Wire name `prompt`; string, required; example: `"A fantasy landscape, trending on artstation, mystical sky"`.
     pub prompt: String,
     /// Prompts to exclude, e.g. 'bad anatomy, bad hands, missing fingers'.
     ///
-    /// - Wire name: `negative_prompt`
-    /// - Type: string, optional
-    /// - Example: `"nude, disfigured, blurry"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Wire name `negative_prompt`; string, optional; example: `"nude, disfigured, blurry"`.
     pub negative_prompt: Option<String>,
     /// Type of scheduler.
     ///
-    /// - Wire name: `scheduler`
-    /// - Type: enum Scheduler, optional
-    /// - Default: `"DDIM"` (applied by the server when the parameter is not sent)
-    /// - Allowed: one of `"DDIM"`, `"DPM Multi"`, `"DPM Single"`, `"Euler a"`, `"Euler"`, `"Heun"`, `"DPM2 a Karras"`, `"DPM2 Karras"`, `"LMS"`, `"PNDM"`, `"DDPM"`, `"UniPC"`
-    /// - Example: `"DDIM"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Wire name `scheduler`; enum Scheduler, optional; default `"DDIM"` (applied by the server when not sent); allowed: one of `"DDIM"`, `"DPM Multi"`, `"DPM Single"`, `"Euler a"`, `"Euler"`, `"Heun"`, `"DPM2 a Karras"`, `"DPM2 Karras"`, `"LMS"`, `"PNDM"`, `"DDPM"`, `"UniPC"`; example: `"DDIM"`.
     pub scheduler: Option<crate::generated::enums::Scheduler>,
     /// Number of denoising steps.
     ///
-    /// - Wire name: `num_inference_steps`
-    /// - Type: integer, optional
-    /// - Default: `20` (applied by the server when the parameter is not sent)
-    /// - Allowed: 20 to 100
-    /// - Example: `25`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Wire name `num_inference_steps`; integer, optional; default `20` (applied by the server when not sent); allowed: 20 to 100; example: `25`.
     pub num_inference_steps: Option<i64>,
     /// Scale for classifier-free guidance.
     ///
-    /// - Wire name: `guidance_scale`
-    /// - Type: number, optional
-    /// - Default: `7.5` (applied by the server when the parameter is not sent)
-    /// - Allowed: 0.1 to 25
-    /// - Example: `10.5`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Wire name `guidance_scale`; number, optional; default `7.5` (applied by the server when not sent); allowed: 0.1 to 25; example: `10.5`.
     pub guidance_scale: Option<f64>,
     /// How much to transform the reference image.
     ///
-    /// - Wire name: `strength`
-    /// - Type: number, optional
-    /// - Default: `1` (applied by the server when the parameter is not sent)
-    /// - Allowed: 0.1 to 1
-    /// - Example: `0.75`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Wire name `strength`; number, optional; default `1` (applied by the server when not sent); allowed: 0.1 to 1; example: `0.75`.
     pub strength: Option<f64>,
     /// Seed for image generation; -1 picks a random seed.
     ///
-    /// - Wire name: `seed`
-    /// - Type: integer, optional
-    /// - Default: `-1` (applied by the server when the parameter is not sent)
-    /// - Example: `98877465625`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Wire name `seed`; integer, optional; default `-1` (applied by the server when not sent); example: `98877465625`.
     pub seed: Option<i64>,
     /// Output width in pixels.
     ///
-    /// - Wire name: `img_width`
-    /// - Type: integer, optional
-    /// - Default: `512` (applied by the server when the parameter is not sent)
-    /// - Allowed: one of `512`, `768`
-    /// - Example: `512`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Wire name `img_width`; integer, optional; default `512` (applied by the server when not sent); allowed: one of `512`, `768`; example: `512`.
     pub img_width: Option<i64>,
     /// Output height in pixels.
     ///
-    /// - Wire name: `img_height`
-    /// - Type: integer, optional
-    /// - Default: `512` (applied by the server when the parameter is not sent)
-    /// - Allowed: one of `512`, `768`
-    /// - Example: `512`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Wire name `img_height`; integer, optional; default `512` (applied by the server when not sent); allowed: one of `512`, `768`; example: `512`.
     pub img_height: Option<i64>,
     /// Return the output image base64-encoded in JSON instead of as raw bytes.
     ///
-    /// - Wire name: `base64`
-    /// - Type: boolean, optional
-    /// - Default: `false` (applied by the server when the parameter is not sent)
-    /// - Example: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Wire name `base64`; boolean, optional; default `false` (applied by the server when not sent); example: `false`.
     pub base64: Option<bool>,
 }
 impl Sd15Img2imgRequest {
@@ -154,6 +105,7 @@ impl Sd15Img2imgRequest {
     /// The documented default of `base64`, applied by the server when the parameter is not sent.
     pub const DEFAULT_BASE64: bool = false;
     /// A request with the required `image`, `prompt` set and every optional parameter unset.
+    #[inline]
     pub fn new(
         image: impl Into<crate::runtime::ImageInput>,
         prompt: impl Into<String>,
@@ -174,138 +126,161 @@ impl Sd15Img2imgRequest {
         }
     }
     /// Sets `image`: Input image, as a URL or base64.
-    #[must_use]
+    #[inline]
     pub fn image(mut self, value: impl Into<crate::runtime::ImageInput>) -> Self {
         self.image = value.into();
         self
     }
     /// Sets `samples`: Number of samples to generate.
-    #[must_use]
+    #[inline]
     pub fn samples(mut self, value: i64) -> Self {
         self.samples = Some(value);
         self
     }
     /// Sets `prompt`: Prompt to render.
-    #[must_use]
+    #[inline]
     pub fn prompt(mut self, value: impl Into<String>) -> Self {
         self.prompt = value.into();
         self
     }
     /// Sets `negative_prompt`: Prompts to exclude, e.g. 'bad anatomy, bad hands, missing fingers'.
-    #[must_use]
+    #[inline]
     pub fn negative_prompt(mut self, value: impl Into<String>) -> Self {
         self.negative_prompt = Some(value.into());
         self
     }
     /// Sets `scheduler`: Type of scheduler.
-    #[must_use]
+    #[inline]
     pub fn scheduler(mut self, value: crate::generated::enums::Scheduler) -> Self {
         self.scheduler = Some(value);
         self
     }
     /// Sets `num_inference_steps`: Number of denoising steps.
-    #[must_use]
+    #[inline]
     pub fn num_inference_steps(mut self, value: i64) -> Self {
         self.num_inference_steps = Some(value);
         self
     }
     /// Sets `guidance_scale`: Scale for classifier-free guidance.
-    #[must_use]
+    #[inline]
     pub fn guidance_scale(mut self, value: f64) -> Self {
         self.guidance_scale = Some(value);
         self
     }
     /// Sets `strength`: How much to transform the reference image.
-    #[must_use]
+    #[inline]
     pub fn strength(mut self, value: f64) -> Self {
         self.strength = Some(value);
         self
     }
     /// Sets `seed`: Seed for image generation; -1 picks a random seed.
-    #[must_use]
+    #[inline]
     pub fn seed(mut self, value: i64) -> Self {
         self.seed = Some(value);
         self
     }
     /// Sets `img_width`: Output width in pixels.
-    #[must_use]
+    #[inline]
     pub fn img_width(mut self, value: i64) -> Self {
         self.img_width = Some(value);
         self
     }
     /// Sets `img_height`: Output height in pixels.
-    #[must_use]
+    #[inline]
     pub fn img_height(mut self, value: i64) -> Self {
         self.img_height = Some(value);
         self
     }
     /// Sets `base64`: Return the output image base64-encoded in JSON instead of as raw bytes.
-    #[must_use]
+    #[inline]
     pub fn base64(mut self, value: bool) -> Self {
         self.base64 = Some(value);
         self
     }
+    /// The rule `validate` applies to each parameter, in field order.
+    const CHECKS: &'static [(&'static str, Check)] = &[
+        ("image", Check::NonEmpty),
+        ("samples", Check::IntRange(Some(Self::SAMPLES_MIN), Some(Self::SAMPLES_MAX))),
+        ("prompt", Check::None),
+        ("negative_prompt", Check::None),
+        ("scheduler", Check::None),
+        (
+            "num_inference_steps",
+            Check::IntRange(
+                Some(Self::NUM_INFERENCE_STEPS_MIN),
+                Some(Self::NUM_INFERENCE_STEPS_MAX),
+            ),
+        ),
+        (
+            "guidance_scale",
+            Check::NumberRange(
+                Some(Self::GUIDANCE_SCALE_MIN),
+                Some(Self::GUIDANCE_SCALE_MAX),
+            ),
+        ),
+        (
+            "strength",
+            Check::NumberRange(Some(Self::STRENGTH_MIN), Some(Self::STRENGTH_MAX)),
+        ),
+        ("seed", Check::None),
+        ("img_width", Check::IntOneOf(Self::IMG_WIDTH_ALLOWED)),
+        ("img_height", Check::IntOneOf(Self::IMG_HEIGHT_ALLOWED)),
+        ("base64", Check::None),
+    ];
     /// Checks every documented range and allowed value, reporting all
     /// violations at once. The client calls this before sending.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationErrors> {
-        let mut check = crate::runtime::Checker::new("sd1.5-img2img");
-        let value = &self.image;
-        check.non_empty("image", value.as_str());
-        if let Some(value) = self.samples {
-            check
-                .int_range(
-                    "samples",
-                    value,
-                    Some(Self::SAMPLES_MIN),
-                    Some(Self::SAMPLES_MAX),
-                );
-        }
-        if let Some(value) = self.num_inference_steps {
-            check
-                .int_range(
-                    "num_inference_steps",
-                    value,
-                    Some(Self::NUM_INFERENCE_STEPS_MIN),
-                    Some(Self::NUM_INFERENCE_STEPS_MAX),
-                );
-        }
-        if let Some(value) = self.guidance_scale {
-            check
-                .number_range(
-                    "guidance_scale",
-                    value,
-                    Some(Self::GUIDANCE_SCALE_MIN),
-                    Some(Self::GUIDANCE_SCALE_MAX),
-                );
-        }
-        if let Some(value) = self.strength {
-            check
-                .number_range(
-                    "strength",
-                    value,
-                    Some(Self::STRENGTH_MIN),
-                    Some(Self::STRENGTH_MAX),
-                );
-        }
-        if let Some(value) = self.img_width {
-            check.int_one_of("img_width", value, Self::IMG_WIDTH_ALLOWED);
-        }
-        if let Some(value) = self.img_height {
-            check.int_one_of("img_height", value, Self::IMG_HEIGHT_ALLOWED);
-        }
-        check.finish()
+        crate::runtime::validate_request("sd1.5-img2img", self, Self::CHECKS)
     }
 }
 impl crate::runtime::Endpoint for Sd15Img2imgRequest {
     const SLUG: &'static str = "sd1.5-img2img";
     const PATH: &'static str = "/sd1.5-img2img";
     type Output = crate::ImageResponse;
+    #[inline]
     fn validate(&self) -> Result<(), crate::runtime::ValidationErrors> {
         Sd15Img2imgRequest::validate(self)
     }
 }
+impl crate::runtime::RequestFields for Sd15Img2imgRequest {
+    fn write(&self, out: &mut crate::runtime::FieldWriter<'_>) {
+        out.field("image", &self.image);
+        out.field("samples", &self.samples);
+        out.field("prompt", &self.prompt);
+        out.field("negative_prompt", &self.negative_prompt);
+        out.field("scheduler", &self.scheduler);
+        out.field("num_inference_steps", &self.num_inference_steps);
+        out.field("guidance_scale", &self.guidance_scale);
+        out.field("strength", &self.strength);
+        out.field("seed", &self.seed);
+        out.field("img_width", &self.img_width);
+        out.field("img_height", &self.img_height);
+        out.field("base64", &self.base64);
+    }
+    fn read(
+        fields: &mut crate::runtime::FieldReader,
+    ) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            image: fields.required("image")?,
+            samples: fields.optional("samples")?,
+            prompt: fields.required("prompt")?,
+            negative_prompt: fields.optional("negative_prompt")?,
+            scheduler: fields.optional("scheduler")?,
+            num_inference_steps: fields.optional("num_inference_steps")?,
+            guidance_scale: fields.optional("guidance_scale")?,
+            strength: fields.optional("strength")?,
+            seed: fields.optional("seed")?,
+            img_width: fields.optional("img_width")?,
+            img_height: fields.optional("img_height")?,
+            base64: fields.optional("base64")?,
+        })
+    }
+}
+crate::impl_request_traits!(Sd15Img2imgRequest);
 impl crate::Client {
     /// Calls Stable Diffusion 1.5 img2img (`POST /sd1.5-img2img`): validates `request`, sends it and decodes the answer.
+    #[inline]
     pub async fn sd1_5_img2img(
         &self,
         request: &Sd15Img2imgRequest,
@@ -316,6 +291,7 @@ impl crate::Client {
 #[cfg(feature = "blocking")]
 impl crate::blocking::Client {
     /// Calls Stable Diffusion 1.5 img2img (`POST /sd1.5-img2img`): validates `request`, sends it and decodes the answer.
+    #[inline]
     pub fn sd1_5_img2img(
         &self,
         request: &Sd15Img2imgRequest,

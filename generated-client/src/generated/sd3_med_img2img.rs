@@ -6,104 +6,59 @@
 //! Transforms an input image into a new one with Stable Diffusion 3 Medium, guided by a text prompt.
 //!
 //! Compiled in with the cargo feature `sd3_med_img2img` (on by default).
+use crate::runtime::Check;
 /// Request body for Stable Diffusion 3 Medium img2img (`POST /sd3-med-img2img`), which returns the generated image (raw bytes, or base64 JSON when `base64` is set).
 ///
 /// Transforms an input image into a new one with Stable Diffusion 3 Medium, guided by a text prompt.
 ///
 /// Build it with [`Sd3MedImg2imgRequest::new`] (which takes the required `prompt`, `image`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/sd3-med-img2img.yaml`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, PartialEq)]
+#[must_use = "a request does nothing until it is sent"]
 #[non_exhaustive]
 pub struct Sd3MedImg2imgRequest {
     /// Text prompt for image generation.
     ///
-    /// - Wire name: `prompt`
-    /// - Type: string, required
-    /// - Example: `"photo of a boy holding phone on table,3d pixar style"`
+    /// Wire name `prompt`; string, required; example: `"photo of a boy holding phone on table,3d pixar style"`.
     pub prompt: String,
     /// Negative text prompt to avoid certain qualities.
     ///
-    /// - Wire name: `negative_prompt`
-    /// - Type: string, optional
-    /// - Default: `"low quality,less details"` (applied by the server when the parameter is not sent)
-    /// - Example: `"low quality,less details"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Wire name `negative_prompt`; string, optional; default `"low quality,less details"` (applied by the server when not sent); example: `"low quality,less details"`.
     pub negative_prompt: Option<String>,
     /// Input image, as a URL or base64.
     ///
-    /// - Wire name: `image`
-    /// - Type: image (URL or base64), required
-    /// - Example: `"https://segmind-sd-models.s3.amazonaws.com/display_images/sd3-img2img-ip.jpg"`
+    /// Wire name `image`; image (URL or base64), required; example: `"https://segmind-sd-models.s3.amazonaws.com/display_images/sd3-img2img-ip.jpg"`.
     pub image: crate::runtime::ImageInput,
     /// Number of inference steps for image generation.
     ///
-    /// - Wire name: `num_inference_steps`
-    /// - Type: integer, optional
-    /// - Default: `20` (applied by the server when the parameter is not sent)
-    /// - Allowed: 1 to 100
-    /// - Example: `20`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Wire name `num_inference_steps`; integer, optional; default `20` (applied by the server when not sent); allowed: 1 to 100; example: `20`.
     pub num_inference_steps: Option<i64>,
     /// Guidance scale for image generation.
     ///
-    /// - Wire name: `guidance_scale`
-    /// - Type: number, optional
-    /// - Default: `5` (applied by the server when the parameter is not sent)
-    /// - Allowed: 1 to 20
-    /// - Example: `5`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Wire name `guidance_scale`; number, optional; default `5` (applied by the server when not sent); allowed: 1 to 20; example: `5`.
     pub guidance_scale: Option<f64>,
     /// Seed for random number generation.
     ///
-    /// - Wire name: `seed`
-    /// - Type: integer, optional
-    /// - Default: `698845` (applied by the server when the parameter is not sent)
-    /// - Example: `698845`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Wire name `seed`; integer, optional; default `698845` (applied by the server when not sent); example: `698845`.
     pub seed: Option<i64>,
     /// Number of samples to generate.
     ///
-    /// - Wire name: `samples`
-    /// - Type: integer, optional
-    /// - Default: `1` (applied by the server when the parameter is not sent)
-    /// - Allowed: at least 1
-    /// - Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Wire name `samples`; integer, optional; default `1` (applied by the server when not sent); allowed: at least 1; example: `1`.
     pub samples: Option<i64>,
     /// Strength of the image transformation.
     ///
-    /// - Wire name: `strength`
-    /// - Type: number, optional
-    /// - Default: `0.7` (applied by the server when the parameter is not sent)
-    /// - Allowed: 0 to 1
-    /// - Example: `0.7`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Wire name `strength`; number, optional; default `0.7` (applied by the server when not sent); allowed: 0 to 1; example: `0.7`.
     pub strength: Option<f64>,
     /// Sampler for the image generation process.
     ///
-    /// - Wire name: `sampler`
-    /// - Type: enum Sd3MedImg2imgSampler, optional
-    /// - Default: `"dpmpp_2m"` (applied by the server when the parameter is not sent)
-    /// - Allowed: one of `"euler"`, `"euler_pp"`, `"euler_ancestral"`, `"euler_ancestral_pp"`, `"heun"`, `"heunpp2"`, `"dpm_2"`, `"dpm_2_ancestral"`, `"lms"`, `"dpm_fast"`, `"dpm_adaptive"`, `"dpmpp_2s_ancestral"`, `"dpmpp_sde"`, `"dpmpp_sde_gpu"`, `"dpmpp_2m"`, `"dpmpp_2m_sde"`, `"dpmpp_2m_sde_gpu"`, `"dpmpp_3m_sde"`, `"dpmpp_3m_sde_gpu"`, `"ddpm"`, `"lcm"`, `"ipndm"`, `"ipndm_v"`, `"deis"`, `"ddim"`, `"uni_pc"`, `"uni_pc_bh2"`
-    /// - Example: `"dpmpp_2m"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Wire name `sampler`; enum Sd3MedImg2imgSampler, optional; default `"dpmpp_2m"` (applied by the server when not sent); allowed: one of `"euler"`, `"euler_pp"`, `"euler_ancestral"`, `"euler_ancestral_pp"`, `"heun"`, `"heunpp2"`, `"dpm_2"`, `"dpm_2_ancestral"`, `"lms"`, `"dpm_fast"`, `"dpm_adaptive"`, `"dpmpp_2s_ancestral"`, `"dpmpp_sde"`, `"dpmpp_sde_gpu"`, `"dpmpp_2m"`, `"dpmpp_2m_sde"`, `"dpmpp_2m_sde_gpu"`, `"dpmpp_3m_sde"`, `"dpmpp_3m_sde_gpu"`, `"ddpm"`, `"lcm"`, `"ipndm"`, `"ipndm_v"`, `"deis"`, `"ddim"`, `"uni_pc"`, `"uni_pc_bh2"`; example: `"dpmpp_2m"`.
     pub sampler: Option<Sd3MedImg2imgSampler>,
     /// Scheduler for the image generation process.
     ///
-    /// - Wire name: `scheduler`
-    /// - Type: enum Sd3MedImg2imgScheduler, optional
-    /// - Default: `"sgm_uniform"` (applied by the server when the parameter is not sent)
-    /// - Allowed: one of `"normal"`, `"karras"`, `"exponential"`, `"sgm_uniform"`, `"simple"`, `"ddim_uniform"`
-    /// - Example: `"sgm_uniform"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Wire name `scheduler`; enum Sd3MedImg2imgScheduler, optional; default `"sgm_uniform"` (applied by the server when not sent); allowed: one of `"normal"`, `"karras"`, `"exponential"`, `"sgm_uniform"`, `"simple"`, `"ddim_uniform"`; example: `"sgm_uniform"`.
     pub scheduler: Option<Sd3MedImg2imgScheduler>,
     /// Return the output image base64-encoded in JSON instead of as raw bytes.
     ///
-    /// - Wire name: `base64`
-    /// - Type: boolean, optional
-    /// - Default: `false` (applied by the server when the parameter is not sent)
-    /// - Example: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Wire name `base64`; boolean, optional; default `false` (applied by the server when not sent); example: `false`.
     pub base64: Option<bool>,
 }
 impl Sd3MedImg2imgRequest {
@@ -140,6 +95,7 @@ impl Sd3MedImg2imgRequest {
     /// The documented default of `base64`, applied by the server when the parameter is not sent.
     pub const DEFAULT_BASE64: bool = false;
     /// A request with the required `prompt`, `image` set and every optional parameter unset.
+    #[inline]
     pub fn new(
         prompt: impl Into<String>,
         image: impl Into<crate::runtime::ImageInput>,
@@ -159,120 +115,152 @@ impl Sd3MedImg2imgRequest {
         }
     }
     /// Sets `prompt`: Text prompt for image generation.
-    #[must_use]
+    #[inline]
     pub fn prompt(mut self, value: impl Into<String>) -> Self {
         self.prompt = value.into();
         self
     }
     /// Sets `negative_prompt`: Negative text prompt to avoid certain qualities.
-    #[must_use]
+    #[inline]
     pub fn negative_prompt(mut self, value: impl Into<String>) -> Self {
         self.negative_prompt = Some(value.into());
         self
     }
     /// Sets `image`: Input image, as a URL or base64.
-    #[must_use]
+    #[inline]
     pub fn image(mut self, value: impl Into<crate::runtime::ImageInput>) -> Self {
         self.image = value.into();
         self
     }
     /// Sets `num_inference_steps`: Number of inference steps for image generation.
-    #[must_use]
+    #[inline]
     pub fn num_inference_steps(mut self, value: i64) -> Self {
         self.num_inference_steps = Some(value);
         self
     }
     /// Sets `guidance_scale`: Guidance scale for image generation.
-    #[must_use]
+    #[inline]
     pub fn guidance_scale(mut self, value: f64) -> Self {
         self.guidance_scale = Some(value);
         self
     }
     /// Sets `seed`: Seed for random number generation.
-    #[must_use]
+    #[inline]
     pub fn seed(mut self, value: i64) -> Self {
         self.seed = Some(value);
         self
     }
     /// Sets `samples`: Number of samples to generate.
-    #[must_use]
+    #[inline]
     pub fn samples(mut self, value: i64) -> Self {
         self.samples = Some(value);
         self
     }
     /// Sets `strength`: Strength of the image transformation.
-    #[must_use]
+    #[inline]
     pub fn strength(mut self, value: f64) -> Self {
         self.strength = Some(value);
         self
     }
     /// Sets `sampler`: Sampler for the image generation process.
-    #[must_use]
+    #[inline]
     pub fn sampler(mut self, value: Sd3MedImg2imgSampler) -> Self {
         self.sampler = Some(value);
         self
     }
     /// Sets `scheduler`: Scheduler for the image generation process.
-    #[must_use]
+    #[inline]
     pub fn scheduler(mut self, value: Sd3MedImg2imgScheduler) -> Self {
         self.scheduler = Some(value);
         self
     }
     /// Sets `base64`: Return the output image base64-encoded in JSON instead of as raw bytes.
-    #[must_use]
+    #[inline]
     pub fn base64(mut self, value: bool) -> Self {
         self.base64 = Some(value);
         self
     }
+    /// The rule `validate` applies to each parameter, in field order.
+    const CHECKS: &'static [(&'static str, Check)] = &[
+        ("prompt", Check::None),
+        ("negative_prompt", Check::None),
+        ("image", Check::NonEmpty),
+        (
+            "num_inference_steps",
+            Check::IntRange(
+                Some(Self::NUM_INFERENCE_STEPS_MIN),
+                Some(Self::NUM_INFERENCE_STEPS_MAX),
+            ),
+        ),
+        (
+            "guidance_scale",
+            Check::NumberRange(
+                Some(Self::GUIDANCE_SCALE_MIN),
+                Some(Self::GUIDANCE_SCALE_MAX),
+            ),
+        ),
+        ("seed", Check::None),
+        ("samples", Check::IntRange(Some(Self::SAMPLES_MIN), None)),
+        (
+            "strength",
+            Check::NumberRange(Some(Self::STRENGTH_MIN), Some(Self::STRENGTH_MAX)),
+        ),
+        ("sampler", Check::None),
+        ("scheduler", Check::None),
+        ("base64", Check::None),
+    ];
     /// Checks every documented range and allowed value, reporting all
     /// violations at once. The client calls this before sending.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationErrors> {
-        let mut check = crate::runtime::Checker::new("sd3-med-img2img");
-        let value = &self.image;
-        check.non_empty("image", value.as_str());
-        if let Some(value) = self.num_inference_steps {
-            check
-                .int_range(
-                    "num_inference_steps",
-                    value,
-                    Some(Self::NUM_INFERENCE_STEPS_MIN),
-                    Some(Self::NUM_INFERENCE_STEPS_MAX),
-                );
-        }
-        if let Some(value) = self.guidance_scale {
-            check
-                .number_range(
-                    "guidance_scale",
-                    value,
-                    Some(Self::GUIDANCE_SCALE_MIN),
-                    Some(Self::GUIDANCE_SCALE_MAX),
-                );
-        }
-        if let Some(value) = self.samples {
-            check.int_range("samples", value, Some(Self::SAMPLES_MIN), None);
-        }
-        if let Some(value) = self.strength {
-            check
-                .number_range(
-                    "strength",
-                    value,
-                    Some(Self::STRENGTH_MIN),
-                    Some(Self::STRENGTH_MAX),
-                );
-        }
-        check.finish()
+        crate::runtime::validate_request("sd3-med-img2img", self, Self::CHECKS)
     }
 }
 impl crate::runtime::Endpoint for Sd3MedImg2imgRequest {
     const SLUG: &'static str = "sd3-med-img2img";
     const PATH: &'static str = "/sd3-med-img2img";
     type Output = crate::ImageResponse;
+    #[inline]
     fn validate(&self) -> Result<(), crate::runtime::ValidationErrors> {
         Sd3MedImg2imgRequest::validate(self)
     }
 }
+impl crate::runtime::RequestFields for Sd3MedImg2imgRequest {
+    fn write(&self, out: &mut crate::runtime::FieldWriter<'_>) {
+        out.field("prompt", &self.prompt);
+        out.field("negative_prompt", &self.negative_prompt);
+        out.field("image", &self.image);
+        out.field("num_inference_steps", &self.num_inference_steps);
+        out.field("guidance_scale", &self.guidance_scale);
+        out.field("seed", &self.seed);
+        out.field("samples", &self.samples);
+        out.field("strength", &self.strength);
+        out.field("sampler", &self.sampler);
+        out.field("scheduler", &self.scheduler);
+        out.field("base64", &self.base64);
+    }
+    fn read(
+        fields: &mut crate::runtime::FieldReader,
+    ) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            prompt: fields.required("prompt")?,
+            negative_prompt: fields.optional("negative_prompt")?,
+            image: fields.required("image")?,
+            num_inference_steps: fields.optional("num_inference_steps")?,
+            guidance_scale: fields.optional("guidance_scale")?,
+            seed: fields.optional("seed")?,
+            samples: fields.optional("samples")?,
+            strength: fields.optional("strength")?,
+            sampler: fields.optional("sampler")?,
+            scheduler: fields.optional("scheduler")?,
+            base64: fields.optional("base64")?,
+        })
+    }
+}
+crate::impl_request_traits!(Sd3MedImg2imgRequest);
 impl crate::Client {
     /// Calls Stable Diffusion 3 Medium img2img (`POST /sd3-med-img2img`): validates `request`, sends it and decodes the answer.
+    #[inline]
     pub async fn sd3_med_img2img(
         &self,
         request: &Sd3MedImg2imgRequest,
@@ -283,6 +271,7 @@ impl crate::Client {
 #[cfg(feature = "blocking")]
 impl crate::blocking::Client {
     /// Calls Stable Diffusion 3 Medium img2img (`POST /sd3-med-img2img`): validates `request`, sends it and decodes the answer.
+    #[inline]
     pub fn sd3_med_img2img(
         &self,
         request: &Sd3MedImg2imgRequest,

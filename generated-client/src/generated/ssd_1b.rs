@@ -6,99 +6,55 @@
 //! Text-to-image with SSD-1B, a distilled Stable Diffusion XL model that generates high-quality, diverse images from text prompts in real time.
 //!
 //! Compiled in with the cargo feature `ssd_1b` (on by default).
+use crate::runtime::Check;
 /// Request body for SSD-1B (`POST /ssd-1b`), which returns the generated image (raw bytes, or base64 JSON when `base64` is set).
 ///
 /// Text-to-image with SSD-1B, a distilled Stable Diffusion XL model that generates high-quality, diverse images from text prompts in real time.
 ///
 /// Build it with [`Ssd1bRequest::new`] (which takes the required `prompt`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/ssd-1b.yaml`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, PartialEq)]
+#[must_use = "a request does nothing until it is sent"]
 #[non_exhaustive]
 pub struct Ssd1bRequest {
     /// Descriptive phrases that guide the model's output. Include vivid details and context for diverse results.
     ///
-    /// - Wire name: `prompt`
-    /// - Type: string, required
-    /// - Example: `"a futuristic cityscape at dusk, neon lights, reflections in water, ultrarealistic, high contrast, vibrant"`
+    /// Wire name `prompt`; string, required; example: `"a futuristic cityscape at dusk, neon lights, reflections in water, ultrarealistic, high contrast, vibrant"`.
     pub prompt: String,
     /// Return the output image base64-encoded in JSON instead of as raw bytes.
     ///
-    /// - Wire name: `base64`
-    /// - Type: boolean, optional
-    /// - Default: `false` (applied by the server when the parameter is not sent)
-    /// - Example: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Wire name `base64`; boolean, optional; default `false` (applied by the server when not sent); example: `false`.
     pub base64: Option<bool>,
     /// How closely the output follows the prompt; higher for precision, lower for creative variance.
     ///
-    /// - Wire name: `guidance_scale`
-    /// - Type: number, optional
-    /// - Default: `7` (applied by the server when the parameter is not sent)
-    /// - Allowed: 1 to 25
-    /// - Example: `7`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Wire name `guidance_scale`; number, optional; default `7` (applied by the server when not sent); allowed: 1 to 25; example: `7`.
     pub guidance_scale: Option<f64>,
     /// Output height in pixels; fixed at 1024.
     ///
-    /// - Wire name: `img_height`
-    /// - Type: integer, optional
-    /// - Default: `1024` (applied by the server when the parameter is not sent)
-    /// - Allowed: one of `1024`
-    /// - Example: `1024`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Wire name `img_height`; integer, optional; default `1024` (applied by the server when not sent); allowed: one of `1024`; example: `1024`.
     pub img_height: Option<i64>,
     /// Output width in pixels; fixed at 1024.
     ///
-    /// - Wire name: `img_width`
-    /// - Type: integer, optional
-    /// - Default: `1024` (applied by the server when the parameter is not sent)
-    /// - Allowed: one of `1024`
-    /// - Example: `1024`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Wire name `img_width`; integer, optional; default `1024` (applied by the server when not sent); allowed: one of `1024`; example: `1024`.
     pub img_width: Option<i64>,
     /// Elements to keep out of the image.
     ///
-    /// - Wire name: `negative_prompt`
-    /// - Type: string, optional
-    /// - Default: `"blurry,out of focus"` (applied by the server when the parameter is not sent)
-    /// - Example: `"blurry,out of focus"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Wire name `negative_prompt`; string, optional; default `"blurry,out of focus"` (applied by the server when not sent); example: `"blurry,out of focus"`.
     pub negative_prompt: Option<String>,
     /// Number of denoising steps; more for intricate textures, fewer for speed.
     ///
-    /// - Wire name: `num_inference_steps`
-    /// - Type: integer, optional
-    /// - Default: `45` (applied by the server when the parameter is not sent)
-    /// - Allowed: 20 to 100
-    /// - Example: `45`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Wire name `num_inference_steps`; integer, optional; default `45` (applied by the server when not sent); allowed: 20 to 100; example: `45`.
     pub num_inference_steps: Option<i64>,
     /// Number of images to generate.
     ///
-    /// - Wire name: `samples`
-    /// - Type: integer, optional
-    /// - Default: `1` (applied by the server when the parameter is not sent)
-    /// - Allowed: 1 to 4
-    /// - Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Wire name `samples`; integer, optional; default `1` (applied by the server when not sent); allowed: 1 to 4; example: `1`.
     pub samples: Option<i64>,
     /// Denoising schedule; 'DPM Multi' for balanced outputs, 'Euler' for sharper results.
     ///
-    /// - Wire name: `scheduler`
-    /// - Type: enum Scheduler, optional
-    /// - Default: `"DPM Multi"` (applied by the server when the parameter is not sent)
-    /// - Allowed: one of `"DDIM"`, `"DPM Multi"`, `"DPM Single"`, `"Euler a"`, `"Euler"`, `"Heun"`, `"DPM2 a Karras"`, `"DPM2 Karras"`, `"LMS"`, `"PNDM"`, `"DDPM"`, `"UniPC"`
-    /// - Example: `"DPM Multi"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Wire name `scheduler`; enum Scheduler, optional; default `"DPM Multi"` (applied by the server when not sent); allowed: one of `"DDIM"`, `"DPM Multi"`, `"DPM Single"`, `"Euler a"`, `"Euler"`, `"Heun"`, `"DPM2 a Karras"`, `"DPM2 Karras"`, `"LMS"`, `"PNDM"`, `"DDPM"`, `"UniPC"`; example: `"DPM Multi"`.
     pub scheduler: Option<crate::generated::enums::Scheduler>,
     /// Fixes randomness for repeatable results; -1 picks a random seed.
     ///
-    /// - Wire name: `seed`
-    /// - Type: integer, optional
-    /// - Default: `9876543210` (applied by the server when the parameter is not sent)
-    /// - Allowed: -1 to 999999999999999
-    /// - Example: `9876543210`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Wire name `seed`; integer, optional; default `9876543210` (applied by the server when not sent); allowed: -1 to 999999999999999; example: `9876543210`.
     pub seed: Option<i64>,
 }
 impl Ssd1bRequest {
@@ -141,6 +97,7 @@ impl Ssd1bRequest {
     /// The largest value `seed` accepts (inclusive).
     pub const SEED_MAX: i64 = 999999999999999;
     /// A request with the required `prompt` set and every optional parameter unset.
+    #[inline]
     pub fn new(prompt: impl Into<String>) -> Self {
         Self {
             prompt: prompt.into(),
@@ -156,118 +113,140 @@ impl Ssd1bRequest {
         }
     }
     /// Sets `prompt`: Descriptive phrases that guide the model's output. Include vivid details and context for diverse results.
-    #[must_use]
+    #[inline]
     pub fn prompt(mut self, value: impl Into<String>) -> Self {
         self.prompt = value.into();
         self
     }
     /// Sets `base64`: Return the output image base64-encoded in JSON instead of as raw bytes.
-    #[must_use]
+    #[inline]
     pub fn base64(mut self, value: bool) -> Self {
         self.base64 = Some(value);
         self
     }
     /// Sets `guidance_scale`: How closely the output follows the prompt; higher for precision, lower for creative variance.
-    #[must_use]
+    #[inline]
     pub fn guidance_scale(mut self, value: f64) -> Self {
         self.guidance_scale = Some(value);
         self
     }
     /// Sets `img_height`: Output height in pixels; fixed at 1024.
-    #[must_use]
+    #[inline]
     pub fn img_height(mut self, value: i64) -> Self {
         self.img_height = Some(value);
         self
     }
     /// Sets `img_width`: Output width in pixels; fixed at 1024.
-    #[must_use]
+    #[inline]
     pub fn img_width(mut self, value: i64) -> Self {
         self.img_width = Some(value);
         self
     }
     /// Sets `negative_prompt`: Elements to keep out of the image.
-    #[must_use]
+    #[inline]
     pub fn negative_prompt(mut self, value: impl Into<String>) -> Self {
         self.negative_prompt = Some(value.into());
         self
     }
     /// Sets `num_inference_steps`: Number of denoising steps; more for intricate textures, fewer for speed.
-    #[must_use]
+    #[inline]
     pub fn num_inference_steps(mut self, value: i64) -> Self {
         self.num_inference_steps = Some(value);
         self
     }
     /// Sets `samples`: Number of images to generate.
-    #[must_use]
+    #[inline]
     pub fn samples(mut self, value: i64) -> Self {
         self.samples = Some(value);
         self
     }
     /// Sets `scheduler`: Denoising schedule; 'DPM Multi' for balanced outputs, 'Euler' for sharper results.
-    #[must_use]
+    #[inline]
     pub fn scheduler(mut self, value: crate::generated::enums::Scheduler) -> Self {
         self.scheduler = Some(value);
         self
     }
     /// Sets `seed`: Fixes randomness for repeatable results; -1 picks a random seed.
-    #[must_use]
+    #[inline]
     pub fn seed(mut self, value: i64) -> Self {
         self.seed = Some(value);
         self
     }
+    /// The rule `validate` applies to each parameter, in field order.
+    const CHECKS: &'static [(&'static str, Check)] = &[
+        ("prompt", Check::None),
+        ("base64", Check::None),
+        (
+            "guidance_scale",
+            Check::NumberRange(
+                Some(Self::GUIDANCE_SCALE_MIN),
+                Some(Self::GUIDANCE_SCALE_MAX),
+            ),
+        ),
+        ("img_height", Check::IntOneOf(Self::IMG_HEIGHT_ALLOWED)),
+        ("img_width", Check::IntOneOf(Self::IMG_WIDTH_ALLOWED)),
+        ("negative_prompt", Check::None),
+        (
+            "num_inference_steps",
+            Check::IntRange(
+                Some(Self::NUM_INFERENCE_STEPS_MIN),
+                Some(Self::NUM_INFERENCE_STEPS_MAX),
+            ),
+        ),
+        ("samples", Check::IntRange(Some(Self::SAMPLES_MIN), Some(Self::SAMPLES_MAX))),
+        ("scheduler", Check::None),
+        ("seed", Check::IntRange(Some(Self::SEED_MIN), Some(Self::SEED_MAX))),
+    ];
     /// Checks every documented range and allowed value, reporting all
     /// violations at once. The client calls this before sending.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationErrors> {
-        let mut check = crate::runtime::Checker::new("ssd-1b");
-        if let Some(value) = self.guidance_scale {
-            check
-                .number_range(
-                    "guidance_scale",
-                    value,
-                    Some(Self::GUIDANCE_SCALE_MIN),
-                    Some(Self::GUIDANCE_SCALE_MAX),
-                );
-        }
-        if let Some(value) = self.img_height {
-            check.int_one_of("img_height", value, Self::IMG_HEIGHT_ALLOWED);
-        }
-        if let Some(value) = self.img_width {
-            check.int_one_of("img_width", value, Self::IMG_WIDTH_ALLOWED);
-        }
-        if let Some(value) = self.num_inference_steps {
-            check
-                .int_range(
-                    "num_inference_steps",
-                    value,
-                    Some(Self::NUM_INFERENCE_STEPS_MIN),
-                    Some(Self::NUM_INFERENCE_STEPS_MAX),
-                );
-        }
-        if let Some(value) = self.samples {
-            check
-                .int_range(
-                    "samples",
-                    value,
-                    Some(Self::SAMPLES_MIN),
-                    Some(Self::SAMPLES_MAX),
-                );
-        }
-        if let Some(value) = self.seed {
-            check.int_range("seed", value, Some(Self::SEED_MIN), Some(Self::SEED_MAX));
-        }
-        check.finish()
+        crate::runtime::validate_request("ssd-1b", self, Self::CHECKS)
     }
 }
 impl crate::runtime::Endpoint for Ssd1bRequest {
     const SLUG: &'static str = "ssd-1b";
     const PATH: &'static str = "/ssd-1b";
     type Output = crate::ImageResponse;
+    #[inline]
     fn validate(&self) -> Result<(), crate::runtime::ValidationErrors> {
         Ssd1bRequest::validate(self)
     }
 }
+impl crate::runtime::RequestFields for Ssd1bRequest {
+    fn write(&self, out: &mut crate::runtime::FieldWriter<'_>) {
+        out.field("prompt", &self.prompt);
+        out.field("base64", &self.base64);
+        out.field("guidance_scale", &self.guidance_scale);
+        out.field("img_height", &self.img_height);
+        out.field("img_width", &self.img_width);
+        out.field("negative_prompt", &self.negative_prompt);
+        out.field("num_inference_steps", &self.num_inference_steps);
+        out.field("samples", &self.samples);
+        out.field("scheduler", &self.scheduler);
+        out.field("seed", &self.seed);
+    }
+    fn read(
+        fields: &mut crate::runtime::FieldReader,
+    ) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            prompt: fields.required("prompt")?,
+            base64: fields.optional("base64")?,
+            guidance_scale: fields.optional("guidance_scale")?,
+            img_height: fields.optional("img_height")?,
+            img_width: fields.optional("img_width")?,
+            negative_prompt: fields.optional("negative_prompt")?,
+            num_inference_steps: fields.optional("num_inference_steps")?,
+            samples: fields.optional("samples")?,
+            scheduler: fields.optional("scheduler")?,
+            seed: fields.optional("seed")?,
+        })
+    }
+}
+crate::impl_request_traits!(Ssd1bRequest);
 impl crate::Client {
     /// Calls SSD-1B (`POST /ssd-1b`): validates `request`, sends it and decodes the answer.
+    #[inline]
     pub async fn ssd_1b(
         &self,
         request: &Ssd1bRequest,
@@ -278,6 +257,7 @@ impl crate::Client {
 #[cfg(feature = "blocking")]
 impl crate::blocking::Client {
     /// Calls SSD-1B (`POST /ssd-1b`): validates `request`, sends it and decodes the answer.
+    #[inline]
     pub fn ssd_1b(
         &self,
         request: &Ssd1bRequest,

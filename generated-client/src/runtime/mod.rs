@@ -6,6 +6,7 @@ pub mod blocking;
 mod client;
 mod endpoint;
 mod error;
+mod fields;
 mod image;
 mod response;
 mod retry;
@@ -15,6 +16,11 @@ mod wire_enum;
 pub use client::{ApiKey, Client, ClientBuilder, RequestOptions, API_KEY_ENV, DEFAULT_BASE_URL};
 pub use endpoint::Endpoint;
 pub use error::{ApiError, Error};
+#[doc(hidden)]
+pub use fields::{
+    debug_request, deserialize_request, request_from_json, request_to_json, serialize_request,
+    validate_request, Check, FieldReader, FieldWriter, RequestFields, ToWire, Wire,
+};
 pub use image::ImageInput;
 pub use response::{
     DecodeResponse, Image, ImageResponse, JsonResponse, ResponseMeta, REMAINING_CREDITS_HEADER,

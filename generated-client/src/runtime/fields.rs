@@ -1,0 +1,410 @@
+//! Serialisation, deserialisation and `Debug` of the generated request
+//! types, written once here instead of derived for each type.
+//!
+//! A request type implements [`RequestFields`]: it lists its set parameters
+//! with their wire names ([`RequestFields::write`]) and builds itself from a
+//! JSON object's fields ([`RequestFields::read`]). The generic code that
+//! talks to serde lives in this module and is instantiated once per
+//! serializer or deserializer, not once per request type, which keeps the
+//! generated crate cheap to compile as the number of endpoints grows.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
+use serde_json::{Map, Value};
+
+use crate::runtime::{Checker, Endpoint, ImageInput, ValidationErrors, WireEnum};
+
+/// One parameter's value as it goes on the wire.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Wire<'a> {
+    /// Text, or an enum's wire string.
+    Str(&'a str),
+    /// An input image (a URL or base64), sent as a string.
+    Image(&'a ImageInput),
+    /// A whole number.
+    Int(i64),
+    /// A floating-point number.
+    Number(f64),
+    /// A boolean.
+    Bool(bool),
+}
+
+impl serde::Serialize for Wire<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            Wire::Str(text) => serializer.serialize_str(text),
+            Wire::Image(image) => serializer.serialize_str(image.as_str()),
+            Wire::Int(n) => serializer.serialize_i64(n),
+            Wire::Number(n) => serializer.serialize_f64(n),
+            Wire::Bool(b) => serializer.serialize_bool(b),
+        }
+    }
+}
+
+/// Shows text and numbers as `Debug` does, and images as [`ImageInput`]
+/// does (inline base64 only by its length).
+struct DebugWire<'a>(Wire<'a>);
+
+impl fmt::Debug for DebugWire<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Wire::Str(text) => fmt::Debug::fmt(text, f),
+            Wire::Image(image) => fmt::Debug::fmt(image, f),
+            Wire::Int(n) => fmt::Debug::fmt(&n, f),
+            Wire::Number(n) => fmt::Debug::fmt(&n, f),
+            Wire::Bool(b) => fmt::Debug::fmt(&b, f),
+        }
+    }
+}
+
+/// A parameter value's wire form; `None` for an unset optional parameter,
+/// which is not sent.
+pub trait ToWire {
+    /// The value on the wire, if it is sent.
+    fn to_wire(&self) -> Option<Wire<'_>>;
+}
+
+impl ToWire for String {
+    fn to_wire(&self) -> Option<Wire<'_>> {
+        Some(Wire::Str(self))
+    }
+}
+
+impl ToWire for ImageInput {
+    fn to_wire(&self) -> Option<Wire<'_>> {
+        Some(Wire::Image(self))
+    }
+}
+
+impl ToWire for i64 {
+    fn to_wire(&self) -> Option<Wire<'_>> {
+        Some(Wire::Int(*self))
+    }
+}
+
+impl ToWire for f64 {
+    fn to_wire(&self) -> Option<Wire<'_>> {
+        Some(Wire::Number(*self))
+    }
+}
+
+impl ToWire for bool {
+    fn to_wire(&self) -> Option<Wire<'_>> {
+        Some(Wire::Bool(*self))
+    }
+}
+
+impl<T: WireEnum> ToWire for T {
+    fn to_wire(&self) -> Option<Wire<'_>> {
+        Some(Wire::Str(self.as_str()))
+    }
+}
+
+impl<T: ToWire> ToWire for Option<T> {
+    fn to_wire(&self) -> Option<Wire<'_>> {
+        match self {
+            Some(value) => value.to_wire(),
+            None => None,
+        }
+    }
+}
+
+/// What a [`FieldWriter`] passes each set parameter to: its position among
+/// all the request's parameters, its wire name and its value.
+type Sink<'a> = dyn FnMut(usize, &'static str, Wire<'_>) + 'a;
+
+/// Receives a request's parameters in spec order; see
+/// [`RequestFields::write`].
+pub struct FieldWriter<'a> {
+    sink: &'a mut Sink<'a>,
+    index: usize,
+}
+
+impl FieldWriter<'_> {
+    /// Passes on the parameter `name` unless it is an unset optional one.
+    #[inline]
+    pub fn field<T: ToWire>(&mut self, name: &'static str, value: &T) {
+        if let Some(wire) = value.to_wire() {
+            (self.sink)(self.index, name, wire);
+        }
+        self.index += 1;
+    }
+}
+
+/// The members of a JSON object, taken one by one by
+/// [`RequestFields::read`]. Whatever is left at the end is an unknown field.
+#[derive(Debug)]
+pub struct FieldReader {
+    map: Map<String, Value>,
+    taken: Vec<&'static str>,
+}
+
+impl FieldReader {
+    /// A required parameter: missing or of the wrong type is an error.
+    pub fn required<T: DeserializeOwned>(
+        &mut self,
+        name: &'static str,
+    ) -> Result<T, serde_json::Error> {
+        self.taken.push(name);
+        // Plain matches rather than `map`/`map_err`: fewer instantiations
+        // per parameter type (one per generated enum).
+        match self.map.remove(name) {
+            Some(value) => match T::deserialize(value) {
+                Ok(value) => Ok(value),
+                Err(error) => Err(invalid(name, error)),
+            },
+            None => Err(de::Error::missing_field(name)),
+        }
+    }
+
+    /// An optional parameter: missing or `null` is `None`.
+    pub fn optional<T: DeserializeOwned>(
+        &mut self,
+        name: &'static str,
+    ) -> Result<Option<T>, serde_json::Error> {
+        self.taken.push(name);
+        match self.map.remove(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => match T::deserialize(value) {
+                Ok(value) => Ok(Some(value)),
+                Err(error) => Err(invalid(name, error)),
+            },
+        }
+    }
+
+    /// Fails on the first member no parameter took.
+    fn finish(self) -> Result<(), serde_json::Error> {
+        let Some(unknown) = self.map.keys().next() else {
+            return Ok(());
+        };
+        let expected = self
+            .taken
+            .iter()
+            .map(|name| format!("`{name}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        Err(de::Error::custom(format_args!(
+            "unknown field `{unknown}`, expected one of {expected}"
+        )))
+    }
+}
+
+fn invalid(name: &str, error: serde_json::Error) -> serde_json::Error {
+    de::Error::custom(format_args!("invalid value for `{name}`: {error}"))
+}
+
+/// What a generated request type implements so that the functions of this
+/// module can serialise, deserialise and show it.
+///
+/// The functions take `&dyn RequestFields`, so that their code exists once
+/// for all request types.
+pub trait RequestFields {
+    /// Passes every parameter to `out` in spec order; unset optional ones
+    /// are skipped by the writer.
+    fn write(&self, out: &mut FieldWriter<'_>);
+
+    /// Builds the request from an object's members.
+    fn read(fields: &mut FieldReader) -> Result<Self, serde_json::Error>
+    where
+        Self: Sized;
+}
+
+/// Calls `sink` with each parameter the request sends.
+fn each_field<'a>(request: &dyn RequestFields, sink: &'a mut Sink<'a>) {
+    request.write(&mut FieldWriter { sink, index: 0 });
+}
+
+/// What `validate()` checks about one parameter; a generated request type
+/// lists one per parameter, in the order its `write` passes them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Check {
+    /// Nothing to check (text, booleans, enums).
+    None,
+    /// An integer within inclusive bounds, either of which may be open.
+    IntRange(Option<i64>, Option<i64>),
+    /// An integer from a fixed list.
+    IntOneOf(&'static [i64]),
+    /// A finite number within inclusive bounds, either of which may be open.
+    NumberRange(Option<f64>, Option<f64>),
+    /// A number from a fixed list.
+    NumberOneOf(&'static [f64]),
+    /// A non-empty image or text.
+    NonEmpty,
+}
+
+/// Checks every set parameter of `request` against its entry in `checks`
+/// (wire name and rule, one per parameter in `write` order), reporting all
+/// violations at once.
+pub fn validate_request(
+    endpoint: &'static str,
+    request: &dyn RequestFields,
+    checks: &[(&'static str, Check)],
+) -> Result<(), ValidationErrors> {
+    let mut checker = Checker::new(endpoint);
+    each_field(request, &mut |index, _, value| {
+        let Some(&(name, check)) = checks.get(index) else {
+            return;
+        };
+        match (check, value) {
+            (Check::IntRange(min, max), Wire::Int(n)) => checker.int_range(name, n, min, max),
+            (Check::IntOneOf(allowed), Wire::Int(n)) => checker.int_one_of(name, n, allowed),
+            (Check::NumberRange(min, max), Wire::Number(n)) => {
+                checker.number_range(name, n, min, max)
+            }
+            (Check::NumberOneOf(allowed), Wire::Number(n)) => {
+                checker.number_one_of(name, n, allowed)
+            }
+            (Check::NonEmpty, Wire::Image(image)) => checker.non_empty(name, image.as_str()),
+            (Check::NonEmpty, Wire::Str(text)) => checker.non_empty(name, text),
+            _ => {}
+        }
+    });
+    checker.finish()
+}
+
+/// Serialises a request as a JSON object of the parameters it sends.
+pub fn serialize_request<S: Serializer>(
+    request: &dyn RequestFields,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    let mut failed = None;
+    each_field(request, &mut |_, name, value| {
+        if failed.is_none() {
+            failed = map.serialize_entry(name, &value).err();
+        }
+    });
+    match failed {
+        Some(error) => Err(error),
+        None => map.end(),
+    }
+}
+
+/// Reads a request from a JSON object: unknown, duplicated or missing
+/// fields and values of the wrong type are errors naming the field.
+pub fn deserialize_request<'de, R: RequestFields + Endpoint, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<R, D::Error> {
+    let map = deserializer.deserialize_map(ObjectVisitor { slug: R::SLUG })?;
+    read_request(map).map_err(de::Error::custom)
+}
+
+fn read_request<R: RequestFields>(map: Map<String, Value>) -> Result<R, serde_json::Error> {
+    let mut fields = FieldReader {
+        map,
+        taken: Vec::new(),
+    };
+    let request = R::read(&mut fields)?;
+    fields.finish()?;
+    Ok(request)
+}
+
+/// Reads a request from a JSON value, which must be an object; for
+/// `AnyRequest::from_json`, without going through a `Deserializer`.
+pub fn request_from_json<R: RequestFields + Endpoint>(body: Value) -> Result<R, serde_json::Error> {
+    match body {
+        Value::Object(map) => read_request(map),
+        other => Err(de::Error::invalid_type(
+            unexpected(&other),
+            &ObjectVisitor { slug: R::SLUG },
+        )),
+    }
+}
+
+/// The JSON object a request sends; for `AnyRequest::to_json`, without
+/// going through a `Serializer`.
+pub fn request_to_json(request: &dyn RequestFields) -> Value {
+    let mut map = Map::new();
+    each_field(request, &mut |_, name, value| {
+        let value = match value {
+            Wire::Str(text) => Value::from(text),
+            Wire::Image(image) => Value::from(image.as_str()),
+            Wire::Int(n) => Value::from(n),
+            // Like `serde_json::to_value`: NaN and infinities become `null`.
+            Wire::Number(n) => Value::from(n),
+            Wire::Bool(b) => Value::from(b),
+        };
+        map.insert(name.to_owned(), value);
+    });
+    Value::Object(map)
+}
+
+fn unexpected(value: &Value) -> de::Unexpected<'_> {
+    match value {
+        Value::Null => de::Unexpected::Unit,
+        Value::Bool(b) => de::Unexpected::Bool(*b),
+        Value::Number(_) => de::Unexpected::Other("a number"),
+        Value::String(text) => de::Unexpected::Str(text),
+        Value::Array(_) => de::Unexpected::Seq,
+        Value::Object(_) => de::Unexpected::Map,
+    }
+}
+
+/// Shows a request as its type name and the parameters it sends.
+pub fn debug_request(
+    request: &dyn RequestFields,
+    name: &str,
+    f: &mut fmt::Formatter<'_>,
+) -> fmt::Result {
+    let mut out = f.debug_struct(name);
+    each_field(request, &mut |_, name, value| {
+        out.field(name, &DebugWire(value));
+    });
+    out.finish()
+}
+
+/// Collects a JSON object's members, rejecting a member given twice.
+struct ObjectVisitor {
+    slug: &'static str,
+}
+
+impl<'de> Visitor<'de> for ObjectVisitor {
+    type Value = Map<String, Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a `{}` request as a JSON object", self.slug)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
+        let mut map = Map::new();
+        while let Some(key) = access.next_key::<String>()? {
+            if map.contains_key(&key) {
+                return Err(de::Error::custom(format_args!("duplicate field `{key}`")));
+            }
+            let value = access.next_value()?;
+            map.insert(key, value);
+        }
+        Ok(map)
+    }
+}
+
+/// Implements `Serialize`, `Deserialize` and `Debug` for a generated request
+/// type in terms of its [`RequestFields`] impl.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! impl_request_traits {
+    ($ty:ident) => {
+        impl ::serde::Serialize for $ty {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                $crate::runtime::serialize_request(self, serializer)
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                $crate::runtime::deserialize_request(deserializer)
+            }
+        }
+        impl ::std::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                $crate::runtime::debug_request(self, stringify!($ty), f)
+            }
+        }
+    };
+}
