@@ -108,24 +108,29 @@ fn locate(sources: &[&SpecSource], problems: &mut [Diagnostic]) {
 pub fn render(model: &Model) -> Result<Vec<GeneratedFile>, Diagnostics> {
     let internal =
         |file: &str, message: String| Diagnostics(vec![Diagnostic::new(file, "", message)]);
-    let mut files = Vec::new();
-    let index_path = format!("{GENERATED_DIR}/mod.rs");
-    files.push(
-        render::rust_file(&index_path, "spec/*.yaml", emit::index(model))
-            .map_err(|e| internal("spec", e))?,
-    );
+    // Formatting dominates the generator's time and each file is
+    // independent, so the Rust files are rendered on every core.
+    let mut jobs = vec![None];
+    jobs.extend(model.endpoints.iter().map(Some));
+    let rendered = render::parallel_map(&jobs, |job| match job {
+        None => {
+            let path = format!("{GENERATED_DIR}/mod.rs");
+            render::rust_file(&path, "spec/*.yaml", emit::index(model))
+                .map_err(|e| internal("spec", e))
+        }
+        Some(endpoint) => {
+            let path = format!("{GENERATED_DIR}/{}.rs", endpoint.module);
+            render::rust_file(&path, &endpoint.source, emit::endpoint_file(endpoint))
+                .map_err(|e| internal(&endpoint.source, e))
+        }
+    });
+    let mut files = rendered.into_iter().collect::<Result<Vec<_>, _>>()?;
     if let Some(source) = &model.shared_enums_file {
         let path = format!("{GENERATED_DIR}/enums.rs");
         files.push(
             render::rust_file(&path, source, emit::shared_enums(model))
                 .map_err(|e| internal(source, e))?,
         );
-    }
-    for endpoint in &model.endpoints {
-        let path = format!("{GENERATED_DIR}/{}.rs", endpoint.module);
-        let file = render::rust_file(&path, &endpoint.source, emit::endpoint_file(endpoint))
-            .map_err(|e| internal(&endpoint.source, e))?;
-        files.push(file);
     }
     files.push(render::markdown_file(
         REFERENCE_PATH,

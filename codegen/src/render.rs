@@ -1,5 +1,7 @@
 //! Turns emitted tokens into formatted file text with its header.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use proc_macro2::TokenStream;
 
 /// A file the generator writes, relative to the workspace root.
@@ -45,6 +47,44 @@ pub fn markdown_file(path: &str, source: &str, body: String) -> GeneratedFile {
         ),
         region: None,
     }
+}
+
+/// `items` mapped by `f` on up to one thread per core, in order.
+///
+/// Threads take the next unclaimed item until none is left, so that a few
+/// large items do not leave the other threads idle. A panic in `f` is
+/// passed on to the caller.
+pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(index) else {
+                return done;
+            };
+            done.push((index, f(item)));
+        }
+    };
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut results = work();
+        for worker in workers {
+            match worker.join() {
+                Ok(done) => results.extend(done),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        results
+    });
+    results.sort_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, result)| result).collect()
 }
 
 /// The generated region `name` of a hand-written TOML file.
@@ -103,7 +143,17 @@ pub fn splice(current: &str, name: &str, body: &str) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::splice;
+    use super::{parallel_map, splice};
+
+    #[test]
+    fn parallel_map_keeps_the_order() {
+        let items: Vec<usize> = (0..1000).collect();
+        assert_eq!(
+            parallel_map(&items, |n| n * 2),
+            (0..2000).step_by(2).collect::<Vec<_>>()
+        );
+        assert!(parallel_map(&[] as &[usize], |n| *n).is_empty());
+    }
 
     #[test]
     fn splice_replaces_only_the_region() {

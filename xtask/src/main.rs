@@ -34,6 +34,9 @@ enum Command {
         /// Change nothing; exit non-zero and name each stale file.
         #[arg(long)]
         check: bool,
+        /// Generate in this workspace instead (a `cargo xtask scale` folder).
+        #[arg(long)]
+        root: Option<PathBuf>,
     },
     /// Same as `gen --check`.
     Check,
@@ -65,7 +68,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = workspace_root();
     match cli.command {
-        Command::Gen { check } => generate(&root, if check { Mode::Check } else { Mode::Write }),
+        Command::Gen { check, root: other } => generate(
+            other.as_deref().unwrap_or(&root),
+            if check { Mode::Check } else { Mode::Write },
+        ),
         Command::Check => generate(&root, Mode::Check),
         Command::New { slug } => new::main(&root, &slug),
         Command::Scale { count, out } => scale::main(&root, count, &out),
