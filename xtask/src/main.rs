@@ -17,6 +17,10 @@ use codegen::workspace::{self, Mode};
 mod new;
 mod scale;
 
+/// See xtask/Cargo.toml: rendering many specs is allocation-bound.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "cargo xtask",
