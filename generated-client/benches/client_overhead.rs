@@ -273,13 +273,13 @@ fn measure<C: Caller>(bencher: Bencher, caller: C, concurrency: usize) {
 }
 
 /// Through `segmind::Client::ssd_1b`.
-#[divan::bench(args = CONCURRENCY, sample_count = 40)]
+#[divan::bench(args = CONCURRENCY)]
 fn generated_client(bencher: Bencher, concurrency: usize) {
     measure(bencher, generated(), concurrency);
 }
 
 /// Through hand-written reqwest code sending the same bytes.
-#[divan::bench(args = CONCURRENCY, sample_count = 40)]
+#[divan::bench(args = CONCURRENCY)]
 fn hand_written_reqwest(bencher: Bencher, concurrency: usize) {
     measure(bencher, hand_written(), concurrency);
 }
