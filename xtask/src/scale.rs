@@ -192,21 +192,7 @@ fn library_manifest(manifest: &str) -> String {
 /// shared target folder) are the same.
 fn write_workspace(root: &Path, out: &Path) -> io::Result<()> {
     let manifest = fs::read_to_string(root.join("Cargo.toml"))?;
-    let mut text = String::with_capacity(manifest.len());
-    let mut in_members = false;
-    for line in manifest.split_inclusive('\n') {
-        if in_members {
-            in_members = !line.contains(']');
-            continue;
-        }
-        if line.trim_start().starts_with("members") {
-            text.push_str(&format!("members = [\"{CRATE_DIR}\"]\n"));
-            in_members = !line.contains(']');
-            continue;
-        }
-        text.push_str(line);
-    }
-    fs::write(out.join("Cargo.toml"), text)?;
+    fs::write(out.join("Cargo.toml"), workspace_manifest(&manifest))?;
     let lock = root.join("Cargo.lock");
     if lock.is_file() {
         fs::copy(lock, out.join("Cargo.lock"))?;
@@ -214,9 +200,63 @@ fn write_workspace(root: &Path, out: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// The workspace manifest for the copy: the same package defaults and
+/// workspace dependencies, the copied crate as the only member, and none of
+/// the `[profile]` tables, which tune the generator's own build (a user's
+/// workspace would not have them, and cargo warns about overrides of
+/// packages the copy does not use).
+fn workspace_manifest(manifest: &str) -> String {
+    let mut lines: Vec<&str> = Vec::new();
+    let mut in_members = false;
+    let mut in_profile = false;
+    for line in manifest.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if in_members {
+            in_members = !line.contains(']');
+            continue;
+        }
+        if trimmed.starts_with('[') {
+            in_profile = trimmed.starts_with("[profile");
+            if in_profile {
+                // The comments just above a profile table belong to it.
+                while lines
+                    .last()
+                    .is_some_and(|last| last.trim_start().starts_with('#'))
+                {
+                    lines.pop();
+                }
+            }
+        }
+        if in_profile {
+            continue;
+        }
+        if trimmed.starts_with("members") {
+            lines.push("members = [\"generated-client\"]\n");
+            in_members = !line.contains(']');
+            continue;
+        }
+        lines.push(line);
+    }
+    let mut text = lines.concat();
+    let trimmed = text.trim_end().len();
+    text.truncate(trimmed);
+    text.push('\n');
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_workspace_manifest_has_one_member_and_no_profiles() {
+        let manifest = "[workspace]\nmembers = [\n    \"codegen\",\n    \"generated-client\",\n]\n\n\
+                        [workspace.dependencies]\nserde = \"1\"\n\n# Tuning.\n[profile.dev.package.syn]\nopt-level = 3\n";
+        assert_eq!(
+            workspace_manifest(manifest),
+            "[workspace]\nmembers = [\"generated-client\"]\n\n[workspace.dependencies]\nserde = \"1\"\n"
+        );
+    }
 
     #[test]
     fn the_copied_manifest_keeps_the_library_tables_only() {
