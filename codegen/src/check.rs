@@ -37,7 +37,9 @@ pub fn check(
     let shared_enums: IndexMap<String, EnumDef> = match &shared {
         Some((file, raw)) => raw
             .iter()
-            .filter_map(|(name, raw)| Some((name.clone(), check_shared_enum(file, name, raw, out)?)))
+            .filter_map(|(name, raw)| {
+                Some((name.clone(), check_shared_enum(file, name, raw, out)?))
+            })
             .collect(),
         None => IndexMap::new(),
     };
@@ -54,10 +56,19 @@ pub fn check(
     }
 }
 
-fn check_shared_enum(file: &str, name: &str, raw: &RawEnum, out: &mut Vec<Diagnostic>) -> Option<EnumDef> {
+fn check_shared_enum(
+    file: &str,
+    name: &str,
+    raw: &RawEnum,
+    out: &mut Vec<Diagnostic>,
+) -> Option<EnumDef> {
     let path = join("enums", name);
     let Some(type_name) = naming::camel(name) else {
-        out.push(Diagnostic::new(file, &path, "an enum name needs at least one ASCII letter or digit"));
+        out.push(Diagnostic::new(
+            file,
+            &path,
+            "an enum name needs at least one ASCII letter or digit",
+        ));
         return None;
     };
     let variants = check_variants(file, &join(&path, "values"), &raw.values, out)?;
@@ -70,25 +81,49 @@ fn check_shared_enum(file: &str, name: &str, raw: &RawEnum, out: &mut Vec<Diagno
 }
 
 /// Checks enum values: strings, non-empty, distinct, with distinct Rust names.
-fn check_variants(file: &str, path: &str, values: &[Value], out: &mut Vec<Diagnostic>) -> Option<Vec<Variant>> {
+fn check_variants(
+    file: &str,
+    path: &str,
+    values: &[Value],
+    out: &mut Vec<Diagnostic>,
+) -> Option<Vec<Variant>> {
     let before = out.len();
     if values.is_empty() {
-        out.push(Diagnostic::new(file, path, "an enum needs at least one value"));
+        out.push(Diagnostic::new(
+            file,
+            path,
+            "an enum needs at least one value",
+        ));
     }
     let mut variants: Vec<Variant> = Vec::new();
     let mut by_ident: BTreeMap<String, String> = BTreeMap::new();
     for (index, value) in values.iter().enumerate() {
         let item = format!("{path}[{index}]");
         let Value::String(wire) = value else {
-            out.push(Diagnostic::new(file, &item, format!("enum values must be strings, found {}; quote it", describe(value))));
+            out.push(Diagnostic::new(
+                file,
+                &item,
+                format!(
+                    "enum values must be strings, found {}; quote it",
+                    describe(value)
+                ),
+            ));
             continue;
         };
         if wire.trim().is_empty() {
-            out.push(Diagnostic::new(file, &item, "enum values must not be empty"));
+            out.push(Diagnostic::new(
+                file,
+                &item,
+                "enum values must not be empty",
+            ));
             continue;
         }
         if variants.iter().any(|v| &v.wire == wire) {
-            out.push(Diagnostic::new(file, &item, format!("duplicated enum value {wire:?}")));
+            out.push(Diagnostic::new(
+                file,
+                &item,
+                format!("duplicated enum value {wire:?}"),
+            ));
             continue;
         }
         let Some(ident) = naming::camel(wire) else {
@@ -125,21 +160,40 @@ fn check_endpoint(
         out.push(Diagnostic::new(
             file,
             "slug",
-            format!("slug {:?} must equal the file name {:?} (without .yaml)", spec.slug, raw.stem),
+            format!(
+                "slug {:?} must equal the file name {:?} (without .yaml)",
+                spec.slug, raw.stem
+            ),
         ));
     }
-    if spec.slug.is_empty() || !spec.slug.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
+    if spec.slug.is_empty()
+        || !spec
+            .slug
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+    {
         out.push(Diagnostic::new(
             file,
             "slug",
-            format!("slug {:?} may only contain ASCII letters, digits, '.', '_' and '-'", spec.slug),
+            format!(
+                "slug {:?} may only contain ASCII letters, digits, '.', '_' and '-'",
+                spec.slug
+            ),
         ));
     }
-    if !spec.path.starts_with('/') || spec.path.chars().any(|c| c.is_whitespace() || "?#".contains(c)) {
+    if !spec.path.starts_with('/')
+        || spec
+            .path
+            .chars()
+            .any(|c| c.is_whitespace() || "?#".contains(c))
+    {
         out.push(Diagnostic::new(
             file,
             "path",
-            format!("path {:?} must start with '/' and contain no spaces, '?' or '#'", spec.path),
+            format!(
+                "path {:?} must start with '/' and contain no spaces, '?' or '#'",
+                spec.path
+            ),
         ));
     }
     let names = (
@@ -148,14 +202,20 @@ fn check_endpoint(
         naming::method(&spec.slug),
     );
     let (Some(module), Some(type_name), Some(method)) = names else {
-        out.push(Diagnostic::new(file, "slug", "a slug needs at least one ASCII letter or digit"));
+        out.push(Diagnostic::new(
+            file,
+            "slug",
+            "a slug needs at least one ASCII letter or digit",
+        ));
         return None;
     };
 
     let mut params = Vec::new();
     let mut local_enums = Vec::new();
     for (wire, param) in &spec.params {
-        if let Some((param, local)) = check_param(file, &spec.slug, wire, param, shared, shared_broken, out) {
+        if let Some((param, local)) =
+            check_param(file, &spec.slug, wire, param, shared, shared_broken, out)
+        {
             params.push(param);
             local_enums.extend(local);
         }
@@ -183,7 +243,9 @@ fn check_member_collisions(file: &str, params: &[Param], out: &mut Vec<Diagnosti
     for param in params {
         let members = naming::param_members(&param.field);
         // One message per clashing pair is enough: name the first clash.
-        let clash = members.iter().find_map(|member| Some((member, *owners.get(member)?)));
+        let clash = members
+            .iter()
+            .find_map(|member| Some((member, *owners.get(member)?)));
         if let Some((member, other)) = clash {
             out.push(Diagnostic::new(
                 file,
@@ -241,10 +303,18 @@ fn check_param(
             "allowed" if raw.ty == ParamType::String => "applies only to numbers; for a fixed list of strings use `type: enum` with `values`",
             _ => "applies only to integer and number parameters",
         };
-        out.push(Diagnostic::new(file, join(&path, key), format!("`{key}` {why}")));
+        out.push(Diagnostic::new(
+            file,
+            join(&path, key),
+            format!("`{key}` {why}"),
+        ));
     }
     let Some(field) = naming::field(wire) else {
-        out.push(Diagnostic::new(file, &path, "a parameter name needs at least one ASCII letter or digit"));
+        out.push(Diagnostic::new(
+            file,
+            &path,
+            "a parameter name needs at least one ASCII letter or digit",
+        ));
         return None;
     };
     let mut local = None;
@@ -253,8 +323,14 @@ fn check_param(
         ParamType::Image => Kind::Image,
         ParamType::Boolean => Kind::Boolean,
         ParamType::Integer => {
-            let min = raw.min.as_ref().and_then(|v| integer(file, &join(&path, "min"), v, out));
-            let max = raw.max.as_ref().and_then(|v| integer(file, &join(&path, "max"), v, out));
+            let min = raw
+                .min
+                .as_ref()
+                .and_then(|v| integer(file, &join(&path, "min"), v, out));
+            let max = raw
+                .max
+                .as_ref()
+                .and_then(|v| integer(file, &join(&path, "max"), v, out));
             let allowed = raw.allowed.as_ref().map(|list| {
                 list.iter()
                     .enumerate()
@@ -264,8 +340,14 @@ fn check_param(
             Kind::Integer { min, max, allowed }
         }
         ParamType::Number => {
-            let min = raw.min.as_ref().and_then(|v| number(file, &join(&path, "min"), v, out));
-            let max = raw.max.as_ref().and_then(|v| number(file, &join(&path, "max"), v, out));
+            let min = raw
+                .min
+                .as_ref()
+                .and_then(|v| number(file, &join(&path, "min"), v, out));
+            let max = raw
+                .max
+                .as_ref()
+                .and_then(|v| number(file, &join(&path, "max"), v, out));
             let allowed = raw.allowed.as_ref().map(|list| {
                 list.iter()
                     .enumerate()
@@ -277,7 +359,11 @@ fn check_param(
         ParamType::Enum => match (&raw.values, &raw.enum_ref) {
             (Some(values), None) => {
                 let Some(type_name) = naming::local_enum(slug, wire) else {
-                    out.push(Diagnostic::new(file, &path, "a parameter name needs at least one ASCII letter or digit"));
+                    out.push(Diagnostic::new(
+                        file,
+                        &path,
+                        "a parameter name needs at least one ASCII letter or digit",
+                    ));
                     return None;
                 };
                 let variants = check_variants(file, &join(&path, "values"), values, out)?;
@@ -307,17 +393,28 @@ fn check_param(
                     let expected = if known.is_empty() {
                         "no shared enums are defined in spec/enums.yaml".to_owned()
                     } else {
-                        format!("expected one of the enums in spec/enums.yaml: {}", known.join(", "))
+                        format!(
+                            "expected one of the enums in spec/enums.yaml: {}",
+                            known.join(", ")
+                        )
                     };
                     out.push(
-                        Diagnostic::new(file, join(&path, "enum"), format!("unknown shared enum `{name}`; {expected}"))
-                            .with_hint(closest(name, known).map(|k| format!("did you mean `{k}`?"))),
+                        Diagnostic::new(
+                            file,
+                            join(&path, "enum"),
+                            format!("unknown shared enum `{name}`; {expected}"),
+                        )
+                        .with_hint(closest(name, known).map(|k| format!("did you mean `{k}`?"))),
                     );
                     return None;
                 }
             },
             (Some(_), Some(_)) => {
-                out.push(Diagnostic::new(file, &path, "an enum takes either inline `values` or a shared `enum` name, not both"));
+                out.push(Diagnostic::new(
+                    file,
+                    &path,
+                    "an enum takes either inline `values` or a shared `enum` name, not both",
+                ));
                 return None;
             }
             (None, None) => {
@@ -344,14 +441,28 @@ fn check_param(
             "a required parameter cannot have a default (the caller always sends it); drop `default` or make it optional",
         ));
     }
-    let default = raw
-        .default
-        .as_ref()
-        .and_then(|value| literal(file, &join(&path, "default"), "default", value, &kind, variants, out));
-    let example = raw
-        .example
-        .as_ref()
-        .and_then(|value| literal(file, &join(&path, "example"), "example", value, &kind, variants, out));
+    let default = raw.default.as_ref().and_then(|value| {
+        literal(
+            file,
+            &join(&path, "default"),
+            "default",
+            value,
+            &kind,
+            variants,
+            out,
+        )
+    });
+    let example = raw.example.as_ref().and_then(|value| {
+        literal(
+            file,
+            &join(&path, "example"),
+            "example",
+            value,
+            &kind,
+            variants,
+            out,
+        )
+    });
     (out.len() == before).then(|| {
         let param = Param {
             wire: wire.to_owned(),
@@ -421,7 +532,9 @@ fn check_constraints(file: &str, path: &str, kind: &Kind, out: &mut Vec<Diagnost
         Kind::Integer { min, max, allowed } => (
             min.map(|n| n as f64),
             max.map(|n| n as f64),
-            allowed.as_ref().map(|list| list.iter().map(|n| *n as f64).collect::<Vec<_>>()),
+            allowed
+                .as_ref()
+                .map(|list| list.iter().map(|n| *n as f64).collect::<Vec<_>>()),
         ),
         Kind::Number { min, max, allowed } => (*min, *max, allowed.clone()),
         _ => return,
@@ -431,13 +544,21 @@ fn check_constraints(file: &str, path: &str, kind: &Kind, out: &mut Vec<Diagnost
             out.push(Diagnostic::new(
                 file,
                 join(path, "min"),
-                format!("min {} is greater than max {}", format_number(lo), format_number(hi)),
+                format!(
+                    "min {} is greater than max {}",
+                    format_number(lo),
+                    format_number(hi)
+                ),
             ));
         }
     }
     if let Some(list) = allowed {
         if list.is_empty() {
-            out.push(Diagnostic::new(file, join(path, "allowed"), "`allowed` must list at least one value"));
+            out.push(Diagnostic::new(
+                file,
+                join(path, "allowed"),
+                "`allowed` must list at least one value",
+            ));
         }
         for (index, value) in list.iter().enumerate() {
             if list[..index].contains(value) {
@@ -450,7 +571,11 @@ fn check_constraints(file: &str, path: &str, kind: &Kind, out: &mut Vec<Diagnost
                 out.push(Diagnostic::new(
                     file,
                     format!("{path}.allowed[{index}]"),
-                    format!("allowed value {} is outside the range {}", format_number(*value), range_text(min, max)),
+                    format!(
+                        "allowed value {} is outside the range {}",
+                        format_number(*value),
+                        range_text(min, max)
+                    ),
                 ));
             }
         }
@@ -474,7 +599,12 @@ fn literal(
     out: &mut Vec<Diagnostic>,
 ) -> Option<Literal> {
     let mismatch = |expected: &str| {
-        Diagnostic::new(file, path, format!("expected {expected}, found {}", describe(value))).with_hint(type_hint(
+        Diagnostic::new(
+            file,
+            path,
+            format!("expected {expected}, found {}", describe(value)),
+        )
+        .with_hint(type_hint(
             value,
             matches!(kind, Kind::String | Kind::Image),
             matches!(kind, Kind::Integer { .. }),
@@ -503,11 +633,22 @@ fn literal(
             let outside = min.is_some_and(|lo| n < lo) || max.is_some_and(|hi| n > hi);
             if outside {
                 let range = range_text(min.map(|v| v as f64), max.map(|v| v as f64));
-                out.push(Diagnostic::new(file, path, format!("{what} {n} is outside the range {range}")));
+                out.push(Diagnostic::new(
+                    file,
+                    path,
+                    format!("{what} {n} is outside the range {range}"),
+                ));
             }
             if let Some(list) = allowed.as_ref().filter(|list| !list.contains(&n)) {
                 let list: Vec<String> = list.iter().map(ToString::to_string).collect();
-                out.push(Diagnostic::new(file, path, format!("{what} {n} is not one of the allowed values {}", list.join(", "))));
+                out.push(Diagnostic::new(
+                    file,
+                    path,
+                    format!(
+                        "{what} {n} is not one of the allowed values {}",
+                        list.join(", ")
+                    ),
+                ));
             }
             Some(Literal::Integer(n))
         }
@@ -520,7 +661,11 @@ fn literal(
                 out.push(Diagnostic::new(
                     file,
                     path,
-                    format!("{what} {} is outside the range {}", format_number(n), range_text(*min, *max)),
+                    format!(
+                        "{what} {} is outside the range {}",
+                        format_number(n),
+                        range_text(*min, *max)
+                    ),
                 ));
             }
             if let Some(list) = allowed.as_ref().filter(|list| !list.contains(&n)) {
@@ -528,7 +673,11 @@ fn literal(
                 out.push(Diagnostic::new(
                     file,
                     path,
-                    format!("{what} {} is not one of the allowed values {}", format_number(n), list.join(", ")),
+                    format!(
+                        "{what} {} is not one of the allowed values {}",
+                        format_number(n),
+                        list.join(", ")
+                    ),
                 ));
             }
             Some(Literal::Number(n))
@@ -548,8 +697,15 @@ fn literal(
                     let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
                     let quoted: Vec<String> = wires.iter().map(|w| format!("{w:?}")).collect();
                     out.push(
-                        Diagnostic::new(file, path, format!("{what} {text:?} is not one of the enum's values: {}", quoted.join(", ")))
-                            .with_hint(closest(text, wires).map(|w| format!("did you mean {w:?}?"))),
+                        Diagnostic::new(
+                            file,
+                            path,
+                            format!(
+                                "{what} {text:?} is not one of the enum's values: {}",
+                                quoted.join(", ")
+                            ),
+                        )
+                        .with_hint(closest(text, wires).map(|w| format!("did you mean {w:?}?"))),
                     );
                     None
                 }
@@ -566,8 +722,22 @@ fn check_global_names(
     endpoints: &[Endpoint],
     out: &mut Vec<Diagnostic>,
 ) {
-    let mut types: BTreeMap<String, (String, String)> = BTreeMap::new();
-    let mut claim = |name: &str, file: &str, path: String, out: &mut Vec<Diagnostic>| match types.get(name) {
+    // The crate root already exports these hand-written items; a generated
+    // type of the same name would be shadowed by them.
+    let mut types: BTreeMap<String, (String, String)> = naming::RESERVED_TYPES
+        .iter()
+        .map(|name| {
+            (
+                name.to_string(),
+                (
+                    "the segmind runtime".to_owned(),
+                    "a hand-written type".to_owned(),
+                ),
+            )
+        })
+        .collect();
+    let mut claim = |name: &str, file: &str, path: String, out: &mut Vec<Diagnostic>| {
+        match types.get(name) {
         Some((other_file, other_path)) => out.push(Diagnostic::new(
             file,
             &path,
@@ -576,6 +746,7 @@ fn check_global_names(
         None => {
             types.insert(name.to_owned(), (file.to_owned(), path));
         }
+    }
     };
     if let Some(file) = shared_file {
         for (name, def) in shared {
@@ -583,9 +754,19 @@ fn check_global_names(
         }
     }
     for endpoint in endpoints {
-        claim(&endpoint.type_name, &endpoint.source, "slug".to_owned(), out);
+        claim(
+            &endpoint.type_name,
+            &endpoint.source,
+            "slug".to_owned(),
+            out,
+        );
         for def in &endpoint.local_enums {
-            claim(&def.type_name, &endpoint.source, join("params", &def.spec_name), out);
+            claim(
+                &def.type_name,
+                &endpoint.source,
+                join("params", &def.spec_name),
+                out,
+            );
         }
     }
     let mut modules: BTreeMap<&str, &str> = BTreeMap::new();
@@ -594,7 +775,10 @@ fn check_global_names(
             out.push(Diagnostic::new(
                 &endpoint.source,
                 "slug",
-                format!("slug {:?} generates the module `{}`, as {other} does; rename one", endpoint.slug, endpoint.module),
+                format!(
+                    "slug {:?} generates the module `{}`, as {other} does; rename one",
+                    endpoint.slug, endpoint.module
+                ),
             ));
         }
     }

@@ -6,15 +6,24 @@ use std::path::Path;
 fn generated() -> Vec<codegen::GeneratedFile> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let sources = codegen::workspace::read_specs(&root).expect("spec/ is readable");
-    codegen::generate(&sources).unwrap_or_else(|problems| panic!("the committed specs are invalid:\n{problems}"))
+    codegen::generate(&sources)
+        .unwrap_or_else(|problems| panic!("the committed specs are invalid:\n{problems}"))
 }
 
 #[test]
 fn every_generated_file_matches_its_snapshot() {
     let files = generated();
-    assert!(files.len() >= 8, "expected the index, enums, reference and five endpoints");
+    assert!(
+        files.len() >= 8,
+        "expected the index, enums, reference and five endpoints"
+    );
     for file in files {
-        let name = file.path.rsplit('/').next().unwrap_or(&file.path).replace('.', "_");
+        let name = file
+            .path
+            .rsplit('/')
+            .next()
+            .unwrap_or(&file.path)
+            .replace('.', "_");
         insta::assert_snapshot!(name, file.contents);
     }
 }

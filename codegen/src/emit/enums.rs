@@ -20,7 +20,10 @@ pub fn enum_def(def: &EnumDef) -> TokenStream {
     ));
     let variants = def.variants.iter().map(|v| {
         let variant = ident(&v.ident);
-        let doc = doc_attrs(&format!("The wire value {}.", code(&format!("{:?}", v.wire))));
+        let doc = doc_attrs(&format!(
+            "The wire value {}.",
+            code(&format!("{:?}", v.wire))
+        ));
         quote!(#doc #variant,)
     });
     let all = def.variants.iter().map(|v| {

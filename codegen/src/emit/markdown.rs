@@ -48,7 +48,10 @@ pub fn reference(model: &Model) -> String {
             returns(endpoint.returns),
             code(&endpoint.source)
         );
-        let _ = writeln!(doc, "| Parameter | Type | Required | Default | Allowed | Description |");
+        let _ = writeln!(
+            doc,
+            "| Parameter | Type | Required | Default | Allowed | Description |"
+        );
         let _ = writeln!(doc, "|---|---|---|---|---|---|");
         for param in &endpoint.params {
             let _ = writeln!(
@@ -57,8 +60,14 @@ pub fn reference(model: &Model) -> String {
                 code(&param.wire),
                 cell(&type_label(&param.kind)),
                 if param.required { "yes" } else { "no" },
-                param.default.as_ref().map(|d| cell(&code(&d.display()))).unwrap_or_else(|| "—".to_owned()),
-                constraint(&param.kind).map(|c| cell(&c)).unwrap_or_else(|| "—".to_owned()),
+                param
+                    .default
+                    .as_ref()
+                    .map(|d| cell(&code(&d.display())))
+                    .unwrap_or_else(|| "—".to_owned()),
+                constraint(&param.kind)
+                    .map(|c| cell(&c))
+                    .unwrap_or_else(|| "—".to_owned()),
                 prose(&param.description)
             );
         }
@@ -66,8 +75,18 @@ pub fn reference(model: &Model) -> String {
     if !model.shared_enums.is_empty() {
         let _ = writeln!(doc, "\n## Shared enums\n");
         for def in &model.shared_enums {
-            let values: Vec<String> = def.variants.iter().map(|v| code(&format!("{:?}", v.wire))).collect();
-            let _ = writeln!(doc, "- {}: {} Values: {}.", code(&def.type_name), prose(&def.description), values.join(", "));
+            let values: Vec<String> = def
+                .variants
+                .iter()
+                .map(|v| code(&format!("{:?}", v.wire)))
+                .collect();
+            let _ = writeln!(
+                doc,
+                "- {}: {} Values: {}.",
+                code(&def.type_name),
+                prose(&def.description),
+                values.join(", ")
+            );
         }
     }
     doc
