@@ -33,7 +33,10 @@
 
 #![forbid(unsafe_code)]
 // Nothing a user sends, and nothing a server answers, may panic the client.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 #![warn(missing_docs)]
 
 pub mod runtime;
