@@ -280,12 +280,16 @@ impl crate::runtime::RequestFields for Sd15Img2imgRequest {
 crate::impl_request_traits!(Sd15Img2imgRequest);
 impl crate::Client {
     /// Calls Stable Diffusion 1.5 img2img (`POST /sd1.5-img2img`): validates `request`, sends it and decodes the answer.
+    ///
+    /// Await the returned future, as with an `async fn`.
     #[inline]
-    pub async fn sd1_5_img2img(
-        &self,
-        request: &Sd15Img2imgRequest,
-    ) -> Result<crate::ImageResponse, crate::Error> {
-        self.send(request).await
+    pub fn sd1_5_img2img<'a>(
+        &'a self,
+        request: &'a Sd15Img2imgRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::ImageResponse, crate::Error>,
+    > + 'a {
+        self.send(request)
     }
 }
 #[cfg(feature = "blocking")]

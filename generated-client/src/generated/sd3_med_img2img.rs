@@ -260,12 +260,16 @@ impl crate::runtime::RequestFields for Sd3MedImg2imgRequest {
 crate::impl_request_traits!(Sd3MedImg2imgRequest);
 impl crate::Client {
     /// Calls Stable Diffusion 3 Medium img2img (`POST /sd3-med-img2img`): validates `request`, sends it and decodes the answer.
+    ///
+    /// Await the returned future, as with an `async fn`.
     #[inline]
-    pub async fn sd3_med_img2img(
-        &self,
-        request: &Sd3MedImg2imgRequest,
-    ) -> Result<crate::ImageResponse, crate::Error> {
-        self.send(request).await
+    pub fn sd3_med_img2img<'a>(
+        &'a self,
+        request: &'a Sd3MedImg2imgRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::ImageResponse, crate::Error>,
+    > + 'a {
+        self.send(request)
     }
 }
 #[cfg(feature = "blocking")]

@@ -246,12 +246,16 @@ impl crate::runtime::RequestFields for Ssd1bRequest {
 crate::impl_request_traits!(Ssd1bRequest);
 impl crate::Client {
     /// Calls SSD-1B (`POST /ssd-1b`): validates `request`, sends it and decodes the answer.
+    ///
+    /// Await the returned future, as with an `async fn`.
     #[inline]
-    pub async fn ssd_1b(
-        &self,
-        request: &Ssd1bRequest,
-    ) -> Result<crate::ImageResponse, crate::Error> {
-        self.send(request).await
+    pub fn ssd_1b<'a>(
+        &'a self,
+        request: &'a Ssd1bRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::ImageResponse, crate::Error>,
+    > + 'a {
+        self.send(request)
     }
 }
 #[cfg(feature = "blocking")]

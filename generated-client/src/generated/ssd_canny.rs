@@ -249,12 +249,16 @@ impl crate::runtime::RequestFields for SsdCannyRequest {
 crate::impl_request_traits!(SsdCannyRequest);
 impl crate::Client {
     /// Calls SSD-Canny (`POST /ssd-canny`): validates `request`, sends it and decodes the answer.
+    ///
+    /// Await the returned future, as with an `async fn`.
     #[inline]
-    pub async fn ssd_canny(
-        &self,
-        request: &SsdCannyRequest,
-    ) -> Result<crate::ImageResponse, crate::Error> {
-        self.send(request).await
+    pub fn ssd_canny<'a>(
+        &'a self,
+        request: &'a SsdCannyRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::ImageResponse, crate::Error>,
+    > + 'a {
+        self.send(request)
     }
 }
 #[cfg(feature = "blocking")]

@@ -246,12 +246,16 @@ impl crate::runtime::RequestFields for SsdImg2imgRequest {
 crate::impl_request_traits!(SsdImg2imgRequest);
 impl crate::Client {
     /// Calls SSD Img2Img (`POST /ssd-img2img`): validates `request`, sends it and decodes the answer.
+    ///
+    /// Await the returned future, as with an `async fn`.
     #[inline]
-    pub async fn ssd_img2img(
-        &self,
-        request: &SsdImg2imgRequest,
-    ) -> Result<crate::ImageResponse, crate::Error> {
-        self.send(request).await
+    pub fn ssd_img2img<'a>(
+        &'a self,
+        request: &'a SsdImg2imgRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::ImageResponse, crate::Error>,
+    > + 'a {
+        self.send(request)
     }
 }
 #[cfg(feature = "blocking")]
