@@ -5,7 +5,7 @@
 //! 1. [`spec`] reads YAML into raw structs, collecting structural problems;
 //! 2. [`check`] lowers them into the typed [`model`], collecting semantic ones;
 //! 3. [`emit`] turns the model into token streams and Markdown;
-//! 4. [`render`] formats them into files with a "generated" header.
+//! 4. [`render`](mod@render) formats them into files with a "generated" header.
 //!
 //! [`generate`] runs all four over a set of spec files.
 

@@ -44,7 +44,7 @@ enum Command {
     },
     /// Same as `gen --check`.
     Check,
-    /// Write a commented spec skeleton for a new endpoint to spec/<slug>.yaml
+    /// Write a commented spec skeleton for a new endpoint to spec/SLUG.yaml
     /// (never overwriting a file).
     New {
         /// The endpoint's slug, as in its URL (such as sdxl-inpaint).
