@@ -30,9 +30,10 @@ cd "$root"
 cargo build --quiet -p xtask
 cargo xtask scale --count "$count" --out "$work/scale-$count" 2>/dev/null
 
-# The first endpoint feature of a crate's default list.
+# The first endpoint feature of a crate's default list. (One awk, no
+# `| head`: under `pipefail` a closed pipe would end the script.)
 first_feature() {
-    sed -n '/^default = \[/,/^\]/p' "$1/Cargo.toml" | sed -n 's/^ *"\([^"]*\)",$/\1/p' | head -n 1
+    awk '/^default = \[/ { inside = 1; next } inside { gsub(/[ ",]/, ""); print; exit }' "$1/Cargo.toml"
 }
 
 # Lines of generated Rust a build with these features compiles.
