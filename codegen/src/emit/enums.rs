@@ -58,6 +58,7 @@ pub fn enum_def(def: &EnumDef) -> TokenStream {
         impl crate::runtime::WireEnum for #name {
             const NAME: &'static str = #spec_name;
             const ALL: &'static [Self] = Self::ALL;
+            #[inline]
             fn as_str(&self) -> &'static str {
                 #name::as_str(*self)
             }

@@ -40,9 +40,11 @@ pub fn request_fields(endpoint: &Endpoint) -> TokenStream {
     });
     quote! {
         impl crate::runtime::RequestFields for #name {
+            #[inline]
             fn write(&self, #out: &mut crate::runtime::FieldWriter<'_>) {
                 #(#writes)*
             }
+            #[inline]
             fn read(#fields: &mut crate::runtime::FieldReader) -> Result<Self, serde_json::Error> {
                 Ok(Self { #(#reads)* })
             }

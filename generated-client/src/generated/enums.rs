@@ -70,6 +70,7 @@ impl Scheduler {
 impl crate::runtime::WireEnum for Scheduler {
     const NAME: &'static str = "scheduler";
     const ALL: &'static [Self] = Self::ALL;
+    #[inline]
     fn as_str(&self) -> &'static str {
         Scheduler::as_str(*self)
     }

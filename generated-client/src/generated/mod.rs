@@ -49,6 +49,7 @@ impl AnyRequest {
     /// Reads a JSON request body for the endpoint `slug`; `None` when no
     /// endpoint compiled in has that slug. Unknown fields and wrong types
     /// are errors.
+    #[inline]
     pub fn from_json(
         slug: &str,
         body: serde_json::Value,
@@ -88,6 +89,7 @@ impl AnyRequest {
         }
     }
     /// The endpoint's slug.
+    #[inline]
     pub fn slug(&self) -> &'static str {
         match *self {
             #[cfg(feature = "sd1_5_img2img")]
@@ -111,6 +113,7 @@ impl AnyRequest {
         }
     }
     /// Checks every documented range and allowed value.
+    #[inline]
     pub fn validate(&self) -> Result<(), crate::runtime::ValidationErrors> {
         match *self {
             #[cfg(feature = "sd1_5_img2img")]
@@ -126,6 +129,7 @@ impl AnyRequest {
         }
     }
     /// The JSON body that would be sent.
+    #[inline]
     pub fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
         match *self {
             #[cfg(feature = "sd1_5_img2img")]

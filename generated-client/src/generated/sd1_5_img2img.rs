@@ -244,6 +244,7 @@ impl crate::runtime::Endpoint for Sd15Img2imgRequest {
     }
 }
 impl crate::runtime::RequestFields for Sd15Img2imgRequest {
+    #[inline]
     fn write(&self, out: &mut crate::runtime::FieldWriter<'_>) {
         out.field("image", &self.image);
         out.field("samples", &self.samples);
@@ -258,6 +259,7 @@ impl crate::runtime::RequestFields for Sd15Img2imgRequest {
         out.field("img_height", &self.img_height);
         out.field("base64", &self.base64);
     }
+    #[inline]
     fn read(
         fields: &mut crate::runtime::FieldReader,
     ) -> Result<Self, serde_json::Error> {

@@ -226,6 +226,7 @@ impl crate::runtime::Endpoint for Sd3MedImg2imgRequest {
     }
 }
 impl crate::runtime::RequestFields for Sd3MedImg2imgRequest {
+    #[inline]
     fn write(&self, out: &mut crate::runtime::FieldWriter<'_>) {
         out.field("prompt", &self.prompt);
         out.field("negative_prompt", &self.negative_prompt);
@@ -239,6 +240,7 @@ impl crate::runtime::RequestFields for Sd3MedImg2imgRequest {
         out.field("scheduler", &self.scheduler);
         out.field("base64", &self.base64);
     }
+    #[inline]
     fn read(
         fields: &mut crate::runtime::FieldReader,
     ) -> Result<Self, serde_json::Error> {
@@ -411,6 +413,7 @@ impl Sd3MedImg2imgSampler {
 impl crate::runtime::WireEnum for Sd3MedImg2imgSampler {
     const NAME: &'static str = "sampler";
     const ALL: &'static [Self] = Self::ALL;
+    #[inline]
     fn as_str(&self) -> &'static str {
         Sd3MedImg2imgSampler::as_str(*self)
     }
@@ -460,6 +463,7 @@ impl Sd3MedImg2imgScheduler {
 impl crate::runtime::WireEnum for Sd3MedImg2imgScheduler {
     const NAME: &'static str = "scheduler";
     const ALL: &'static [Self] = Self::ALL;
+    #[inline]
     fn as_str(&self) -> &'static str {
         Sd3MedImg2imgScheduler::as_str(*self)
     }

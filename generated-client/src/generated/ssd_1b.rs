@@ -214,6 +214,7 @@ impl crate::runtime::Endpoint for Ssd1bRequest {
     }
 }
 impl crate::runtime::RequestFields for Ssd1bRequest {
+    #[inline]
     fn write(&self, out: &mut crate::runtime::FieldWriter<'_>) {
         out.field("prompt", &self.prompt);
         out.field("base64", &self.base64);
@@ -226,6 +227,7 @@ impl crate::runtime::RequestFields for Ssd1bRequest {
         out.field("scheduler", &self.scheduler);
         out.field("seed", &self.seed);
     }
+    #[inline]
     fn read(
         fields: &mut crate::runtime::FieldReader,
     ) -> Result<Self, serde_json::Error> {

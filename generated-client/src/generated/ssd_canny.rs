@@ -217,6 +217,7 @@ impl crate::runtime::Endpoint for SsdCannyRequest {
     }
 }
 impl crate::runtime::RequestFields for SsdCannyRequest {
+    #[inline]
     fn write(&self, out: &mut crate::runtime::FieldWriter<'_>) {
         out.field("image", &self.image);
         out.field("prompt", &self.prompt);
@@ -229,6 +230,7 @@ impl crate::runtime::RequestFields for SsdCannyRequest {
         out.field("scheduler", &self.scheduler);
         out.field("seed", &self.seed);
     }
+    #[inline]
     fn read(
         fields: &mut crate::runtime::FieldReader,
     ) -> Result<Self, serde_json::Error> {

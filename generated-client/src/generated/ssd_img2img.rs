@@ -214,6 +214,7 @@ impl crate::runtime::Endpoint for SsdImg2imgRequest {
     }
 }
 impl crate::runtime::RequestFields for SsdImg2imgRequest {
+    #[inline]
     fn write(&self, out: &mut crate::runtime::FieldWriter<'_>) {
         out.field("image", &self.image);
         out.field("prompt", &self.prompt);
@@ -226,6 +227,7 @@ impl crate::runtime::RequestFields for SsdImg2imgRequest {
         out.field("seed", &self.seed);
         out.field("strength", &self.strength);
     }
+    #[inline]
     fn read(
         fields: &mut crate::runtime::FieldReader,
     ) -> Result<Self, serde_json::Error> {

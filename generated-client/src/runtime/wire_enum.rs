@@ -83,12 +83,14 @@ pub fn deserialize_wire<'de, T: WireEnum, D: serde::Deserializer<'de>>(
 macro_rules! impl_wire_enum_traits {
     ($ty:ty) => {
         impl ::std::fmt::Display for $ty {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str($crate::runtime::WireEnum::as_str(self))
             }
         }
         impl ::std::str::FromStr for $ty {
             type Err = $crate::runtime::UnknownVariant;
+            #[inline]
             fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
                 $crate::runtime::parse_wire(text)
             }
