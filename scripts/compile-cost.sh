@@ -73,17 +73,20 @@ measure() {
     python3 - "$json" "$label" "$peak_kb" "$(lines "$crate" "$feature")" <<'PY'
 import json, statistics, sys
 path, label, peak_kb, lines = sys.argv[1:]
-times = json.load(open(path))["results"][0]["times"]
+result = json.load(open(path))["results"][0]
+times = result["times"]
+# CPU time moves less than wall time when other work shares the machine.
+cpu = result["user"] + result["system"]  # hyperfine gives their means
 print(f"| {label} | {statistics.median(times):.2f} s | {min(times):.2f}–{max(times):.2f} s | "
-      f"{int(peak_kb) / 1024 / 1024:.2f} GB | {int(lines):,} |")
+      f"{cpu:.2f} s | {int(peak_kb) / 1024 / 1024:.2f} GB | {int(lines):,} |")
 PY
 }
 
 echo
-echo "compile cost: $(nproc) cores, $(rustc --version), $runs runs each, CARGO_INCREMENTAL=0"
+echo "compile cost: $(nproc) cores, $(rustc --version), $runs runs each, CARGO_INCREMENTAL=0, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| crate | median | min–max | peak memory | generated lines compiled |"
-echo "|---|---|---|---|---|"
+echo "| crate | median | min–max | CPU (user + sys), mean | peak memory | generated lines compiled |"
+echo "|---|---|---|---|---|---|"
 real="$work/scale-5"
 measure "5 specs (the real ones), all endpoints" "$real/Cargo.toml" "$real/generated-client"
 measure "5 specs (the real ones), one endpoint (ssd-1b)" "$real/Cargo.toml" "$real/generated-client" synthetic_0003_ssd_1b
