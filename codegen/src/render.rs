@@ -30,12 +30,68 @@ fn rust_header(source: &str) -> String {
 pub fn rust_file(path: &str, source: &str, tokens: TokenStream) -> Result<GeneratedFile, String> {
     let file: syn::File = syn::parse2(tokens)
         .map_err(|error| format!("internal error: {path} did not parse: {error}"))?;
-    let body = prettyplease::unparse(&file);
+    let body = unparse(file);
     Ok(GeneratedFile {
         path: path.to_owned(),
         contents: format!("{}{body}", rust_header(source)),
         region: None,
     })
+}
+
+/// Prints a file with prettyplease, except that the body of a `define_*!`
+/// declaration is printed as the items it is written as, and indented:
+/// prettyplease would print a macro's body as one flowing run of tokens.
+fn unparse(file: syn::File) -> String {
+    let mut out = prettyplease::unparse(&syn::File {
+        shebang: None,
+        attrs: file.attrs,
+        items: Vec::new(),
+    });
+    for item in file.items {
+        match declaration(&item) {
+            Some((path, body)) => {
+                out.push_str(&path);
+                out.push_str("! {\n");
+                for line in prettyplease::unparse(&body).lines() {
+                    if !line.is_empty() {
+                        out.push_str("    ");
+                        out.push_str(line);
+                    }
+                    out.push('\n');
+                }
+                out.push_str("}\n");
+            }
+            None => out.push_str(&prettyplease::unparse(&syn::File {
+                shebang: None,
+                attrs: Vec::new(),
+                items: vec![item],
+            })),
+        }
+    }
+    out
+}
+
+/// The path and parsed body of a `define_*! { ... }` item whose body is
+/// item syntax.
+fn declaration(item: &syn::Item) -> Option<(String, syn::File)> {
+    let syn::Item::Macro(item) = item else {
+        return None;
+    };
+    let mac = &item.mac;
+    let last = mac.path.segments.last()?;
+    if !matches!(mac.delimiter, syn::MacroDelimiter::Brace(_))
+        || !last.ident.to_string().starts_with("define_")
+    {
+        return None;
+    }
+    let body = syn::parse2(mac.tokens.clone()).ok()?;
+    let path: Vec<String> = mac
+        .path
+        .segments
+        .iter()
+        .map(|segment| segment.ident.to_string())
+        .collect();
+    Some((path.join("::"), body))
 }
 
 /// A Markdown file with an HTML-comment header.

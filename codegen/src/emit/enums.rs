@@ -1,16 +1,18 @@
-//! Enums whose variants stand for exact wire strings.
+//! Enums whose variants stand for exact wire strings, declared for the
+//! runtime's `define_wire_enum!` (which writes each variant's docs,
+//! `ALL`, `as_str` and the traits).
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use super::docs::{code, doc_attrs, escape_markdown};
+use super::docs::{doc_attrs, escape_markdown};
 use crate::model::EnumDef;
 
 fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
-/// The enum, its `as_str`/`ALL` and the runtime traits.
+/// The enum's declaration: one `Variant = "wire string"` line per variant.
 pub fn enum_def(def: &EnumDef) -> TokenStream {
     let name = ident(&def.type_name);
     let spec_name = &def.spec_name;
@@ -20,50 +22,16 @@ pub fn enum_def(def: &EnumDef) -> TokenStream {
     ));
     let variants = def.variants.iter().map(|v| {
         let variant = ident(&v.ident);
-        let doc = doc_attrs(&format!(
-            "The wire value {}.",
-            code(&format!("{:?}", v.wire))
-        ));
-        quote!(#doc #variant,)
-    });
-    let all = def.variants.iter().map(|v| {
-        let variant = ident(&v.ident);
-        quote!(Self::#variant,)
-    });
-    let arms = def.variants.iter().map(|v| {
-        let variant = ident(&v.ident);
         let wire = &v.wire;
-        quote!(Self::#variant => #wire,)
+        quote!(#variant = #wire,)
     });
     quote! {
-        #doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-        }
-
-        impl #name {
-            /// Every variant, in the order the spec lists them.
-            pub const ALL: &'static [Self] = &[#(#all)*];
-
-            /// The exact string sent to the API.
-            pub const fn as_str(self) -> &'static str {
-                match self {
-                    #(#arms)*
-                }
+        crate::define_wire_enum! {
+            #doc
+            #[name(#spec_name)]
+            pub enum #name {
+                #(#variants)*
             }
         }
-
-        impl crate::runtime::WireEnum for #name {
-            const NAME: &'static str = #spec_name;
-            const ALL: &'static [Self] = Self::ALL;
-            #[inline]
-            fn as_str(&self) -> &'static str {
-                #name::as_str(*self)
-            }
-        }
-
-        crate::impl_wire_enum_traits!(#name);
     }
 }

@@ -4,7 +4,6 @@ mod docs;
 mod endpoint;
 mod enums;
 mod features;
-mod fields;
 mod index;
 mod markdown;
 

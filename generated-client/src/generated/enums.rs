@@ -2,77 +2,23 @@
 // Do not edit by hand: change the spec and run `cargo xtask gen`.
 
 //! Enums shared by several endpoints, defined once in `spec/enums.yaml`.
-/// The diffusers scheduler (sampling method) that runs the denoising steps.
-///
-/// Serialises to the exact strings the API expects; `Display` and `FromStr` use the same strings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Scheduler {
-    /// The wire value `"DDIM"`.
-    Ddim,
-    /// The wire value `"DPM Multi"`.
-    DpmMulti,
-    /// The wire value `"DPM Single"`.
-    DpmSingle,
-    /// The wire value `"Euler a"`.
-    EulerA,
-    /// The wire value `"Euler"`.
-    Euler,
-    /// The wire value `"Heun"`.
-    Heun,
-    /// The wire value `"DPM2 a Karras"`.
-    Dpm2AKarras,
-    /// The wire value `"DPM2 Karras"`.
-    Dpm2Karras,
-    /// The wire value `"LMS"`.
-    Lms,
-    /// The wire value `"PNDM"`.
-    Pndm,
-    /// The wire value `"DDPM"`.
-    Ddpm,
-    /// The wire value `"UniPC"`.
-    UniPc,
-}
-impl Scheduler {
-    /// Every variant, in the order the spec lists them.
-    pub const ALL: &'static [Self] = &[
-        Self::Ddim,
-        Self::DpmMulti,
-        Self::DpmSingle,
-        Self::EulerA,
-        Self::Euler,
-        Self::Heun,
-        Self::Dpm2AKarras,
-        Self::Dpm2Karras,
-        Self::Lms,
-        Self::Pndm,
-        Self::Ddpm,
-        Self::UniPc,
-    ];
-    /// The exact string sent to the API.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Ddim => "DDIM",
-            Self::DpmMulti => "DPM Multi",
-            Self::DpmSingle => "DPM Single",
-            Self::EulerA => "Euler a",
-            Self::Euler => "Euler",
-            Self::Heun => "Heun",
-            Self::Dpm2AKarras => "DPM2 a Karras",
-            Self::Dpm2Karras => "DPM2 Karras",
-            Self::Lms => "LMS",
-            Self::Pndm => "PNDM",
-            Self::Ddpm => "DDPM",
-            Self::UniPc => "UniPC",
-        }
+crate::define_wire_enum! {
+    /// The diffusers scheduler (sampling method) that runs the denoising steps.
+    ///
+    /// Serialises to the exact strings the API expects; `Display` and `FromStr` use the same strings.
+    #[name("scheduler")]
+    pub enum Scheduler {
+        Ddim = "DDIM",
+        DpmMulti = "DPM Multi",
+        DpmSingle = "DPM Single",
+        EulerA = "Euler a",
+        Euler = "Euler",
+        Heun = "Heun",
+        Dpm2AKarras = "DPM2 a Karras",
+        Dpm2Karras = "DPM2 Karras",
+        Lms = "LMS",
+        Pndm = "PNDM",
+        Ddpm = "DDPM",
+        UniPc = "UniPC",
     }
 }
-impl crate::runtime::WireEnum for Scheduler {
-    const NAME: &'static str = "scheduler";
-    const ALL: &'static [Self] = Self::ALL;
-    #[inline]
-    fn as_str(&self) -> &'static str {
-        Scheduler::as_str(*self)
-    }
-}
-crate::impl_wire_enum_traits!(Scheduler);

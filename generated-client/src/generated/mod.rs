@@ -25,147 +25,18 @@ pub use self::ssd_canny::SsdCannyRequest;
 pub mod ssd_img2img;
 #[cfg(feature = "ssd_img2img")]
 pub use self::ssd_img2img::SsdImg2imgRequest;
-/// A request to any endpoint compiled in, chosen at run time by slug.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum AnyRequest {
-    #[cfg(feature = "sd1_5_img2img")]
-    /// A `sd1.5-img2img` request.
-    Sd15Img2imgRequest(Sd15Img2imgRequest),
-    #[cfg(feature = "sd3_med_img2img")]
-    /// A `sd3-med-img2img` request.
-    Sd3MedImg2imgRequest(Sd3MedImg2imgRequest),
-    #[cfg(feature = "ssd_1b")]
-    /// A `ssd-1b` request.
-    Ssd1bRequest(Ssd1bRequest),
-    #[cfg(feature = "ssd_canny")]
-    /// A `ssd-canny` request.
-    SsdCannyRequest(SsdCannyRequest),
-    #[cfg(feature = "ssd_img2img")]
-    /// A `ssd-img2img` request.
-    SsdImg2imgRequest(SsdImg2imgRequest),
-}
-impl AnyRequest {
-    /// Reads a JSON request body for the endpoint `slug`; `None` when no
-    /// endpoint compiled in has that slug. Unknown fields and wrong types
-    /// are errors.
-    #[inline]
-    pub fn from_json(
-        slug: &str,
-        body: serde_json::Value,
-    ) -> Option<Result<Self, serde_json::Error>> {
-        match slug {
-            #[cfg(feature = "sd1_5_img2img")]
-            "sd1.5-img2img" => {
-                Some(
-                    crate::runtime::request_from_json(body).map(Self::Sd15Img2imgRequest),
-                )
-            }
-            #[cfg(feature = "sd3_med_img2img")]
-            "sd3-med-img2img" => {
-                Some(
-                    crate::runtime::request_from_json(body)
-                        .map(Self::Sd3MedImg2imgRequest),
-                )
-            }
-            #[cfg(feature = "ssd_1b")]
-            "ssd-1b" => {
-                Some(crate::runtime::request_from_json(body).map(Self::Ssd1bRequest))
-            }
-            #[cfg(feature = "ssd_canny")]
-            "ssd-canny" => {
-                Some(crate::runtime::request_from_json(body).map(Self::SsdCannyRequest))
-            }
-            #[cfg(feature = "ssd_img2img")]
-            "ssd-img2img" => {
-                Some(
-                    crate::runtime::request_from_json(body).map(Self::SsdImg2imgRequest),
-                )
-            }
-            _ => {
-                drop(body);
-                None
-            }
-        }
-    }
-    /// The endpoint's slug.
-    #[inline]
-    pub fn slug(&self) -> &'static str {
-        match *self {
-            #[cfg(feature = "sd1_5_img2img")]
-            Self::Sd15Img2imgRequest(_) => {
-                <Sd15Img2imgRequest as crate::runtime::Endpoint>::SLUG
-            }
-            #[cfg(feature = "sd3_med_img2img")]
-            Self::Sd3MedImg2imgRequest(_) => {
-                <Sd3MedImg2imgRequest as crate::runtime::Endpoint>::SLUG
-            }
-            #[cfg(feature = "ssd_1b")]
-            Self::Ssd1bRequest(_) => <Ssd1bRequest as crate::runtime::Endpoint>::SLUG,
-            #[cfg(feature = "ssd_canny")]
-            Self::SsdCannyRequest(_) => {
-                <SsdCannyRequest as crate::runtime::Endpoint>::SLUG
-            }
-            #[cfg(feature = "ssd_img2img")]
-            Self::SsdImg2imgRequest(_) => {
-                <SsdImg2imgRequest as crate::runtime::Endpoint>::SLUG
-            }
-        }
-    }
-    /// Checks every documented range and allowed value.
-    #[inline]
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationErrors> {
-        match *self {
-            #[cfg(feature = "sd1_5_img2img")]
-            Self::Sd15Img2imgRequest(ref request) => request.validate(),
-            #[cfg(feature = "sd3_med_img2img")]
-            Self::Sd3MedImg2imgRequest(ref request) => request.validate(),
-            #[cfg(feature = "ssd_1b")]
-            Self::Ssd1bRequest(ref request) => request.validate(),
-            #[cfg(feature = "ssd_canny")]
-            Self::SsdCannyRequest(ref request) => request.validate(),
-            #[cfg(feature = "ssd_img2img")]
-            Self::SsdImg2imgRequest(ref request) => request.validate(),
-        }
-    }
-    /// The JSON body that would be sent.
-    #[inline]
-    pub fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
-        match *self {
-            #[cfg(feature = "sd1_5_img2img")]
-            Self::Sd15Img2imgRequest(ref request) => {
-                Ok(crate::runtime::request_to_json(request))
-            }
-            #[cfg(feature = "sd3_med_img2img")]
-            Self::Sd3MedImg2imgRequest(ref request) => {
-                Ok(crate::runtime::request_to_json(request))
-            }
-            #[cfg(feature = "ssd_1b")]
-            Self::Ssd1bRequest(ref request) => {
-                Ok(crate::runtime::request_to_json(request))
-            }
-            #[cfg(feature = "ssd_canny")]
-            Self::SsdCannyRequest(ref request) => {
-                Ok(crate::runtime::request_to_json(request))
-            }
-            #[cfg(feature = "ssd_img2img")]
-            Self::SsdImg2imgRequest(ref request) => {
-                Ok(crate::runtime::request_to_json(request))
-            }
-        }
+crate::define_any_request! {
+    /// A request to any endpoint compiled in, chosen at run time by slug.
+    pub enum AnyRequest {
+        #[cfg(feature = "sd1_5_img2img")]
+        Sd15Img2imgRequest = "sd1.5-img2img",
+        #[cfg(feature = "sd3_med_img2img")]
+        Sd3MedImg2imgRequest = "sd3-med-img2img",
+        #[cfg(feature = "ssd_1b")]
+        Ssd1bRequest = "ssd-1b",
+        #[cfg(feature = "ssd_canny")]
+        SsdCannyRequest = "ssd-canny",
+        #[cfg(feature = "ssd_img2img")]
+        SsdImg2imgRequest = "ssd-img2img",
     }
 }
-/// The slug of every endpoint compiled in (each is a cargo feature,
-/// all on by default), sorted.
-pub const ENDPOINTS: &[&str] = &[
-    #[cfg(feature = "sd1_5_img2img")]
-    "sd1.5-img2img",
-    #[cfg(feature = "sd3_med_img2img")]
-    "sd3-med-img2img",
-    #[cfg(feature = "ssd_1b")]
-    "ssd-1b",
-    #[cfg(feature = "ssd_canny")]
-    "ssd-canny",
-    #[cfg(feature = "ssd_img2img")]
-    "ssd-img2img",
-];

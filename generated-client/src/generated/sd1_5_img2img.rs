@@ -6,302 +6,94 @@
 //! Text-guided image-to-image translation with Stable Diffusion 1.5, using the SDEdit diffusion-denoising mechanism (diffusers' StableDiffusionImg2ImgPipeline).
 //!
 //! Compiled in with the cargo feature `sd1_5_img2img` (on by default).
-use crate::runtime::Check;
-/// Request body for Stable Diffusion 1.5 img2img (`POST /sd1.5-img2img`), which returns the generated image (raw bytes, or base64 JSON when `base64` is set).
-///
-/// Text-guided image-to-image translation with Stable Diffusion 1.5, using the SDEdit diffusion-denoising mechanism (diffusers' StableDiffusionImg2ImgPipeline).
-///
-/// Build it with [`Sd15Img2imgRequest::new`] (which takes the required `image`, `prompt`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/sd1.5-img2img.yaml`.
-#[derive(Clone, PartialEq)]
-#[must_use = "a request does nothing until it is sent"]
-#[non_exhaustive]
-pub struct Sd15Img2imgRequest {
-    /// Input image, as a URL or base64.
+crate::define_request! {
+    /// Request body for Stable Diffusion 1.5 img2img (`POST /sd1.5-img2img`), which returns the generated image (raw bytes, or base64 JSON when `base64` is set).
     ///
-    /// Wire name `image`; image (URL or base64), required; example: `"/sd-img2img-input.jpeg"`.
-    pub image: crate::runtime::ImageInput,
-    /// Number of samples to generate.
+    /// Text-guided image-to-image translation with Stable Diffusion 1.5, using the SDEdit diffusion-denoising mechanism (diffusers' StableDiffusionImg2ImgPipeline).
     ///
-    /// Wire name `samples`; integer, optional; default `1` (applied by the server when not sent); allowed: 1 to 4; example: `1`.
-    pub samples: Option<i64>,
-    /// Prompt to render.
-    ///
-    /// Wire name `prompt`; string, required; example: `"A fantasy landscape, trending on artstation, mystical sky"`.
-    pub prompt: String,
-    /// Prompts to exclude, e.g. 'bad anatomy, bad hands, missing fingers'.
-    ///
-    /// Wire name `negative_prompt`; string, optional; example: `"nude, disfigured, blurry"`.
-    pub negative_prompt: Option<String>,
-    /// Type of scheduler.
-    ///
-    /// Wire name `scheduler`; enum Scheduler, optional; default `"DDIM"` (applied by the server when not sent); allowed: one of `"DDIM"`, `"DPM Multi"`, `"DPM Single"`, `"Euler a"`, `"Euler"`, `"Heun"`, `"DPM2 a Karras"`, `"DPM2 Karras"`, `"LMS"`, `"PNDM"`, `"DDPM"`, `"UniPC"`; example: `"DDIM"`.
-    pub scheduler: Option<crate::generated::enums::Scheduler>,
-    /// Number of denoising steps.
-    ///
-    /// Wire name `num_inference_steps`; integer, optional; default `20` (applied by the server when not sent); allowed: 20 to 100; example: `25`.
-    pub num_inference_steps: Option<i64>,
-    /// Scale for classifier-free guidance.
-    ///
-    /// Wire name `guidance_scale`; number, optional; default `7.5` (applied by the server when not sent); allowed: 0.1 to 25; example: `10.5`.
-    pub guidance_scale: Option<f64>,
-    /// How much to transform the reference image.
-    ///
-    /// Wire name `strength`; number, optional; default `1` (applied by the server when not sent); allowed: 0.1 to 1; example: `0.75`.
-    pub strength: Option<f64>,
-    /// Seed for image generation; -1 picks a random seed.
-    ///
-    /// Wire name `seed`; integer, optional; default `-1` (applied by the server when not sent); example: `98877465625`.
-    pub seed: Option<i64>,
-    /// Output width in pixels.
-    ///
-    /// Wire name `img_width`; integer, optional; default `512` (applied by the server when not sent); allowed: one of `512`, `768`; example: `512`.
-    pub img_width: Option<i64>,
-    /// Output height in pixels.
-    ///
-    /// Wire name `img_height`; integer, optional; default `512` (applied by the server when not sent); allowed: one of `512`, `768`; example: `512`.
-    pub img_height: Option<i64>,
-    /// Return the output image base64-encoded in JSON instead of as raw bytes.
-    ///
-    /// Wire name `base64`; boolean, optional; default `false` (applied by the server when not sent); example: `false`.
-    pub base64: Option<bool>,
-}
-impl Sd15Img2imgRequest {
-    /// The documented default of `samples`, applied by the server when the parameter is not sent.
-    pub const DEFAULT_SAMPLES: i64 = 1;
-    /// The smallest value `samples` accepts (inclusive).
-    pub const SAMPLES_MIN: i64 = 1;
-    /// The largest value `samples` accepts (inclusive).
-    pub const SAMPLES_MAX: i64 = 4;
-    /// The documented default of `scheduler`, applied by the server when the parameter is not sent.
-    pub const DEFAULT_SCHEDULER: crate::generated::enums::Scheduler = crate::generated::enums::Scheduler::Ddim;
-    /// The documented default of `num_inference_steps`, applied by the server when the parameter is not sent.
-    pub const DEFAULT_NUM_INFERENCE_STEPS: i64 = 20;
-    /// The smallest value `num_inference_steps` accepts (inclusive).
-    pub const NUM_INFERENCE_STEPS_MIN: i64 = 20;
-    /// The largest value `num_inference_steps` accepts (inclusive).
-    pub const NUM_INFERENCE_STEPS_MAX: i64 = 100;
-    /// The documented default of `guidance_scale`, applied by the server when the parameter is not sent.
-    pub const DEFAULT_GUIDANCE_SCALE: f64 = 7.5;
-    /// The smallest value `guidance_scale` accepts (inclusive).
-    pub const GUIDANCE_SCALE_MIN: f64 = 0.1;
-    /// The largest value `guidance_scale` accepts (inclusive).
-    pub const GUIDANCE_SCALE_MAX: f64 = 25.0;
-    /// The documented default of `strength`, applied by the server when the parameter is not sent.
-    pub const DEFAULT_STRENGTH: f64 = 1.0;
-    /// The smallest value `strength` accepts (inclusive).
-    pub const STRENGTH_MIN: f64 = 0.1;
-    /// The largest value `strength` accepts (inclusive).
-    pub const STRENGTH_MAX: f64 = 1.0;
-    /// The documented default of `seed`, applied by the server when the parameter is not sent.
-    pub const DEFAULT_SEED: i64 = -1;
-    /// The documented default of `img_width`, applied by the server when the parameter is not sent.
-    pub const DEFAULT_IMG_WIDTH: i64 = 512;
-    /// The only values `img_width` accepts.
-    pub const IMG_WIDTH_ALLOWED: &'static [i64] = &[512, 768];
-    /// The documented default of `img_height`, applied by the server when the parameter is not sent.
-    pub const DEFAULT_IMG_HEIGHT: i64 = 512;
-    /// The only values `img_height` accepts.
-    pub const IMG_HEIGHT_ALLOWED: &'static [i64] = &[512, 768];
-    /// The documented default of `base64`, applied by the server when the parameter is not sent.
-    pub const DEFAULT_BASE64: bool = false;
-    /// A request with the required `image`, `prompt` set and every optional parameter unset.
-    #[inline]
-    pub fn new(
-        image: impl Into<crate::runtime::ImageInput>,
-        prompt: impl Into<String>,
-    ) -> Self {
-        Self {
-            image: image.into(),
-            samples: None,
-            prompt: prompt.into(),
-            negative_prompt: None,
-            scheduler: None,
-            num_inference_steps: None,
-            guidance_scale: None,
-            strength: None,
-            seed: None,
-            img_width: None,
-            img_height: None,
-            base64: None,
-        }
-    }
-    /// Sets `image`: Input image, as a URL or base64.
-    #[inline]
-    pub fn image(mut self, value: impl Into<crate::runtime::ImageInput>) -> Self {
-        self.image = value.into();
-        self
-    }
-    /// Sets `samples`: Number of samples to generate.
-    #[inline]
-    pub fn samples(mut self, value: i64) -> Self {
-        self.samples = Some(value);
-        self
-    }
-    /// Sets `prompt`: Prompt to render.
-    #[inline]
-    pub fn prompt(mut self, value: impl Into<String>) -> Self {
-        self.prompt = value.into();
-        self
-    }
-    /// Sets `negative_prompt`: Prompts to exclude, e.g. 'bad anatomy, bad hands, missing fingers'.
-    #[inline]
-    pub fn negative_prompt(mut self, value: impl Into<String>) -> Self {
-        self.negative_prompt = Some(value.into());
-        self
-    }
-    /// Sets `scheduler`: Type of scheduler.
-    #[inline]
-    pub fn scheduler(mut self, value: crate::generated::enums::Scheduler) -> Self {
-        self.scheduler = Some(value);
-        self
-    }
-    /// Sets `num_inference_steps`: Number of denoising steps.
-    #[inline]
-    pub fn num_inference_steps(mut self, value: i64) -> Self {
-        self.num_inference_steps = Some(value);
-        self
-    }
-    /// Sets `guidance_scale`: Scale for classifier-free guidance.
-    #[inline]
-    pub fn guidance_scale(mut self, value: f64) -> Self {
-        self.guidance_scale = Some(value);
-        self
-    }
-    /// Sets `strength`: How much to transform the reference image.
-    #[inline]
-    pub fn strength(mut self, value: f64) -> Self {
-        self.strength = Some(value);
-        self
-    }
-    /// Sets `seed`: Seed for image generation; -1 picks a random seed.
-    #[inline]
-    pub fn seed(mut self, value: i64) -> Self {
-        self.seed = Some(value);
-        self
-    }
-    /// Sets `img_width`: Output width in pixels.
-    #[inline]
-    pub fn img_width(mut self, value: i64) -> Self {
-        self.img_width = Some(value);
-        self
-    }
-    /// Sets `img_height`: Output height in pixels.
-    #[inline]
-    pub fn img_height(mut self, value: i64) -> Self {
-        self.img_height = Some(value);
-        self
-    }
-    /// Sets `base64`: Return the output image base64-encoded in JSON instead of as raw bytes.
-    #[inline]
-    pub fn base64(mut self, value: bool) -> Self {
-        self.base64 = Some(value);
-        self
-    }
-    /// The rule `validate` applies to each parameter, in field order.
-    const CHECKS: &'static [(&'static str, Check)] = &[
-        ("image", Check::NonEmpty),
-        ("samples", Check::IntRange(Some(Self::SAMPLES_MIN), Some(Self::SAMPLES_MAX))),
-        ("prompt", Check::None),
-        ("negative_prompt", Check::None),
-        ("scheduler", Check::None),
-        (
-            "num_inference_steps",
-            Check::IntRange(
-                Some(Self::NUM_INFERENCE_STEPS_MIN),
-                Some(Self::NUM_INFERENCE_STEPS_MAX),
-            ),
-        ),
-        (
-            "guidance_scale",
-            Check::NumberRange(
-                Some(Self::GUIDANCE_SCALE_MIN),
-                Some(Self::GUIDANCE_SCALE_MAX),
-            ),
-        ),
-        (
-            "strength",
-            Check::NumberRange(Some(Self::STRENGTH_MIN), Some(Self::STRENGTH_MAX)),
-        ),
-        ("seed", Check::None),
-        ("img_width", Check::IntOneOf(Self::IMG_WIDTH_ALLOWED)),
-        ("img_height", Check::IntOneOf(Self::IMG_HEIGHT_ALLOWED)),
-        ("base64", Check::None),
-    ];
-    /// Checks every documented range and allowed value, reporting all
-    /// violations at once. The client calls this before sending.
-    #[inline]
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationErrors> {
-        crate::runtime::validate_request("sd1.5-img2img", self, Self::CHECKS)
-    }
-}
-impl crate::runtime::Endpoint for Sd15Img2imgRequest {
-    const SLUG: &'static str = "sd1.5-img2img";
-    const PATH: &'static str = "/sd1.5-img2img";
-    type Output = crate::ImageResponse;
-    #[inline]
-    fn validate(&self) -> Result<(), crate::runtime::ValidationErrors> {
-        Sd15Img2imgRequest::validate(self)
-    }
-}
-impl crate::runtime::RequestFields for Sd15Img2imgRequest {
-    #[inline]
-    fn write(&self, out: &mut crate::runtime::FieldWriter<'_>) {
-        out.field("image", &self.image);
-        out.field("samples", &self.samples);
-        out.field("prompt", &self.prompt);
-        out.field("negative_prompt", &self.negative_prompt);
-        out.field("scheduler", &self.scheduler);
-        out.field("num_inference_steps", &self.num_inference_steps);
-        out.field("guidance_scale", &self.guidance_scale);
-        out.field("strength", &self.strength);
-        out.field("seed", &self.seed);
-        out.field("img_width", &self.img_width);
-        out.field("img_height", &self.img_height);
-        out.field("base64", &self.base64);
-    }
-    #[inline]
-    fn read(
-        fields: &mut crate::runtime::FieldReader,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            image: fields.required("image")?,
-            samples: fields.optional("samples")?,
-            prompt: fields.required("prompt")?,
-            negative_prompt: fields.optional("negative_prompt")?,
-            scheduler: fields.optional("scheduler")?,
-            num_inference_steps: fields.optional("num_inference_steps")?,
-            guidance_scale: fields.optional("guidance_scale")?,
-            strength: fields.optional("strength")?,
-            seed: fields.optional("seed")?,
-            img_width: fields.optional("img_width")?,
-            img_height: fields.optional("img_height")?,
-            base64: fields.optional("base64")?,
-        })
-    }
-}
-crate::impl_request_traits!(Sd15Img2imgRequest);
-impl crate::Client {
-    /// Calls Stable Diffusion 1.5 img2img (`POST /sd1.5-img2img`): validates `request`, sends it and decodes the answer.
-    ///
-    /// Await the returned future, as with an `async fn`.
-    #[inline]
-    pub fn sd1_5_img2img<'a>(
-        &'a self,
-        request: &'a Sd15Img2imgRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ImageResponse, crate::Error>,
-    > + 'a {
-        self.send(request)
-    }
-}
-#[cfg(feature = "blocking")]
-impl crate::blocking::Client {
-    /// Calls Stable Diffusion 1.5 img2img (`POST /sd1.5-img2img`): validates `request`, sends it and decodes the answer.
-    #[inline]
-    pub fn sd1_5_img2img(
-        &self,
-        request: &Sd15Img2imgRequest,
-    ) -> Result<crate::ImageResponse, crate::Error> {
-        self.send(request)
+    /// Build it with [`Sd15Img2imgRequest::new`] (which takes the required `image`, `prompt`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/sd1.5-img2img.yaml`.
+    #[endpoint("sd1.5-img2img", "/sd1.5-img2img", ImageResponse)]
+    #[client(sd1_5_img2img, "Stable Diffusion 1.5 img2img")]
+    #[new(image(image crate::runtime::ImageInput), prompt(string String))]
+    pub struct Sd15Img2imgRequest {
+        /// Input image, as a URL or base64.
+        ///
+        /// Wire name `image`; image (URL or base64), required; example: `"/sd-img2img-input.jpeg"`.
+        #[param(required, "image", image)]
+        pub image: crate::runtime::ImageInput,
+        /// Number of samples to generate.
+        ///
+        /// Wire name `samples`; integer, optional; default `1` (applied by the server when not sent); allowed: 1 to 4; example: `1`.
+        #[param(optional, "samples", integer)]
+        #[default(DEFAULT_SAMPLES = 1)]
+        #[min(SAMPLES_MIN = 1)]
+        #[max(SAMPLES_MAX = 4)]
+        pub samples: i64,
+        /// Prompt to render.
+        ///
+        /// Wire name `prompt`; string, required; example: `"A fantasy landscape, trending on artstation, mystical sky"`.
+        #[param(required, "prompt", string)]
+        pub prompt: String,
+        /// Prompts to exclude, e.g. 'bad anatomy, bad hands, missing fingers'.
+        ///
+        /// Wire name `negative_prompt`; string, optional; example: `"nude, disfigured, blurry"`.
+        #[param(optional, "negative_prompt", string)]
+        pub negative_prompt: String,
+        /// Type of scheduler.
+        ///
+        /// Wire name `scheduler`; enum Scheduler, optional; default `"DDIM"` (applied by the server when not sent); allowed: one of `"DDIM"`, `"DPM Multi"`, `"DPM Single"`, `"Euler a"`, `"Euler"`, `"Heun"`, `"DPM2 a Karras"`, `"DPM2 Karras"`, `"LMS"`, `"PNDM"`, `"DDPM"`, `"UniPC"`; example: `"DDIM"`.
+        #[param(optional, "scheduler", enum)]
+        #[default(DEFAULT_SCHEDULER = crate::Scheduler::Ddim)]
+        pub scheduler: crate::Scheduler,
+        /// Number of denoising steps.
+        ///
+        /// Wire name `num_inference_steps`; integer, optional; default `20` (applied by the server when not sent); allowed: 20 to 100; example: `25`.
+        #[param(optional, "num_inference_steps", integer)]
+        #[default(DEFAULT_NUM_INFERENCE_STEPS = 20)]
+        #[min(NUM_INFERENCE_STEPS_MIN = 20)]
+        #[max(NUM_INFERENCE_STEPS_MAX = 100)]
+        pub num_inference_steps: i64,
+        /// Scale for classifier-free guidance.
+        ///
+        /// Wire name `guidance_scale`; number, optional; default `7.5` (applied by the server when not sent); allowed: 0.1 to 25; example: `10.5`.
+        #[param(optional, "guidance_scale", number)]
+        #[default(DEFAULT_GUIDANCE_SCALE = 7.5)]
+        #[min(GUIDANCE_SCALE_MIN = 0.1)]
+        #[max(GUIDANCE_SCALE_MAX = 25.0)]
+        pub guidance_scale: f64,
+        /// How much to transform the reference image.
+        ///
+        /// Wire name `strength`; number, optional; default `1` (applied by the server when not sent); allowed: 0.1 to 1; example: `0.75`.
+        #[param(optional, "strength", number)]
+        #[default(DEFAULT_STRENGTH = 1.0)]
+        #[min(STRENGTH_MIN = 0.1)]
+        #[max(STRENGTH_MAX = 1.0)]
+        pub strength: f64,
+        /// Seed for image generation; -1 picks a random seed.
+        ///
+        /// Wire name `seed`; integer, optional; default `-1` (applied by the server when not sent); example: `98877465625`.
+        #[param(optional, "seed", integer)]
+        #[default(DEFAULT_SEED = -1)]
+        pub seed: i64,
+        /// Output width in pixels.
+        ///
+        /// Wire name `img_width`; integer, optional; default `512` (applied by the server when not sent); allowed: one of `512`, `768`; example: `512`.
+        #[param(optional, "img_width", integer)]
+        #[default(DEFAULT_IMG_WIDTH = 512)]
+        #[one_of(IMG_WIDTH_ALLOWED = [512, 768])]
+        pub img_width: i64,
+        /// Output height in pixels.
+        ///
+        /// Wire name `img_height`; integer, optional; default `512` (applied by the server when not sent); allowed: one of `512`, `768`; example: `512`.
+        #[param(optional, "img_height", integer)]
+        #[default(DEFAULT_IMG_HEIGHT = 512)]
+        #[one_of(IMG_HEIGHT_ALLOWED = [512, 768])]
+        pub img_height: i64,
+        /// Return the output image base64-encoded in JSON instead of as raw bytes.
+        ///
+        /// Wire name `base64`; boolean, optional; default `false` (applied by the server when not sent); example: `false`.
+        #[param(optional, "base64", boolean)]
+        #[default(DEFAULT_BASE64 = false)]
+        pub base64: bool,
     }
 }

@@ -6,268 +6,84 @@
 //! Text-to-image with SSD-1B, a distilled Stable Diffusion XL model that generates high-quality, diverse images from text prompts in real time.
 //!
 //! Compiled in with the cargo feature `ssd_1b` (on by default).
-use crate::runtime::Check;
-/// Request body for SSD-1B (`POST /ssd-1b`), which returns the generated image (raw bytes, or base64 JSON when `base64` is set).
-///
-/// Text-to-image with SSD-1B, a distilled Stable Diffusion XL model that generates high-quality, diverse images from text prompts in real time.
-///
-/// Build it with [`Ssd1bRequest::new`] (which takes the required `prompt`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/ssd-1b.yaml`.
-#[derive(Clone, PartialEq)]
-#[must_use = "a request does nothing until it is sent"]
-#[non_exhaustive]
-pub struct Ssd1bRequest {
-    /// Descriptive phrases that guide the model's output. Include vivid details and context for diverse results.
+crate::define_request! {
+    /// Request body for SSD-1B (`POST /ssd-1b`), which returns the generated image (raw bytes, or base64 JSON when `base64` is set).
     ///
-    /// Wire name `prompt`; string, required; example: `"a futuristic cityscape at dusk, neon lights, reflections in water, ultrarealistic, high contrast, vibrant"`.
-    pub prompt: String,
-    /// Return the output image base64-encoded in JSON instead of as raw bytes.
+    /// Text-to-image with SSD-1B, a distilled Stable Diffusion XL model that generates high-quality, diverse images from text prompts in real time.
     ///
-    /// Wire name `base64`; boolean, optional; default `false` (applied by the server when not sent); example: `false`.
-    pub base64: Option<bool>,
-    /// How closely the output follows the prompt; higher for precision, lower for creative variance.
-    ///
-    /// Wire name `guidance_scale`; number, optional; default `7` (applied by the server when not sent); allowed: 1 to 25; example: `7`.
-    pub guidance_scale: Option<f64>,
-    /// Output height in pixels; fixed at 1024.
-    ///
-    /// Wire name `img_height`; integer, optional; default `1024` (applied by the server when not sent); allowed: one of `1024`; example: `1024`.
-    pub img_height: Option<i64>,
-    /// Output width in pixels; fixed at 1024.
-    ///
-    /// Wire name `img_width`; integer, optional; default `1024` (applied by the server when not sent); allowed: one of `1024`; example: `1024`.
-    pub img_width: Option<i64>,
-    /// Elements to keep out of the image.
-    ///
-    /// Wire name `negative_prompt`; string, optional; default `"blurry,out of focus"` (applied by the server when not sent); example: `"blurry,out of focus"`.
-    pub negative_prompt: Option<String>,
-    /// Number of denoising steps; more for intricate textures, fewer for speed.
-    ///
-    /// Wire name `num_inference_steps`; integer, optional; default `45` (applied by the server when not sent); allowed: 20 to 100; example: `45`.
-    pub num_inference_steps: Option<i64>,
-    /// Number of images to generate.
-    ///
-    /// Wire name `samples`; integer, optional; default `1` (applied by the server when not sent); allowed: 1 to 4; example: `1`.
-    pub samples: Option<i64>,
-    /// Denoising schedule; 'DPM Multi' for balanced outputs, 'Euler' for sharper results.
-    ///
-    /// Wire name `scheduler`; enum Scheduler, optional; default `"DPM Multi"` (applied by the server when not sent); allowed: one of `"DDIM"`, `"DPM Multi"`, `"DPM Single"`, `"Euler a"`, `"Euler"`, `"Heun"`, `"DPM2 a Karras"`, `"DPM2 Karras"`, `"LMS"`, `"PNDM"`, `"DDPM"`, `"UniPC"`; example: `"DPM Multi"`.
-    pub scheduler: Option<crate::generated::enums::Scheduler>,
-    /// Fixes randomness for repeatable results; -1 picks a random seed.
-    ///
-    /// Wire name `seed`; integer, optional; default `9876543210` (applied by the server when not sent); allowed: -1 to 999999999999999; example: `9876543210`.
-    pub seed: Option<i64>,
-}
-impl Ssd1bRequest {
-    /// The documented default of `base64`, applied by the server when the parameter is not sent.
-    pub const DEFAULT_BASE64: bool = false;
-    /// The documented default of `guidance_scale`, applied by the server when the parameter is not sent.
-    pub const DEFAULT_GUIDANCE_SCALE: f64 = 7.0;
-    /// The smallest value `guidance_scale` accepts (inclusive).
-    pub const GUIDANCE_SCALE_MIN: f64 = 1.0;
-    /// The largest value `guidance_scale` accepts (inclusive).
-    pub const GUIDANCE_SCALE_MAX: f64 = 25.0;
-    /// The documented default of `img_height`, applied by the server when the parameter is not sent.
-    pub const DEFAULT_IMG_HEIGHT: i64 = 1024;
-    /// The only values `img_height` accepts.
-    pub const IMG_HEIGHT_ALLOWED: &'static [i64] = &[1024];
-    /// The documented default of `img_width`, applied by the server when the parameter is not sent.
-    pub const DEFAULT_IMG_WIDTH: i64 = 1024;
-    /// The only values `img_width` accepts.
-    pub const IMG_WIDTH_ALLOWED: &'static [i64] = &[1024];
-    /// The documented default of `negative_prompt`, applied by the server when the parameter is not sent.
-    pub const DEFAULT_NEGATIVE_PROMPT: &'static str = "blurry,out of focus";
-    /// The documented default of `num_inference_steps`, applied by the server when the parameter is not sent.
-    pub const DEFAULT_NUM_INFERENCE_STEPS: i64 = 45;
-    /// The smallest value `num_inference_steps` accepts (inclusive).
-    pub const NUM_INFERENCE_STEPS_MIN: i64 = 20;
-    /// The largest value `num_inference_steps` accepts (inclusive).
-    pub const NUM_INFERENCE_STEPS_MAX: i64 = 100;
-    /// The documented default of `samples`, applied by the server when the parameter is not sent.
-    pub const DEFAULT_SAMPLES: i64 = 1;
-    /// The smallest value `samples` accepts (inclusive).
-    pub const SAMPLES_MIN: i64 = 1;
-    /// The largest value `samples` accepts (inclusive).
-    pub const SAMPLES_MAX: i64 = 4;
-    /// The documented default of `scheduler`, applied by the server when the parameter is not sent.
-    pub const DEFAULT_SCHEDULER: crate::generated::enums::Scheduler = crate::generated::enums::Scheduler::DpmMulti;
-    /// The documented default of `seed`, applied by the server when the parameter is not sent.
-    pub const DEFAULT_SEED: i64 = 9876543210;
-    /// The smallest value `seed` accepts (inclusive).
-    pub const SEED_MIN: i64 = -1;
-    /// The largest value `seed` accepts (inclusive).
-    pub const SEED_MAX: i64 = 999999999999999;
-    /// A request with the required `prompt` set and every optional parameter unset.
-    #[inline]
-    pub fn new(prompt: impl Into<String>) -> Self {
-        Self {
-            prompt: prompt.into(),
-            base64: None,
-            guidance_scale: None,
-            img_height: None,
-            img_width: None,
-            negative_prompt: None,
-            num_inference_steps: None,
-            samples: None,
-            scheduler: None,
-            seed: None,
-        }
-    }
-    /// Sets `prompt`: Descriptive phrases that guide the model's output. Include vivid details and context for diverse results.
-    #[inline]
-    pub fn prompt(mut self, value: impl Into<String>) -> Self {
-        self.prompt = value.into();
-        self
-    }
-    /// Sets `base64`: Return the output image base64-encoded in JSON instead of as raw bytes.
-    #[inline]
-    pub fn base64(mut self, value: bool) -> Self {
-        self.base64 = Some(value);
-        self
-    }
-    /// Sets `guidance_scale`: How closely the output follows the prompt; higher for precision, lower for creative variance.
-    #[inline]
-    pub fn guidance_scale(mut self, value: f64) -> Self {
-        self.guidance_scale = Some(value);
-        self
-    }
-    /// Sets `img_height`: Output height in pixels; fixed at 1024.
-    #[inline]
-    pub fn img_height(mut self, value: i64) -> Self {
-        self.img_height = Some(value);
-        self
-    }
-    /// Sets `img_width`: Output width in pixels; fixed at 1024.
-    #[inline]
-    pub fn img_width(mut self, value: i64) -> Self {
-        self.img_width = Some(value);
-        self
-    }
-    /// Sets `negative_prompt`: Elements to keep out of the image.
-    #[inline]
-    pub fn negative_prompt(mut self, value: impl Into<String>) -> Self {
-        self.negative_prompt = Some(value.into());
-        self
-    }
-    /// Sets `num_inference_steps`: Number of denoising steps; more for intricate textures, fewer for speed.
-    #[inline]
-    pub fn num_inference_steps(mut self, value: i64) -> Self {
-        self.num_inference_steps = Some(value);
-        self
-    }
-    /// Sets `samples`: Number of images to generate.
-    #[inline]
-    pub fn samples(mut self, value: i64) -> Self {
-        self.samples = Some(value);
-        self
-    }
-    /// Sets `scheduler`: Denoising schedule; 'DPM Multi' for balanced outputs, 'Euler' for sharper results.
-    #[inline]
-    pub fn scheduler(mut self, value: crate::generated::enums::Scheduler) -> Self {
-        self.scheduler = Some(value);
-        self
-    }
-    /// Sets `seed`: Fixes randomness for repeatable results; -1 picks a random seed.
-    #[inline]
-    pub fn seed(mut self, value: i64) -> Self {
-        self.seed = Some(value);
-        self
-    }
-    /// The rule `validate` applies to each parameter, in field order.
-    const CHECKS: &'static [(&'static str, Check)] = &[
-        ("prompt", Check::None),
-        ("base64", Check::None),
-        (
-            "guidance_scale",
-            Check::NumberRange(
-                Some(Self::GUIDANCE_SCALE_MIN),
-                Some(Self::GUIDANCE_SCALE_MAX),
-            ),
-        ),
-        ("img_height", Check::IntOneOf(Self::IMG_HEIGHT_ALLOWED)),
-        ("img_width", Check::IntOneOf(Self::IMG_WIDTH_ALLOWED)),
-        ("negative_prompt", Check::None),
-        (
-            "num_inference_steps",
-            Check::IntRange(
-                Some(Self::NUM_INFERENCE_STEPS_MIN),
-                Some(Self::NUM_INFERENCE_STEPS_MAX),
-            ),
-        ),
-        ("samples", Check::IntRange(Some(Self::SAMPLES_MIN), Some(Self::SAMPLES_MAX))),
-        ("scheduler", Check::None),
-        ("seed", Check::IntRange(Some(Self::SEED_MIN), Some(Self::SEED_MAX))),
-    ];
-    /// Checks every documented range and allowed value, reporting all
-    /// violations at once. The client calls this before sending.
-    #[inline]
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationErrors> {
-        crate::runtime::validate_request("ssd-1b", self, Self::CHECKS)
-    }
-}
-impl crate::runtime::Endpoint for Ssd1bRequest {
-    const SLUG: &'static str = "ssd-1b";
-    const PATH: &'static str = "/ssd-1b";
-    type Output = crate::ImageResponse;
-    #[inline]
-    fn validate(&self) -> Result<(), crate::runtime::ValidationErrors> {
-        Ssd1bRequest::validate(self)
-    }
-}
-impl crate::runtime::RequestFields for Ssd1bRequest {
-    #[inline]
-    fn write(&self, out: &mut crate::runtime::FieldWriter<'_>) {
-        out.field("prompt", &self.prompt);
-        out.field("base64", &self.base64);
-        out.field("guidance_scale", &self.guidance_scale);
-        out.field("img_height", &self.img_height);
-        out.field("img_width", &self.img_width);
-        out.field("negative_prompt", &self.negative_prompt);
-        out.field("num_inference_steps", &self.num_inference_steps);
-        out.field("samples", &self.samples);
-        out.field("scheduler", &self.scheduler);
-        out.field("seed", &self.seed);
-    }
-    #[inline]
-    fn read(
-        fields: &mut crate::runtime::FieldReader,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            prompt: fields.required("prompt")?,
-            base64: fields.optional("base64")?,
-            guidance_scale: fields.optional("guidance_scale")?,
-            img_height: fields.optional("img_height")?,
-            img_width: fields.optional("img_width")?,
-            negative_prompt: fields.optional("negative_prompt")?,
-            num_inference_steps: fields.optional("num_inference_steps")?,
-            samples: fields.optional("samples")?,
-            scheduler: fields.optional("scheduler")?,
-            seed: fields.optional("seed")?,
-        })
-    }
-}
-crate::impl_request_traits!(Ssd1bRequest);
-impl crate::Client {
-    /// Calls SSD-1B (`POST /ssd-1b`): validates `request`, sends it and decodes the answer.
-    ///
-    /// Await the returned future, as with an `async fn`.
-    #[inline]
-    pub fn ssd_1b<'a>(
-        &'a self,
-        request: &'a Ssd1bRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ImageResponse, crate::Error>,
-    > + 'a {
-        self.send(request)
-    }
-}
-#[cfg(feature = "blocking")]
-impl crate::blocking::Client {
-    /// Calls SSD-1B (`POST /ssd-1b`): validates `request`, sends it and decodes the answer.
-    #[inline]
-    pub fn ssd_1b(
-        &self,
-        request: &Ssd1bRequest,
-    ) -> Result<crate::ImageResponse, crate::Error> {
-        self.send(request)
+    /// Build it with [`Ssd1bRequest::new`] (which takes the required `prompt`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/ssd-1b.yaml`.
+    #[endpoint("ssd-1b", "/ssd-1b", ImageResponse)]
+    #[client(ssd_1b, "SSD-1B")]
+    #[new(prompt(string String))]
+    pub struct Ssd1bRequest {
+        /// Descriptive phrases that guide the model's output. Include vivid details and context for diverse results.
+        ///
+        /// Wire name `prompt`; string, required; example: `"a futuristic cityscape at dusk, neon lights, reflections in water, ultrarealistic, high contrast, vibrant"`.
+        #[param(required, "prompt", string)]
+        pub prompt: String,
+        /// Return the output image base64-encoded in JSON instead of as raw bytes.
+        ///
+        /// Wire name `base64`; boolean, optional; default `false` (applied by the server when not sent); example: `false`.
+        #[param(optional, "base64", boolean)]
+        #[default(DEFAULT_BASE64 = false)]
+        pub base64: bool,
+        /// How closely the output follows the prompt; higher for precision, lower for creative variance.
+        ///
+        /// Wire name `guidance_scale`; number, optional; default `7` (applied by the server when not sent); allowed: 1 to 25; example: `7`.
+        #[param(optional, "guidance_scale", number)]
+        #[default(DEFAULT_GUIDANCE_SCALE = 7.0)]
+        #[min(GUIDANCE_SCALE_MIN = 1.0)]
+        #[max(GUIDANCE_SCALE_MAX = 25.0)]
+        pub guidance_scale: f64,
+        /// Output height in pixels; fixed at 1024.
+        ///
+        /// Wire name `img_height`; integer, optional; default `1024` (applied by the server when not sent); allowed: one of `1024`; example: `1024`.
+        #[param(optional, "img_height", integer)]
+        #[default(DEFAULT_IMG_HEIGHT = 1024)]
+        #[one_of(IMG_HEIGHT_ALLOWED = [1024])]
+        pub img_height: i64,
+        /// Output width in pixels; fixed at 1024.
+        ///
+        /// Wire name `img_width`; integer, optional; default `1024` (applied by the server when not sent); allowed: one of `1024`; example: `1024`.
+        #[param(optional, "img_width", integer)]
+        #[default(DEFAULT_IMG_WIDTH = 1024)]
+        #[one_of(IMG_WIDTH_ALLOWED = [1024])]
+        pub img_width: i64,
+        /// Elements to keep out of the image.
+        ///
+        /// Wire name `negative_prompt`; string, optional; default `"blurry,out of focus"` (applied by the server when not sent); example: `"blurry,out of focus"`.
+        #[param(optional, "negative_prompt", string)]
+        #[default(DEFAULT_NEGATIVE_PROMPT = "blurry,out of focus")]
+        pub negative_prompt: String,
+        /// Number of denoising steps; more for intricate textures, fewer for speed.
+        ///
+        /// Wire name `num_inference_steps`; integer, optional; default `45` (applied by the server when not sent); allowed: 20 to 100; example: `45`.
+        #[param(optional, "num_inference_steps", integer)]
+        #[default(DEFAULT_NUM_INFERENCE_STEPS = 45)]
+        #[min(NUM_INFERENCE_STEPS_MIN = 20)]
+        #[max(NUM_INFERENCE_STEPS_MAX = 100)]
+        pub num_inference_steps: i64,
+        /// Number of images to generate.
+        ///
+        /// Wire name `samples`; integer, optional; default `1` (applied by the server when not sent); allowed: 1 to 4; example: `1`.
+        #[param(optional, "samples", integer)]
+        #[default(DEFAULT_SAMPLES = 1)]
+        #[min(SAMPLES_MIN = 1)]
+        #[max(SAMPLES_MAX = 4)]
+        pub samples: i64,
+        /// Denoising schedule; 'DPM Multi' for balanced outputs, 'Euler' for sharper results.
+        ///
+        /// Wire name `scheduler`; enum Scheduler, optional; default `"DPM Multi"` (applied by the server when not sent); allowed: one of `"DDIM"`, `"DPM Multi"`, `"DPM Single"`, `"Euler a"`, `"Euler"`, `"Heun"`, `"DPM2 a Karras"`, `"DPM2 Karras"`, `"LMS"`, `"PNDM"`, `"DDPM"`, `"UniPC"`; example: `"DPM Multi"`.
+        #[param(optional, "scheduler", enum)]
+        #[default(DEFAULT_SCHEDULER = crate::Scheduler::DpmMulti)]
+        pub scheduler: crate::Scheduler,
+        /// Fixes randomness for repeatable results; -1 picks a random seed.
+        ///
+        /// Wire name `seed`; integer, optional; default `9876543210` (applied by the server when not sent); allowed: -1 to 999999999999999; example: `9876543210`.
+        #[param(optional, "seed", integer)]
+        #[default(DEFAULT_SEED = 9876543210)]
+        #[min(SEED_MIN = -1)]
+        #[max(SEED_MAX = 999999999999999)]
+        pub seed: i64,
     }
 }

@@ -6,268 +6,81 @@
 //! Generates an image from a text prompt and an initial image with SSD-1B, conditioning the generation on the input image.
 //!
 //! Compiled in with the cargo feature `ssd_img2img` (on by default).
-use crate::runtime::Check;
-/// Request body for SSD Img2Img (`POST /ssd-img2img`), which returns the generated image (raw bytes, or base64 JSON when `base64` is set).
-///
-/// Generates an image from a text prompt and an initial image with SSD-1B, conditioning the generation on the input image.
-///
-/// Build it with [`SsdImg2imgRequest::new`] (which takes the required `image`, `prompt`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/ssd-img2img.yaml`.
-#[derive(Clone, PartialEq)]
-#[must_use = "a request does nothing until it is sent"]
-#[non_exhaustive]
-pub struct SsdImg2imgRequest {
-    /// Input image, as a URL or base64.
+crate::define_request! {
+    /// Request body for SSD Img2Img (`POST /ssd-img2img`), which returns the generated image (raw bytes, or base64 JSON when `base64` is set).
     ///
-    /// Wire name `image`; image (URL or base64), required; example: `"https://segmind-sd-models.s3.amazonaws.com/outputs/ssd_img2img_input.jpeg"`.
-    pub image: crate::runtime::ImageInput,
-    /// Prompt to render.
+    /// Generates an image from a text prompt and an initial image with SSD-1B, conditioning the generation on the input image.
     ///
-    /// Wire name `prompt`; string, required; example: `"photo of beautiful age 18 girl, pink hair, beautiful, close up, young, dslr, 8k, 4k, ultrarealistic, realistic, natural skin, textured skin"`.
-    pub prompt: String,
-    /// Return the output image base64-encoded in JSON instead of as raw bytes.
-    ///
-    /// Wire name `base64`; boolean, optional; default `false` (applied by the server when not sent); example: `false`.
-    pub base64: Option<bool>,
-    /// Scale for classifier-free guidance.
-    ///
-    /// Wire name `guidance_scale`; number, optional; default `7.5` (applied by the server when not sent); allowed: 1 to 25; example: `7.5`.
-    pub guidance_scale: Option<f64>,
-    /// Prompts to exclude, e.g. 'bad anatomy, bad hands, missing fingers'.
-    ///
-    /// Wire name `negative_prompt`; string, optional; example: `"painting, drawing, sketch, cartoon, anime, manga, render, CG, 3d, watermark, signature, label, long neck"`.
-    pub negative_prompt: Option<String>,
-    /// Number of denoising steps.
-    ///
-    /// Wire name `num_inference_steps`; integer, optional; default `25` (applied by the server when not sent); allowed: 20 to 100; example: `30`.
-    pub num_inference_steps: Option<i64>,
-    /// Number of samples to generate.
-    ///
-    /// Wire name `samples`; integer, optional; default `1` (applied by the server when not sent); allowed: 1 to 4; example: `1`.
-    pub samples: Option<i64>,
-    /// Type of scheduler.
-    ///
-    /// Wire name `scheduler`; enum Scheduler, optional; default `"DPM2 Karras"` (applied by the server when not sent); allowed: one of `"DDIM"`, `"DPM Multi"`, `"DPM Single"`, `"Euler a"`, `"Euler"`, `"Heun"`, `"DPM2 a Karras"`, `"DPM2 Karras"`, `"LMS"`, `"PNDM"`, `"DDPM"`, `"UniPC"`; example: `"Euler a"`.
-    pub scheduler: Option<crate::generated::enums::Scheduler>,
-    /// Seed for image generation; -1 picks a random seed.
-    ///
-    /// Wire name `seed`; integer, optional; default `-1` (applied by the server when not sent); allowed: -1 to 999999999999999; example: `452361789`.
-    pub seed: Option<i64>,
-    /// How much to transform the input image; 0 keeps it, values near 1 mostly ignore it.
-    ///
-    /// Wire name `strength`; number, optional; allowed: 0 to 0.99; example: `0.9`.
-    pub strength: Option<f64>,
-}
-impl SsdImg2imgRequest {
-    /// The documented default of `base64`, applied by the server when the parameter is not sent.
-    pub const DEFAULT_BASE64: bool = false;
-    /// The documented default of `guidance_scale`, applied by the server when the parameter is not sent.
-    pub const DEFAULT_GUIDANCE_SCALE: f64 = 7.5;
-    /// The smallest value `guidance_scale` accepts (inclusive).
-    pub const GUIDANCE_SCALE_MIN: f64 = 1.0;
-    /// The largest value `guidance_scale` accepts (inclusive).
-    pub const GUIDANCE_SCALE_MAX: f64 = 25.0;
-    /// The documented default of `num_inference_steps`, applied by the server when the parameter is not sent.
-    pub const DEFAULT_NUM_INFERENCE_STEPS: i64 = 25;
-    /// The smallest value `num_inference_steps` accepts (inclusive).
-    pub const NUM_INFERENCE_STEPS_MIN: i64 = 20;
-    /// The largest value `num_inference_steps` accepts (inclusive).
-    pub const NUM_INFERENCE_STEPS_MAX: i64 = 100;
-    /// The documented default of `samples`, applied by the server when the parameter is not sent.
-    pub const DEFAULT_SAMPLES: i64 = 1;
-    /// The smallest value `samples` accepts (inclusive).
-    pub const SAMPLES_MIN: i64 = 1;
-    /// The largest value `samples` accepts (inclusive).
-    pub const SAMPLES_MAX: i64 = 4;
-    /// The documented default of `scheduler`, applied by the server when the parameter is not sent.
-    pub const DEFAULT_SCHEDULER: crate::generated::enums::Scheduler = crate::generated::enums::Scheduler::Dpm2Karras;
-    /// The documented default of `seed`, applied by the server when the parameter is not sent.
-    pub const DEFAULT_SEED: i64 = -1;
-    /// The smallest value `seed` accepts (inclusive).
-    pub const SEED_MIN: i64 = -1;
-    /// The largest value `seed` accepts (inclusive).
-    pub const SEED_MAX: i64 = 999999999999999;
-    /// The smallest value `strength` accepts (inclusive).
-    pub const STRENGTH_MIN: f64 = 0.0;
-    /// The largest value `strength` accepts (inclusive).
-    pub const STRENGTH_MAX: f64 = 0.99;
-    /// A request with the required `image`, `prompt` set and every optional parameter unset.
-    #[inline]
-    pub fn new(
-        image: impl Into<crate::runtime::ImageInput>,
-        prompt: impl Into<String>,
-    ) -> Self {
-        Self {
-            image: image.into(),
-            prompt: prompt.into(),
-            base64: None,
-            guidance_scale: None,
-            negative_prompt: None,
-            num_inference_steps: None,
-            samples: None,
-            scheduler: None,
-            seed: None,
-            strength: None,
-        }
-    }
-    /// Sets `image`: Input image, as a URL or base64.
-    #[inline]
-    pub fn image(mut self, value: impl Into<crate::runtime::ImageInput>) -> Self {
-        self.image = value.into();
-        self
-    }
-    /// Sets `prompt`: Prompt to render.
-    #[inline]
-    pub fn prompt(mut self, value: impl Into<String>) -> Self {
-        self.prompt = value.into();
-        self
-    }
-    /// Sets `base64`: Return the output image base64-encoded in JSON instead of as raw bytes.
-    #[inline]
-    pub fn base64(mut self, value: bool) -> Self {
-        self.base64 = Some(value);
-        self
-    }
-    /// Sets `guidance_scale`: Scale for classifier-free guidance.
-    #[inline]
-    pub fn guidance_scale(mut self, value: f64) -> Self {
-        self.guidance_scale = Some(value);
-        self
-    }
-    /// Sets `negative_prompt`: Prompts to exclude, e.g. 'bad anatomy, bad hands, missing fingers'.
-    #[inline]
-    pub fn negative_prompt(mut self, value: impl Into<String>) -> Self {
-        self.negative_prompt = Some(value.into());
-        self
-    }
-    /// Sets `num_inference_steps`: Number of denoising steps.
-    #[inline]
-    pub fn num_inference_steps(mut self, value: i64) -> Self {
-        self.num_inference_steps = Some(value);
-        self
-    }
-    /// Sets `samples`: Number of samples to generate.
-    #[inline]
-    pub fn samples(mut self, value: i64) -> Self {
-        self.samples = Some(value);
-        self
-    }
-    /// Sets `scheduler`: Type of scheduler.
-    #[inline]
-    pub fn scheduler(mut self, value: crate::generated::enums::Scheduler) -> Self {
-        self.scheduler = Some(value);
-        self
-    }
-    /// Sets `seed`: Seed for image generation; -1 picks a random seed.
-    #[inline]
-    pub fn seed(mut self, value: i64) -> Self {
-        self.seed = Some(value);
-        self
-    }
-    /// Sets `strength`: How much to transform the input image; 0 keeps it, values near 1 mostly ignore it.
-    #[inline]
-    pub fn strength(mut self, value: f64) -> Self {
-        self.strength = Some(value);
-        self
-    }
-    /// The rule `validate` applies to each parameter, in field order.
-    const CHECKS: &'static [(&'static str, Check)] = &[
-        ("image", Check::NonEmpty),
-        ("prompt", Check::None),
-        ("base64", Check::None),
-        (
-            "guidance_scale",
-            Check::NumberRange(
-                Some(Self::GUIDANCE_SCALE_MIN),
-                Some(Self::GUIDANCE_SCALE_MAX),
-            ),
-        ),
-        ("negative_prompt", Check::None),
-        (
-            "num_inference_steps",
-            Check::IntRange(
-                Some(Self::NUM_INFERENCE_STEPS_MIN),
-                Some(Self::NUM_INFERENCE_STEPS_MAX),
-            ),
-        ),
-        ("samples", Check::IntRange(Some(Self::SAMPLES_MIN), Some(Self::SAMPLES_MAX))),
-        ("scheduler", Check::None),
-        ("seed", Check::IntRange(Some(Self::SEED_MIN), Some(Self::SEED_MAX))),
-        (
-            "strength",
-            Check::NumberRange(Some(Self::STRENGTH_MIN), Some(Self::STRENGTH_MAX)),
-        ),
-    ];
-    /// Checks every documented range and allowed value, reporting all
-    /// violations at once. The client calls this before sending.
-    #[inline]
-    pub fn validate(&self) -> Result<(), crate::runtime::ValidationErrors> {
-        crate::runtime::validate_request("ssd-img2img", self, Self::CHECKS)
-    }
-}
-impl crate::runtime::Endpoint for SsdImg2imgRequest {
-    const SLUG: &'static str = "ssd-img2img";
-    const PATH: &'static str = "/ssd-img2img";
-    type Output = crate::ImageResponse;
-    #[inline]
-    fn validate(&self) -> Result<(), crate::runtime::ValidationErrors> {
-        SsdImg2imgRequest::validate(self)
-    }
-}
-impl crate::runtime::RequestFields for SsdImg2imgRequest {
-    #[inline]
-    fn write(&self, out: &mut crate::runtime::FieldWriter<'_>) {
-        out.field("image", &self.image);
-        out.field("prompt", &self.prompt);
-        out.field("base64", &self.base64);
-        out.field("guidance_scale", &self.guidance_scale);
-        out.field("negative_prompt", &self.negative_prompt);
-        out.field("num_inference_steps", &self.num_inference_steps);
-        out.field("samples", &self.samples);
-        out.field("scheduler", &self.scheduler);
-        out.field("seed", &self.seed);
-        out.field("strength", &self.strength);
-    }
-    #[inline]
-    fn read(
-        fields: &mut crate::runtime::FieldReader,
-    ) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            image: fields.required("image")?,
-            prompt: fields.required("prompt")?,
-            base64: fields.optional("base64")?,
-            guidance_scale: fields.optional("guidance_scale")?,
-            negative_prompt: fields.optional("negative_prompt")?,
-            num_inference_steps: fields.optional("num_inference_steps")?,
-            samples: fields.optional("samples")?,
-            scheduler: fields.optional("scheduler")?,
-            seed: fields.optional("seed")?,
-            strength: fields.optional("strength")?,
-        })
-    }
-}
-crate::impl_request_traits!(SsdImg2imgRequest);
-impl crate::Client {
-    /// Calls SSD Img2Img (`POST /ssd-img2img`): validates `request`, sends it and decodes the answer.
-    ///
-    /// Await the returned future, as with an `async fn`.
-    #[inline]
-    pub fn ssd_img2img<'a>(
-        &'a self,
-        request: &'a SsdImg2imgRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ImageResponse, crate::Error>,
-    > + 'a {
-        self.send(request)
-    }
-}
-#[cfg(feature = "blocking")]
-impl crate::blocking::Client {
-    /// Calls SSD Img2Img (`POST /ssd-img2img`): validates `request`, sends it and decodes the answer.
-    #[inline]
-    pub fn ssd_img2img(
-        &self,
-        request: &SsdImg2imgRequest,
-    ) -> Result<crate::ImageResponse, crate::Error> {
-        self.send(request)
+    /// Build it with [`SsdImg2imgRequest::new`] (which takes the required `image`, `prompt`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/ssd-img2img.yaml`.
+    #[endpoint("ssd-img2img", "/ssd-img2img", ImageResponse)]
+    #[client(ssd_img2img, "SSD Img2Img")]
+    #[new(image(image crate::runtime::ImageInput), prompt(string String))]
+    pub struct SsdImg2imgRequest {
+        /// Input image, as a URL or base64.
+        ///
+        /// Wire name `image`; image (URL or base64), required; example: `"https://segmind-sd-models.s3.amazonaws.com/outputs/ssd_img2img_input.jpeg"`.
+        #[param(required, "image", image)]
+        pub image: crate::runtime::ImageInput,
+        /// Prompt to render.
+        ///
+        /// Wire name `prompt`; string, required; example: `"photo of beautiful age 18 girl, pink hair, beautiful, close up, young, dslr, 8k, 4k, ultrarealistic, realistic, natural skin, textured skin"`.
+        #[param(required, "prompt", string)]
+        pub prompt: String,
+        /// Return the output image base64-encoded in JSON instead of as raw bytes.
+        ///
+        /// Wire name `base64`; boolean, optional; default `false` (applied by the server when not sent); example: `false`.
+        #[param(optional, "base64", boolean)]
+        #[default(DEFAULT_BASE64 = false)]
+        pub base64: bool,
+        /// Scale for classifier-free guidance.
+        ///
+        /// Wire name `guidance_scale`; number, optional; default `7.5` (applied by the server when not sent); allowed: 1 to 25; example: `7.5`.
+        #[param(optional, "guidance_scale", number)]
+        #[default(DEFAULT_GUIDANCE_SCALE = 7.5)]
+        #[min(GUIDANCE_SCALE_MIN = 1.0)]
+        #[max(GUIDANCE_SCALE_MAX = 25.0)]
+        pub guidance_scale: f64,
+        /// Prompts to exclude, e.g. 'bad anatomy, bad hands, missing fingers'.
+        ///
+        /// Wire name `negative_prompt`; string, optional; example: `"painting, drawing, sketch, cartoon, anime, manga, render, CG, 3d, watermark, signature, label, long neck"`.
+        #[param(optional, "negative_prompt", string)]
+        pub negative_prompt: String,
+        /// Number of denoising steps.
+        ///
+        /// Wire name `num_inference_steps`; integer, optional; default `25` (applied by the server when not sent); allowed: 20 to 100; example: `30`.
+        #[param(optional, "num_inference_steps", integer)]
+        #[default(DEFAULT_NUM_INFERENCE_STEPS = 25)]
+        #[min(NUM_INFERENCE_STEPS_MIN = 20)]
+        #[max(NUM_INFERENCE_STEPS_MAX = 100)]
+        pub num_inference_steps: i64,
+        /// Number of samples to generate.
+        ///
+        /// Wire name `samples`; integer, optional; default `1` (applied by the server when not sent); allowed: 1 to 4; example: `1`.
+        #[param(optional, "samples", integer)]
+        #[default(DEFAULT_SAMPLES = 1)]
+        #[min(SAMPLES_MIN = 1)]
+        #[max(SAMPLES_MAX = 4)]
+        pub samples: i64,
+        /// Type of scheduler.
+        ///
+        /// Wire name `scheduler`; enum Scheduler, optional; default `"DPM2 Karras"` (applied by the server when not sent); allowed: one of `"DDIM"`, `"DPM Multi"`, `"DPM Single"`, `"Euler a"`, `"Euler"`, `"Heun"`, `"DPM2 a Karras"`, `"DPM2 Karras"`, `"LMS"`, `"PNDM"`, `"DDPM"`, `"UniPC"`; example: `"Euler a"`.
+        #[param(optional, "scheduler", enum)]
+        #[default(DEFAULT_SCHEDULER = crate::Scheduler::Dpm2Karras)]
+        pub scheduler: crate::Scheduler,
+        /// Seed for image generation; -1 picks a random seed.
+        ///
+        /// Wire name `seed`; integer, optional; default `-1` (applied by the server when not sent); allowed: -1 to 999999999999999; example: `452361789`.
+        #[param(optional, "seed", integer)]
+        #[default(DEFAULT_SEED = -1)]
+        #[min(SEED_MIN = -1)]
+        #[max(SEED_MAX = 999999999999999)]
+        pub seed: i64,
+        /// How much to transform the input image; 0 keeps it, values near 1 mostly ignore it.
+        ///
+        /// Wire name `strength`; number, optional; allowed: 0 to 0.99; example: `0.9`.
+        #[param(optional, "strength", number)]
+        #[min(STRENGTH_MIN = 0.0)]
+        #[max(STRENGTH_MAX = 0.99)]
+        pub strength: f64,
     }
 }

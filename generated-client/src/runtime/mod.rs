@@ -4,6 +4,7 @@
 #[cfg(feature = "blocking")]
 pub mod blocking;
 mod client;
+mod define;
 mod endpoint;
 mod error;
 mod fields;

@@ -1,0 +1,446 @@
+//! The shapes the generated files fill in.
+//!
+//! The generator writes each endpoint as a short declaration: the request
+//! struct with its documented fields, each field marked with its wire name,
+//! kind, default and bounds. The macros below expand a declaration into the
+//! struct, its constants, constructor, setters, `validate()`, the
+//! `Endpoint` and `RequestFields` impls and the client methods. Writing
+//! that per-field and per-endpoint code once here, instead of once per
+//! endpoint in the generated files, keeps the generated crate about a third
+//! of the size it would otherwise be (see `BENCHMARKS.md`), and keeps a new
+//! model's diff down to its declaration.
+//!
+//! The declarations are valid Rust item syntax, so the generator can format
+//! them with prettyplease and readers see ordinary doc comments and fields.
+//! Kinds are the spec's type names: `string`, `image`, `boolean`,
+//! `integer`, `number` and `enum`.
+
+/// Defines a request type from its generated declaration.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! define_request {
+    (
+        $(#[doc = $doc:expr])*
+        #[endpoint($slug:literal, $path:literal, $output:ident)]
+        #[client($method:ident, $title:literal)]
+        #[new($($required:ident($required_kind:ident $required_ty:ty)),* $(,)?)]
+        $(#[$attr:meta])*
+        pub struct $name:ident {
+            $(
+                $(#[doc = $field_doc:expr])*
+                #[param($mode:ident, $wire:literal, $kind:ident)]
+                $(#[default($default_name:ident = $default:expr)])?
+                $(#[min($min_name:ident = $min:expr)])?
+                $(#[max($max_name:ident = $max:expr)])?
+                $(#[one_of($allowed_name:ident = [$($allowed:expr),* $(,)?])])?
+                pub $field:ident: $ty:ty,
+            )*
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Clone, PartialEq)]
+        #[must_use = "a request does nothing until it is sent"]
+        #[non_exhaustive]
+        $(#[$attr])*
+        pub struct $name {
+            $(
+                $(#[doc = $field_doc])*
+                pub $field: $crate::__segmind_field_type!($mode $ty),
+            )*
+        }
+
+        // The spec's numbers are the vendor's: a default of 3.14 is not a
+        // mistyped `PI`.
+        #[allow(clippy::approx_constant)]
+        impl $name {
+            $(
+                $(
+                    #[doc = concat!(
+                        "The documented default of `", $wire,
+                        "`, applied by the server when the parameter is not sent."
+                    )]
+                    pub const $default_name: $crate::__segmind_constant_type!($kind $ty) = $default;
+                )?
+                $(
+                    #[doc = concat!("The smallest value `", $wire, "` accepts (inclusive).")]
+                    pub const $min_name: $ty = $min;
+                )?
+                $(
+                    #[doc = concat!("The largest value `", $wire, "` accepts (inclusive).")]
+                    pub const $max_name: $ty = $max;
+                )?
+                $(
+                    #[doc = concat!("The only values `", $wire, "` accepts.")]
+                    pub const $allowed_name: &'static [$ty] = &[$($allowed),*];
+                )?
+            )*
+
+            /// A request with the given required parameters and every
+            /// optional one unset, so that the server applies its defaults.
+            #[allow(clippy::too_many_arguments)]
+            #[inline]
+            pub fn new(
+                $($required: $crate::__segmind_argument_type!($required_kind $required_ty)),*
+            ) -> Self {
+                Self {
+                    $($field: $crate::__segmind_initial!($mode $kind $field),)*
+                }
+            }
+
+            $(
+                $(#[doc = $field_doc])*
+                #[inline]
+                pub fn $field(mut self, value: $crate::__segmind_argument_type!($kind $ty)) -> Self {
+                    self.$field = $crate::__segmind_store!($mode $kind value);
+                    self
+                }
+            )*
+
+            /// The rule `validate` applies to each parameter, in field order.
+            const CHECKS: &'static [(&'static str, $crate::runtime::Check)] = &[$(
+                (
+                    $wire,
+                    $crate::__segmind_check!(
+                        $kind [$(Self::$min_name)?] [$(Self::$max_name)?] [$(Self::$allowed_name)?]
+                    ),
+                ),
+            )*];
+
+            /// Checks every documented range and allowed value, reporting all
+            /// violations at once. The client calls this before sending.
+            #[inline]
+            pub fn validate(&self) -> ::std::result::Result<(), $crate::runtime::ValidationErrors> {
+                $crate::runtime::validate_request($slug, self, Self::CHECKS)
+            }
+        }
+
+        impl $crate::runtime::Endpoint for $name {
+            const SLUG: &'static str = $slug;
+            const PATH: &'static str = $path;
+            type Output = $crate::$output;
+            #[inline]
+            fn validate(&self) -> ::std::result::Result<(), $crate::runtime::ValidationErrors> {
+                $name::validate(self)
+            }
+        }
+
+        impl $crate::runtime::RequestFields for $name {
+            // A request without parameters uses neither argument.
+            #[allow(unused_variables)]
+            #[inline]
+            fn write(&self, out: &mut $crate::runtime::FieldWriter<'_>) {
+                $(out.field($wire, &self.$field);)*
+            }
+            #[allow(unused_variables)]
+            #[inline]
+            fn read(
+                fields: &mut $crate::runtime::FieldReader,
+            ) -> ::std::result::Result<Self, ::serde_json::Error> {
+                ::std::result::Result::Ok(Self {
+                    $($field: $crate::__segmind_read!($mode fields $wire)?,)*
+                })
+            }
+        }
+
+        $crate::impl_request_traits!($name);
+
+        impl $crate::Client {
+            // A plain method returning `send`'s future rather than an
+            // `async fn` wrapping it: no extra state machine per endpoint.
+            #[doc = concat!(
+                "Calls ", $title, " (`POST ", $path,
+                "`): validates `request`, sends it and decodes the answer.\n\n",
+                "Await the returned future, as with an `async fn`."
+            )]
+            #[inline]
+            pub fn $method<'a>(
+                &'a self,
+                request: &'a $name,
+            ) -> impl ::std::future::Future<
+                Output = ::std::result::Result<$crate::$output, $crate::Error>,
+            > + 'a {
+                self.send(request)
+            }
+        }
+
+        #[cfg(feature = "blocking")]
+        impl $crate::blocking::Client {
+            #[doc = concat!(
+                "Calls ", $title, " (`POST ", $path,
+                "`): validates `request`, sends it and decodes the answer."
+            )]
+            #[inline]
+            pub fn $method(
+                &self,
+                request: &$name,
+            ) -> ::std::result::Result<$crate::$output, $crate::Error> {
+                self.send(request)
+            }
+        }
+    };
+}
+
+/// Defines an enum whose variants stand for exact wire strings.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! define_wire_enum {
+    (
+        $(#[doc = $doc:expr])*
+        #[name($spec_name:literal)]
+        pub enum $name:ident {
+            $($variant:ident = $wire:literal,)*
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum $name {
+            $(
+                #[doc = concat!("The wire value `", stringify!($wire), "`.")]
+                $variant,
+            )*
+        }
+
+        impl $name {
+            /// Every variant, in the order the spec lists them.
+            pub const ALL: &'static [Self] = &[$(Self::$variant,)*];
+
+            /// The exact string sent to the API.
+            #[inline]
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $wire,)*
+                }
+            }
+        }
+
+        impl $crate::runtime::WireEnum for $name {
+            const NAME: &'static str = $spec_name;
+            const ALL: &'static [Self] = Self::ALL;
+            #[inline]
+            fn as_str(&self) -> &'static str {
+                $name::as_str(*self)
+            }
+        }
+
+        $crate::impl_wire_enum_traits!($name);
+    };
+}
+
+/// Defines `AnyRequest` and `ENDPOINTS` over every endpoint, each variant
+/// and match arm behind its endpoint's cargo feature. The code stays valid,
+/// and warning-free, with any set of endpoints compiled in, none included.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! define_any_request {
+    (
+        $(#[doc = $doc:expr])*
+        pub enum AnyRequest {
+            $(
+                #[cfg(feature = $feature:literal)]
+                $variant:ident = $slug:literal,
+            )*
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum AnyRequest {
+            $(
+                #[cfg(feature = $feature)]
+                #[doc = concat!("A `", $slug, "` request.")]
+                $variant($variant),
+            )*
+        }
+
+        // `#[inline]` throughout: these methods touch every endpoint, and are
+        // then compiled in the crates that call them rather than, for every
+        // user, in this one (a fifth of its compile time at 200 endpoints).
+        // They match on `*self`, not `self`: a match on a reference to an
+        // enum without variants is not exhaustive, one on the enum itself is.
+        impl AnyRequest {
+            /// Reads a JSON request body for the endpoint `slug`; `None` when no
+            /// endpoint compiled in has that slug. Unknown fields and wrong types
+            /// are errors.
+            #[inline]
+            pub fn from_json(
+                slug: &str,
+                body: ::serde_json::Value,
+            ) -> ::std::option::Option<::std::result::Result<Self, ::serde_json::Error>> {
+                match slug {
+                    $(
+                        #[cfg(feature = $feature)]
+                        $slug => ::std::option::Option::Some(
+                            $crate::runtime::request_from_json(body).map(Self::$variant),
+                        ),
+                    )*
+                    _ => {
+                        drop(body);
+                        ::std::option::Option::None
+                    }
+                }
+            }
+
+            /// The endpoint's slug.
+            #[inline]
+            pub fn slug(&self) -> &'static str {
+                match *self {
+                    $(
+                        #[cfg(feature = $feature)]
+                        Self::$variant(_) => $slug,
+                    )*
+                }
+            }
+
+            /// Checks every documented range and allowed value.
+            #[inline]
+            pub fn validate(&self) -> ::std::result::Result<(), $crate::runtime::ValidationErrors> {
+                match *self {
+                    $(
+                        #[cfg(feature = $feature)]
+                        Self::$variant(ref request) => request.validate(),
+                    )*
+                }
+            }
+
+            /// The JSON body that would be sent.
+            #[inline]
+            pub fn to_json(&self) -> ::std::result::Result<::serde_json::Value, ::serde_json::Error> {
+                match *self {
+                    $(
+                        #[cfg(feature = $feature)]
+                        Self::$variant(ref request) => {
+                            ::std::result::Result::Ok($crate::runtime::request_to_json(request))
+                        }
+                    )*
+                }
+            }
+        }
+
+        /// The slug of every endpoint compiled in (each is a cargo feature,
+        /// all on by default), sorted.
+        pub const ENDPOINTS: &[&str] = &[$(
+            #[cfg(feature = $feature)]
+            $slug,
+        )*];
+    };
+}
+
+// Helpers of `define_request`, one small decision each.
+
+/// A field's type: required fields hold the value, optional ones an `Option`.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __segmind_field_type {
+    (required $ty:ty) => { $ty };
+    (optional $ty:ty) => { ::std::option::Option<$ty> };
+}
+
+/// What a constructor or setter accepts: conversions for text and images.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __segmind_argument_type {
+    (string $ty:ty) => { impl ::std::convert::Into<$ty> };
+    (image $ty:ty) => { impl ::std::convert::Into<$ty> };
+    ($kind:ident $ty:ty) => { $ty };
+}
+
+/// The type of a default's constant: text defaults are `&'static str`.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __segmind_constant_type {
+    (string $ty:ty) => { &'static str };
+    (image $ty:ty) => { &'static str };
+    ($kind:ident $ty:ty) => { $ty };
+}
+
+/// A field's value in `new`: the argument, or unset.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __segmind_initial {
+    (required string $value:ident) => {
+        ::std::convert::Into::into($value)
+    };
+    (required image $value:ident) => {
+        ::std::convert::Into::into($value)
+    };
+    (required $kind:ident $value:ident) => {
+        $value
+    };
+    (optional $kind:ident $value:ident) => {
+        ::std::option::Option::None
+    };
+}
+
+/// The value a setter stores.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __segmind_store {
+    (required string $value:ident) => {
+        ::std::convert::Into::into($value)
+    };
+    (required image $value:ident) => {
+        ::std::convert::Into::into($value)
+    };
+    (required $kind:ident $value:ident) => {
+        $value
+    };
+    (optional string $value:ident) => {
+        ::std::option::Option::Some(::std::convert::Into::into($value))
+    };
+    (optional image $value:ident) => {
+        ::std::option::Option::Some(::std::convert::Into::into($value))
+    };
+    (optional $kind:ident $value:ident) => {
+        ::std::option::Option::Some($value)
+    };
+}
+
+/// How `read` takes a field from a JSON object.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __segmind_read {
+    (required $fields:ident $wire:literal) => {
+        $fields.required($wire)
+    };
+    (optional $fields:ident $wire:literal) => {
+        $fields.optional($wire)
+    };
+}
+
+/// The rule `validate` applies, from the kind and the bounds (`[min]`,
+/// `[max]`, `[allowed]`, each possibly empty). Numbers without bounds are
+/// still checked to be finite; images must not be empty.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __segmind_check {
+    (integer [] [] []) => { $crate::runtime::Check::None };
+    (integer [] [] [$allowed:expr]) => { $crate::runtime::Check::IntOneOf($allowed) };
+    (integer [$($min:expr)?] [$($max:expr)?] []) => {
+        $crate::runtime::Check::IntRange(
+            $crate::__segmind_option!($($min)?),
+            $crate::__segmind_option!($($max)?),
+        )
+    };
+    (number [] [] [$allowed:expr]) => { $crate::runtime::Check::NumberOneOf($allowed) };
+    (number [$($min:expr)?] [$($max:expr)?] []) => {
+        $crate::runtime::Check::NumberRange(
+            $crate::__segmind_option!($($min)?),
+            $crate::__segmind_option!($($max)?),
+        )
+    };
+    (image [] [] []) => { $crate::runtime::Check::NonEmpty };
+    ($kind:ident [] [] []) => { $crate::runtime::Check::None };
+}
+
+/// `Some(value)`, or `None` when there is no value.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __segmind_option {
+    () => {
+        ::std::option::Option::None
+    };
+    ($value:expr) => {
+        ::std::option::Option::Some($value)
+    };
+}
