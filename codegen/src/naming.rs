@@ -65,8 +65,23 @@ pub const RESERVED_TYPES: &[&str] = &[
     "Violation",
 ];
 
-/// Endpoint modules live beside these in `generated/`.
-const RESERVED_MODULES: &[&str] = &["enums"];
+/// Endpoint modules live beside `enums` in `generated/`, and each module
+/// name is also a cargo feature: `default` is cargo's own and `blocking`
+/// switches on the blocking client.
+const RESERVED_MODULES: &[&str] = &["blocking", "default", "enums"];
+
+/// Methods the clients already have (their own, and those of the traits
+/// they implement); an endpoint's method must not shadow them.
+const CLIENT_METHODS: &[&str] = &[
+    "builder",
+    "clone",
+    "clone_from",
+    "fmt",
+    "from_env",
+    "new",
+    "send",
+    "send_with",
+];
 
 /// Keeps only ASCII letters and digits, splitting words at everything else,
 /// so that `img.width`, `img-width` and `img width` read alike.
@@ -159,7 +174,12 @@ pub fn request_type(slug: &str) -> Option<String> {
 
 /// The client method that calls an endpoint.
 pub fn method(slug: &str) -> Option<String> {
-    snake(slug)
+    let name = snake(slug)?;
+    Some(if CLIENT_METHODS.contains(&name.as_str()) {
+        format!("{name}_endpoint")
+    } else {
+        name
+    })
 }
 
 /// The type of an enum used by one endpoint only, prefixed so that it
@@ -199,6 +219,11 @@ mod tests {
         assert_eq!(camel("512").as_deref(), Some("V512"));
         assert_eq!(module("sd1.5-img2img").as_deref(), Some("sd1_5_img2img"));
         assert_eq!(module("enums").as_deref(), Some("enums_endpoint"));
+        assert_eq!(module("default").as_deref(), Some("default_endpoint"));
+        assert_eq!(module("blocking").as_deref(), Some("blocking_endpoint"));
+        assert_eq!(method("send").as_deref(), Some("send_endpoint"));
+        assert_eq!(method("from-env").as_deref(), Some("from_env_endpoint"));
+        assert_eq!(method("ssd-1b").as_deref(), Some("ssd_1b"));
         assert_eq!(request_type("ssd-1b").as_deref(), Some("Ssd1bRequest"));
         assert_eq!(request_type("self").as_deref(), Some("SelfRequest"));
         assert_eq!(local_enum("self", "type").as_deref(), Some("SelfType"));

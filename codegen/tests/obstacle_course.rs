@@ -69,6 +69,22 @@ fn names_are_escaped_and_disambiguated() {
     );
     assert_eq!(names, ("SelfRequest", "self_", "self_"));
     assert!(empty.params.is_empty());
+    // Module names are feature names too, and methods sit beside the
+    // clients' own: neither may take a name that is already used.
+    let default = model
+        .endpoints
+        .iter()
+        .find(|e| e.slug == "default")
+        .unwrap();
+    assert_eq!(
+        (default.module.as_str(), default.feature.as_str()),
+        ("default_endpoint", "default_endpoint")
+    );
+    let send = model.endpoints.iter().find(|e| e.slug == "send").unwrap();
+    assert_eq!(
+        (send.method.as_str(), send.type_name.as_str()),
+        ("send_endpoint", "SendRequest")
+    );
     let shared: Vec<&str> = model
         .shared_enums
         .iter()
