@@ -80,7 +80,7 @@ fn validate(dir: &Path, schema_dir: &str) -> usize {
     let mut checked = 0;
     for entry in std::fs::read_dir(dir).expect("spec folder") {
         let path = entry.expect("entry").path();
-        if path.extension().map_or(true, |e| e != "yaml") {
+        if path.extension().is_none_or(|e| e != "yaml") {
             continue;
         }
         let text = std::fs::read_to_string(&path).expect("readable spec");
