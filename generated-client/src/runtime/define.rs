@@ -358,14 +358,8 @@ macro_rules! __segmind_constant_type {
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __segmind_initial {
-    (required string $value:ident) => {
-        ::std::convert::Into::into($value)
-    };
-    (required image $value:ident) => {
-        ::std::convert::Into::into($value)
-    };
     (required $kind:ident $value:ident) => {
-        $value
+        $crate::__segmind_store!(required $kind $value)
     };
     (optional $kind:ident $value:ident) => {
         ::std::option::Option::None
