@@ -27,6 +27,7 @@ fn blocking_client_sends_and_decodes() {
         Mock::given(method("POST"))
             .and(path(IMAGE_PATH))
             .and(header("x-api-key", KEY))
+            .and(header("content-type", "application/json"))
             .and(body_json(json!({
                 "prompt": "p",
                 "image": "https://example.invalid/cat.png"
@@ -41,6 +42,32 @@ fn blocking_client_sends_and_decodes() {
     let response = client.send(&TestImageRequest::new("p")).unwrap();
     assert_eq!(&response.bytes()[..], JPEG);
     assert!(!format!("{client:?}").contains(KEY));
+    drop(client);
+    runtime.block_on(server.verify());
+}
+
+#[test]
+fn a_supplied_blocking_client_gets_the_headers() {
+    let runtime = runtime();
+    let server = runtime.block_on(async {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path(IMAGE_PATH))
+            .and(header("x-api-key", KEY))
+            .and(header("content-type", "application/json"))
+            .and(header("user-agent", "my-tool/4"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(JPEG, "image/jpeg"))
+            .expect(1)
+            .mount(&server)
+            .await;
+        server
+    });
+    let client = builder(&server.uri())
+        .user_agent("my-tool/4")
+        .blocking_http_client(reqwest::blocking::Client::new())
+        .build_blocking()
+        .unwrap();
+    client.send(&TestImageRequest::new("p")).unwrap();
     drop(client);
     runtime.block_on(server.verify());
 }

@@ -69,6 +69,9 @@ async fn sends_post_to_the_path_with_key_and_exact_json_body() {
         .to_str()
         .unwrap();
     assert!(agent.starts_with("segmind-rs/"), "{agent}");
+    for name in ["x-api-key", "content-type", "user-agent"] {
+        assert_eq!(received.headers.get_all(name).iter().count(), 1, "{name}");
+    }
 }
 
 #[tokio::test]
@@ -91,14 +94,31 @@ async fn unset_optionals_are_absent_and_custom_user_agent_is_sent() {
 }
 
 #[tokio::test]
-async fn a_supplied_reqwest_client_is_used() {
-    let server = server_answering(jpeg(), 1).await;
+async fn a_supplied_reqwest_client_is_used_and_gets_the_headers() {
+    // The builder's own client sends the fixed headers as its defaults; a
+    // supplied one knows nothing of them, so each request must carry them.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(IMAGE_PATH))
+        .and(header("x-api-key", KEY))
+        .and(header("content-type", "application/json"))
+        .and(header("user-agent", "my-tool/3"))
+        .respond_with(jpeg())
+        .expect(2)
+        .mount(&server)
+        .await;
     let client = builder(&server.uri())
+        .user_agent("my-tool/3")
         .http_client(reqwest::Client::new())
         .build()
         .unwrap();
     let clone = client.clone();
     clone.send(&TestImageRequest::new("p")).await.unwrap();
+    client.send(&TestImageRequest::new("p")).await.unwrap();
+    for received in server.received_requests().await.unwrap() {
+        let keys = received.headers.get_all("x-api-key").iter().count();
+        assert_eq!(keys, 1, "the key is sent once");
+    }
 }
 
 // ---------------------------------------------------------------- responses

@@ -107,11 +107,13 @@ impl Client {
         endpoint: &'static str,
         prepared: &Prepared,
     ) -> Result<O, Error> {
-        let response = self
-            .inner
-            .http
-            .post(&prepared.url)
-            .headers(prepared.headers.clone())
+        let mut request = self.inner.http.post(&prepared.url);
+        if let Some(headers) = self.inner.config.request_headers() {
+            for (name, value) in headers {
+                request = request.header(name, value.clone());
+            }
+        }
+        let response = request
             .timeout(prepared.timeout)
             .body(prepared.body.clone())
             .send()
