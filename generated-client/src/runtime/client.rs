@@ -521,14 +521,15 @@ impl Client {
                 request = request.header(name, value.clone());
             }
         }
-        let response = request
+        let mut response = request
             .timeout(prepared.timeout)
             .body(prepared.body.clone())
             .send()
             .await
             .map_err(|error| Error::transport(endpoint, error))?;
         let status = response.status();
-        let headers = response.headers().clone();
+        // Taken rather than cloned: reading the body does not need them.
+        let headers = std::mem::take(response.headers_mut());
         let body = match response.bytes().await {
             Ok(body) => body,
             Err(error) if status.is_success() => return Err(Error::transport(endpoint, error)),
