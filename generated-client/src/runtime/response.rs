@@ -1,6 +1,7 @@
 //! What a successful call gives back: images or JSON, with the response's
 //! status, headers and remaining credits.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::Path;
 
@@ -63,9 +64,14 @@ impl ResponseMeta {
 
     /// The `Content-Type` without parameters, lower-cased (`image/png`).
     pub fn content_type(&self) -> Option<String> {
+        self.media_type().map(str::to_ascii_lowercase)
+    }
+
+    /// The `Content-Type` without parameters, in the case it was sent.
+    fn media_type(&self) -> Option<&str> {
         let value = self.headers.get(CONTENT_TYPE)?.to_str().ok()?;
         let essence = value.split(';').next().unwrap_or_default().trim();
-        (!essence.is_empty()).then(|| essence.to_ascii_lowercase())
+        (!essence.is_empty()).then_some(essence)
     }
 }
 
@@ -84,15 +90,21 @@ pub trait DecodeResponse: Sized {
 #[derive(Clone, PartialEq, Eq)]
 pub struct Image {
     bytes: Bytes,
-    content_type: String,
+    /// Borrowed for the common image types, so most images allocate no
+    /// string for it.
+    content_type: Cow<'static, str>,
 }
 
 impl Image {
     /// An image from its bytes and content type (`image/png`).
     pub fn new(bytes: impl Into<Bytes>, content_type: impl Into<String>) -> Self {
+        Self::with_type(bytes.into(), Cow::Owned(content_type.into()))
+    }
+
+    fn with_type(bytes: Bytes, content_type: Cow<'static, str>) -> Self {
         Self {
-            bytes: bytes.into(),
-            content_type: content_type.into(),
+            bytes,
+            content_type,
         }
     }
 
@@ -115,7 +127,7 @@ impl Image {
     /// A file extension matching the content type (`jpg`, `png`, `webp`,
     /// `gif`, else `bin`).
     pub fn extension(&self) -> &'static str {
-        match self.content_type.as_str() {
+        match &*self.content_type {
             "image/jpeg" | "image/jpg" => "jpg",
             "image/png" => "png",
             "image/webp" => "webp",
@@ -285,17 +297,55 @@ fn parse_json(body: &[u8]) -> Result<Value, String> {
     serde_json::from_slice(body).map_err(|error| format!("invalid JSON: {error}"))
 }
 
-fn is_json(content_type: &str) -> bool {
-    content_type == "application/json" || content_type.ends_with("+json")
+/// Whether `media_type` (any case) is JSON: `application/json` or `*/*+json`.
+fn is_json(media_type: &str) -> bool {
+    media_type.eq_ignore_ascii_case("application/json")
+        || ends_with_ignore_case(media_type, "+json")
+}
+
+fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|start| start.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+fn ends_with_ignore_case(text: &str, suffix: &str) -> bool {
+    text.len()
+        .checked_sub(suffix.len())
+        .and_then(|start| text.as_bytes().get(start..))
+        .is_some_and(|end| end.eq_ignore_ascii_case(suffix.as_bytes()))
+}
+
+/// An image media type, lower-cased: borrowed when it is a common one, so
+/// the usual response allocates no string for it.
+fn image_type(media_type: &str) -> Cow<'static, str> {
+    const COMMON: [&str; 5] = [
+        "image/jpeg",
+        "image/png",
+        "image/webp",
+        "image/gif",
+        "image/jpg",
+    ];
+    match COMMON
+        .iter()
+        .find(|known| known.eq_ignore_ascii_case(media_type))
+    {
+        Some(known) => Cow::Borrowed(*known),
+        None => Cow::Owned(media_type.to_ascii_lowercase()),
+    }
 }
 
 /// Reads an image endpoint's body by its content type: JSON carries base64,
 /// images and octet streams are the image itself.
 fn decode_images(meta: &ResponseMeta, body: Bytes) -> Result<Vec<Image>, String> {
-    match meta.content_type() {
-        Some(kind) if is_json(&kind) => images_from_json(&body),
-        Some(kind) if kind.starts_with("image/") => raw_image(body, Some(kind)),
-        Some(kind) if kind == "application/octet-stream" => raw_image(body, None),
+    match meta.media_type() {
+        Some(kind) if is_json(kind) => images_from_json(&body),
+        Some(kind) if starts_with_ignore_case(kind, "image/") => {
+            raw_image(body, Some(image_type(kind)))
+        }
+        Some(kind) if kind.eq_ignore_ascii_case("application/octet-stream") => {
+            raw_image(body, None)
+        }
         None => raw_image(body, None),
         Some(kind) => {
             let first = body.iter().find(|byte| !byte.is_ascii_whitespace());
@@ -305,7 +355,8 @@ fn decode_images(meta: &ResponseMeta, body: Bytes) -> Result<Vec<Image>, String>
                 images_from_json(&body)
             } else {
                 Err(format!(
-                    "expected an image or JSON, got `{kind}` ({} bytes)",
+                    "expected an image or JSON, got `{}` ({} bytes)",
+                    kind.to_ascii_lowercase(),
                     body.len()
                 ))
             }
@@ -313,14 +364,13 @@ fn decode_images(meta: &ResponseMeta, body: Bytes) -> Result<Vec<Image>, String>
     }
 }
 
-fn raw_image(body: Bytes, content_type: Option<String>) -> Result<Vec<Image>, String> {
+fn raw_image(body: Bytes, content_type: Option<Cow<'static, str>>) -> Result<Vec<Image>, String> {
     if body.is_empty() {
         return Err("the response body is empty".to_owned());
     }
-    let content_type = content_type
-        .or_else(|| sniff(&body).map(str::to_owned))
-        .unwrap_or_else(|| DEFAULT_IMAGE_TYPE.to_owned());
-    Ok(vec![Image::new(body, content_type)])
+    let content_type =
+        content_type.unwrap_or_else(|| Cow::Borrowed(sniff(&body).unwrap_or(DEFAULT_IMAGE_TYPE)));
+    Ok(vec![Image::with_type(body, content_type)])
 }
 
 /// `{"image": "<base64>"}`, `{"image": ["..", ".."]}`, the same under
@@ -395,12 +445,11 @@ fn decode_base64(encoded: &str, field: &str) -> Result<Image, String> {
     if bytes.is_empty() {
         return Err(format!("`{field}` is empty"));
     }
-    let content_type = declared
-        .filter(|kind| kind.starts_with("image/"))
-        .or_else(|| sniff(&bytes))
-        .unwrap_or(DEFAULT_IMAGE_TYPE)
-        .to_owned();
-    Ok(Image::new(bytes, content_type))
+    let content_type = match declared.filter(|kind| kind.starts_with("image/")) {
+        Some(kind) => Cow::Owned(kind.to_owned()),
+        None => Cow::Borrowed(sniff(&bytes).unwrap_or(DEFAULT_IMAGE_TYPE)),
+    };
+    Ok(Image::with_type(Bytes::from(bytes), content_type))
 }
 
 /// The image format the magic bytes show, if any.
@@ -452,6 +501,12 @@ mod tests {
         let response = decode(Some("image/png; charset=binary"), b"abc").unwrap();
         assert_eq!(response.content_type(), "image/png");
         assert_eq!(&response.bytes()[..], b"abc");
+        let response = decode(Some(" Image/PNG "), b"abc").unwrap();
+        assert_eq!(response.content_type(), "image/png");
+        let response = decode(Some("IMAGE/AVIF"), b"abc").unwrap();
+        assert_eq!(response.content_type(), "image/avif");
+        let response = decode(Some("Application/Octet-Stream"), PNG).unwrap();
+        assert_eq!(response.content_type(), "image/png");
         let response = decode(Some("application/octet-stream"), PNG).unwrap();
         assert_eq!(response.content_type(), "image/png");
         let response = decode(None, b"unknown").unwrap();
@@ -473,6 +528,21 @@ mod tests {
         let response = decode(Some("application/json"), body).unwrap();
         let types: Vec<_> = response.images().iter().map(Image::content_type).collect();
         assert_eq!(types, ["image/jpeg", "image/webp"]);
+
+        // Media types compare without regard to case.
+        let body = br#"{"image":"iVBORw0KGgpyZXN0"}"#;
+        for kind in [
+            "Application/JSON; charset=utf-8",
+            "application/vnd.api+JSON",
+        ] {
+            let response = decode(Some(kind), body).unwrap();
+            assert_eq!(response.content_type(), "image/png", "{kind}");
+        }
+        assert_eq!(
+            meta(Some(" Application/JSON ; charset=utf-8")).content_type(),
+            Some("application/json".to_owned())
+        );
+        assert_eq!(meta(Some(" ; x=y")).content_type(), None);
     }
 
     #[test]
@@ -496,9 +566,9 @@ mod tests {
         assert!(decode(json, br#"{"error":"queue full"}"#)
             .unwrap_err()
             .contains("the server said: queue full"));
-        assert!(decode(Some("text/html"), b"<html>")
+        assert!(decode(Some("Text/HTML; charset=utf-8"), b"<html>")
             .unwrap_err()
-            .contains("text/html"));
+            .contains("got `text/html`"));
     }
 
     #[test]
