@@ -8,7 +8,7 @@ use std::path::Path;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine as _;
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderName, CONTENT_TYPE};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -16,6 +16,9 @@ use crate::runtime::Error;
 
 /// The header in which the API reports the account's remaining credits.
 pub const REMAINING_CREDITS_HEADER: &str = "x-remaining-credits";
+
+/// The same as a header name, so looking it up parses nothing.
+static REMAINING_CREDITS: HeaderName = HeaderName::from_static(REMAINING_CREDITS_HEADER);
 
 /// The content type assumed for image bytes that carry none and whose magic
 /// bytes are not recognised.
@@ -50,7 +53,7 @@ impl ResponseMeta {
     /// Collects a response's metadata, parsing `x-remaining-credits`.
     pub fn new(endpoint: &'static str, status: StatusCode, headers: HeaderMap) -> Self {
         let remaining_credits = headers
-            .get(REMAINING_CREDITS_HEADER)
+            .get(&REMAINING_CREDITS)
             .and_then(|value| value.to_str().ok())
             .and_then(|value| value.trim().parse::<f64>().ok())
             .filter(|credits| credits.is_finite());
@@ -70,7 +73,8 @@ impl ResponseMeta {
     /// The `Content-Type` without parameters, in the case it was sent.
     fn media_type(&self) -> Option<&str> {
         let value = self.headers.get(CONTENT_TYPE)?.to_str().ok()?;
-        let essence = value.split(';').next().unwrap_or_default().trim();
+        let end = value.bytes().position(|byte| byte == b';');
+        let essence = end.and_then(|end| value.get(..end)).unwrap_or(value).trim();
         (!essence.is_empty()).then_some(essence)
     }
 }
@@ -173,15 +177,22 @@ impl fmt::Debug for Image {
 /// asked for more. Raw-bytes and base64 JSON answers decode to the same type.
 #[derive(Debug, Clone)]
 pub struct ImageResponse {
+    /// Never empty: decoding refuses a response without an image.
     images: Vec<Image>,
-    first: Image,
     meta: ResponseMeta,
 }
+
+/// What [`ImageResponse::first`] would give for an empty list, which
+/// decoding never produces; it spares that method a panicking path.
+static NO_IMAGE: Image = Image {
+    bytes: Bytes::new(),
+    content_type: Cow::Borrowed(DEFAULT_IMAGE_TYPE),
+};
 
 impl ImageResponse {
     /// The first (often the only) image.
     pub fn first(&self) -> &Image {
-        &self.first
+        self.images.first().unwrap_or(&NO_IMAGE)
     }
 
     /// Every image, in the order the API returned them; never empty.
@@ -196,12 +207,12 @@ impl ImageResponse {
 
     /// The first image's bytes.
     pub fn bytes(&self) -> &Bytes {
-        self.first.bytes()
+        self.first().bytes()
     }
 
     /// The first image's content type.
     pub fn content_type(&self) -> &str {
-        self.first.content_type()
+        self.first().content_type()
     }
 
     /// Status, headers and remaining credits.
@@ -217,27 +228,22 @@ impl ImageResponse {
     /// Writes the first image to `path`; see [`images`](Self::images) to
     /// save them all.
     pub fn save(&self, path: impl AsRef<Path>) -> Result<(), Error> {
-        self.first.save(path)
+        self.first().save(path)
     }
 
     /// Writes the first image to `path` without blocking the async runtime.
     pub async fn save_async(&self, path: impl AsRef<Path>) -> Result<(), Error> {
-        self.first.save_async(path).await
+        self.first().save_async(path).await
     }
 }
 
 impl DecodeResponse for ImageResponse {
     fn decode(meta: ResponseMeta, body: Bytes) -> Result<Self, Error> {
         let images = decode_images(&meta, body).map_err(|m| Error::decode(meta.endpoint, m))?;
-        let first = images
-            .first()
-            .cloned()
-            .ok_or_else(|| Error::decode(meta.endpoint, "the response holds no image"))?;
-        Ok(Self {
-            images,
-            first,
-            meta,
-        })
+        if images.is_empty() {
+            return Err(Error::decode(meta.endpoint, "the response holds no image"));
+        }
+        Ok(Self { images, meta })
     }
 }
 
