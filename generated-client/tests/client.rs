@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use base64::Engine as _;
@@ -434,6 +436,50 @@ async fn an_unreachable_server_is_a_connection_error() {
     assert_eq!(variant(&error), "Connection", "{error}");
     assert!(error.is_retryable());
     assert!(error.to_string().contains("test-img2img"), "{error}");
+}
+
+/// A loopback listener that accepts every connection and closes it at once,
+/// before any answer; returns its address and the count of connections it
+/// has accepted.
+async fn accept_and_drop() -> (std::net::SocketAddr, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&accepted);
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            counter.fetch_add(1, Ordering::SeqCst);
+            drop(stream);
+        }
+    });
+    (address, accepted)
+}
+
+#[tokio::test]
+async fn connection_failures_are_retried_the_bounded_number_of_times() {
+    let (address, accepted) = accept_and_drop().await;
+    let no_wait = RetryPolicy::default()
+        .max_attempts(4)
+        .base_delay(Duration::ZERO);
+    let client = builder(&format!("http://{address}"))
+        .retry(no_wait)
+        .build()
+        .unwrap();
+    let error = client.send(&TestImageRequest::new("p")).await.unwrap_err();
+    assert_eq!(variant(&error), "Connection", "{error}");
+    assert!(error.is_retryable());
+    // Each attempt is a new connection, and an attempt can fail only after
+    // the listener has accepted and closed its connection, so by now the
+    // count is exact.
+    assert_eq!(accepted.load(Ordering::SeqCst), 4);
+
+    // A per-call policy bounds it the same way.
+    let error = client
+        .send_with(&TestImageRequest::new("p"), once())
+        .await
+        .unwrap_err();
+    assert_eq!(variant(&error), "Connection", "{error}");
+    assert_eq!(accepted.load(Ordering::SeqCst), 5);
 }
 
 // ---------------------------------------------------------------- validation
