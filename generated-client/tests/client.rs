@@ -586,3 +586,42 @@ fn unreadable_or_empty_image_files_are_clear_errors() {
         "{message}"
     );
 }
+
+#[tokio::test]
+async fn image_files_are_read_without_blocking_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("in.png");
+    std::fs::write(&file, PNG).unwrap();
+    let input = ImageInput::from_file_async(&file).await.unwrap();
+    assert_eq!(input, ImageInput::from_file(&file).unwrap());
+    assert_eq!(input.as_str(), b64(PNG));
+}
+
+#[tokio::test]
+async fn unreadable_or_empty_image_files_are_clear_errors_when_read_async() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.png");
+    let error = ImageInput::from_file_async(&missing).await.unwrap_err();
+    assert_eq!(variant(&error), "Io");
+    let message = error.to_string();
+    assert!(message.contains("cannot read image file"), "{message}");
+    assert!(message.contains("missing.png"), "{message}");
+    let Error::Io { source, .. } = &error else {
+        unreachable!()
+    };
+    assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
+
+    let empty = dir.path().join("empty.png");
+    std::fs::write(&empty, b"").unwrap();
+    let error = ImageInput::from_file_async(&empty).await.unwrap_err();
+    assert_eq!(variant(&error), "Io");
+    let message = error.to_string();
+    assert!(
+        message.contains("empty.png") && message.contains("the file is empty"),
+        "{message}"
+    );
+
+    // A directory is not a readable file either.
+    let error = ImageInput::from_file_async(dir.path()).await.unwrap_err();
+    assert_eq!(variant(&error), "Io", "{error}");
+}
