@@ -15,11 +15,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let prompt = args
         .next()
         .unwrap_or_else(|| "a fantasy landscape, trending on artstation, mystical sky".to_owned());
-    // A URL is passed through for the API to fetch; a path is read and sent as base64.
+    // A URL is passed through for the API to fetch; a path is read (without
+    // blocking the runtime) and sent as base64.
     let image = if input.starts_with("http://") || input.starts_with("https://") {
         ImageInput::url(input)
     } else {
-        ImageInput::from_file(&input)?
+        ImageInput::from_file_async(&input).await?
     };
     let request = Sd15Img2imgRequest::new(image, prompt)
         .strength(0.75)

@@ -4,6 +4,8 @@
 
 mod common;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
@@ -27,6 +29,7 @@ fn blocking_client_sends_and_decodes() {
         Mock::given(method("POST"))
             .and(path(IMAGE_PATH))
             .and(header("x-api-key", KEY))
+            .and(header("content-type", "application/json"))
             .and(body_json(json!({
                 "prompt": "p",
                 "image": "https://example.invalid/cat.png"
@@ -41,6 +44,32 @@ fn blocking_client_sends_and_decodes() {
     let response = client.send(&TestImageRequest::new("p")).unwrap();
     assert_eq!(&response.bytes()[..], JPEG);
     assert!(!format!("{client:?}").contains(KEY));
+    drop(client);
+    runtime.block_on(server.verify());
+}
+
+#[test]
+fn a_supplied_blocking_client_gets_the_headers() {
+    let runtime = runtime();
+    let server = runtime.block_on(async {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path(IMAGE_PATH))
+            .and(header("x-api-key", KEY))
+            .and(header("content-type", "application/json"))
+            .and(header("user-agent", "my-tool/4"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(JPEG, "image/jpeg"))
+            .expect(1)
+            .mount(&server)
+            .await;
+        server
+    });
+    let client = builder(&server.uri())
+        .user_agent("my-tool/4")
+        .blocking_http_client(reqwest::blocking::Client::new())
+        .build_blocking()
+        .unwrap();
+    client.send(&TestImageRequest::new("p")).unwrap();
     drop(client);
     runtime.block_on(server.verify());
 }
@@ -68,6 +97,31 @@ fn blocking_client_retries_maps_errors_and_validates() {
     assert_eq!(variant(&error), "Validation");
     drop(client);
     runtime.block_on(server.verify());
+}
+
+#[test]
+fn blocking_client_retries_connection_failures_the_bounded_number_of_times() {
+    // A listener that accepts each connection and closes it unanswered.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&accepted);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            counter.fetch_add(1, Ordering::SeqCst);
+            drop(stream);
+        }
+    });
+    let no_wait = segmind::RetryPolicy::default()
+        .max_attempts(3)
+        .base_delay(Duration::ZERO);
+    let client = builder(&format!("http://{address}"))
+        .retry(no_wait)
+        .build_blocking()
+        .unwrap();
+    let error = client.send(&TestImageRequest::new("p")).unwrap_err();
+    assert_eq!(variant(&error), "Connection", "{error}");
+    assert_eq!(accepted.load(Ordering::SeqCst), 3);
 }
 
 #[test]

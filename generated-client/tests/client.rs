@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use base64::Engine as _;
@@ -69,6 +71,9 @@ async fn sends_post_to_the_path_with_key_and_exact_json_body() {
         .to_str()
         .unwrap();
     assert!(agent.starts_with("segmind-rs/"), "{agent}");
+    for name in ["x-api-key", "content-type", "user-agent"] {
+        assert_eq!(received.headers.get_all(name).iter().count(), 1, "{name}");
+    }
 }
 
 #[tokio::test]
@@ -91,14 +96,31 @@ async fn unset_optionals_are_absent_and_custom_user_agent_is_sent() {
 }
 
 #[tokio::test]
-async fn a_supplied_reqwest_client_is_used() {
-    let server = server_answering(jpeg(), 1).await;
+async fn a_supplied_reqwest_client_is_used_and_gets_the_headers() {
+    // The builder's own client sends the fixed headers as its defaults; a
+    // supplied one knows nothing of them, so each request must carry them.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(IMAGE_PATH))
+        .and(header("x-api-key", KEY))
+        .and(header("content-type", "application/json"))
+        .and(header("user-agent", "my-tool/3"))
+        .respond_with(jpeg())
+        .expect(2)
+        .mount(&server)
+        .await;
     let client = builder(&server.uri())
+        .user_agent("my-tool/3")
         .http_client(reqwest::Client::new())
         .build()
         .unwrap();
     let clone = client.clone();
     clone.send(&TestImageRequest::new("p")).await.unwrap();
+    client.send(&TestImageRequest::new("p")).await.unwrap();
+    for received in server.received_requests().await.unwrap() {
+        let keys = received.headers.get_all("x-api-key").iter().count();
+        assert_eq!(keys, 1, "the key is sent once");
+    }
 }
 
 // ---------------------------------------------------------------- responses
@@ -416,6 +438,50 @@ async fn an_unreachable_server_is_a_connection_error() {
     assert!(error.to_string().contains("test-img2img"), "{error}");
 }
 
+/// A loopback listener that accepts every connection and closes it at once,
+/// before any answer; returns its address and the count of connections it
+/// has accepted.
+async fn accept_and_drop() -> (std::net::SocketAddr, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&accepted);
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            counter.fetch_add(1, Ordering::SeqCst);
+            drop(stream);
+        }
+    });
+    (address, accepted)
+}
+
+#[tokio::test]
+async fn connection_failures_are_retried_the_bounded_number_of_times() {
+    let (address, accepted) = accept_and_drop().await;
+    let no_wait = RetryPolicy::default()
+        .max_attempts(4)
+        .base_delay(Duration::ZERO);
+    let client = builder(&format!("http://{address}"))
+        .retry(no_wait)
+        .build()
+        .unwrap();
+    let error = client.send(&TestImageRequest::new("p")).await.unwrap_err();
+    assert_eq!(variant(&error), "Connection", "{error}");
+    assert!(error.is_retryable());
+    // Each attempt is a new connection, and an attempt can fail only after
+    // the listener has accepted and closed its connection, so by now the
+    // count is exact.
+    assert_eq!(accepted.load(Ordering::SeqCst), 4);
+
+    // A per-call policy bounds it the same way.
+    let error = client
+        .send_with(&TestImageRequest::new("p"), once())
+        .await
+        .unwrap_err();
+    assert_eq!(variant(&error), "Connection", "{error}");
+    assert_eq!(accepted.load(Ordering::SeqCst), 5);
+}
+
 // ---------------------------------------------------------------- validation
 
 #[tokio::test]
@@ -519,4 +585,43 @@ fn unreadable_or_empty_image_files_are_clear_errors() {
         message.contains("empty.png") && message.contains("empty"),
         "{message}"
     );
+}
+
+#[tokio::test]
+async fn image_files_are_read_without_blocking_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("in.png");
+    std::fs::write(&file, PNG).unwrap();
+    let input = ImageInput::from_file_async(&file).await.unwrap();
+    assert_eq!(input, ImageInput::from_file(&file).unwrap());
+    assert_eq!(input.as_str(), b64(PNG));
+}
+
+#[tokio::test]
+async fn unreadable_or_empty_image_files_are_clear_errors_when_read_async() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.png");
+    let error = ImageInput::from_file_async(&missing).await.unwrap_err();
+    assert_eq!(variant(&error), "Io");
+    let message = error.to_string();
+    assert!(message.contains("cannot read image file"), "{message}");
+    assert!(message.contains("missing.png"), "{message}");
+    let Error::Io { source, .. } = &error else {
+        unreachable!()
+    };
+    assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
+
+    let empty = dir.path().join("empty.png");
+    std::fs::write(&empty, b"").unwrap();
+    let error = ImageInput::from_file_async(&empty).await.unwrap_err();
+    assert_eq!(variant(&error), "Io");
+    let message = error.to_string();
+    assert!(
+        message.contains("empty.png") && message.contains("the file is empty"),
+        "{message}"
+    );
+
+    // A directory is not a readable file either.
+    let error = ImageInput::from_file_async(dir.path()).await.unwrap_err();
+    assert_eq!(variant(&error), "Io", "{error}");
 }

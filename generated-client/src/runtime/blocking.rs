@@ -107,17 +107,20 @@ impl Client {
         endpoint: &'static str,
         prepared: &Prepared,
     ) -> Result<O, Error> {
-        let response = self
-            .inner
-            .http
-            .post(&prepared.url)
-            .headers(prepared.headers.clone())
+        let mut request = self.inner.http.post(&prepared.url);
+        if let Some(headers) = self.inner.config.request_headers() {
+            for (name, value) in headers {
+                request = request.header(name, value.clone());
+            }
+        }
+        let mut response = request
             .timeout(prepared.timeout)
             .body(prepared.body.clone())
             .send()
             .map_err(|error| Error::transport(endpoint, error))?;
         let status = response.status();
-        let headers = response.headers().clone();
+        // Taken rather than cloned: reading the body does not need them.
+        let headers = std::mem::take(response.headers_mut());
         let body = match response.bytes() {
             Ok(body) => body,
             Err(error) if status.is_success() => return Err(Error::transport(endpoint, error)),

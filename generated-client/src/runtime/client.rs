@@ -120,10 +120,14 @@ impl RequestOptions {
 pub(crate) struct Config {
     base_url: String,
     api_key: ApiKey,
-    /// The key as a header value, marked sensitive so HTTP debugging output
-    /// leaves it out too.
-    key_header: HeaderValue,
-    user_agent: HeaderValue,
+    /// The headers every request carries: the key (its value marked
+    /// sensitive, so HTTP debugging output leaves it out too), the content
+    /// type and the user agent.
+    headers: HeaderMap,
+    /// Whether the HTTP client adds `headers` itself, as its default
+    /// headers: true when the builder created it. A supplied client knows
+    /// nothing of them, so then each request carries them.
+    client_adds_headers: bool,
     timeout: Duration,
     retry: RetryPolicy,
     skip_validation: bool,
@@ -133,7 +137,6 @@ pub(crate) struct Config {
 pub(crate) struct Prepared {
     pub(crate) url: String,
     pub(crate) body: Bytes,
-    pub(crate) headers: HeaderMap,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
 }
@@ -152,17 +155,22 @@ impl Config {
             endpoint: E::SLUG,
             source,
         })?;
-        let mut headers = HeaderMap::with_capacity(3);
-        headers.insert(API_KEY_HEADER, self.key_header.clone());
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        headers.insert(USER_AGENT, self.user_agent.clone());
+        let mut url = String::with_capacity(self.base_url.len() + E::PATH.len());
+        url.push_str(&self.base_url);
+        url.push_str(E::PATH);
         Ok(Prepared {
-            url: format!("{}{}", self.base_url, E::PATH),
+            url,
             body: Bytes::from(body),
-            headers,
             timeout: options.timeout.unwrap_or(self.timeout),
             retry: options.retry.unwrap_or(self.retry),
         })
+    }
+
+    /// The headers each request must carry itself: none when the HTTP
+    /// client sends them as its default headers, all of them when it is a
+    /// client the user supplied.
+    pub(crate) fn request_headers(&self) -> Option<&HeaderMap> {
+        (!self.client_adds_headers).then_some(&self.headers)
     }
 
     /// Turns a complete answer into the output or the error its status means.
@@ -300,10 +308,11 @@ impl ClientBuilder {
 
     /// Builds the async client.
     pub fn build(self) -> Result<Client, Error> {
-        let config = self.config()?;
+        let config = self.config(self.http_client.is_none())?;
         let http = match self.http_client {
             Some(client) => client,
             None => reqwest::Client::builder()
+                .default_headers(config.headers.clone())
                 .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
@@ -319,10 +328,11 @@ impl ClientBuilder {
     /// Builds the blocking client. Call it outside any async runtime.
     #[cfg(feature = "blocking")]
     pub fn build_blocking(self) -> Result<crate::blocking::Client, Error> {
-        let config = self.config()?;
+        let config = self.config(self.blocking_http_client.is_none())?;
         let http = match self.blocking_http_client {
             Some(client) => client,
             None => reqwest::blocking::Client::builder()
+                .default_headers(config.headers.clone())
                 .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
                 .timeout(config.timeout)
                 .redirect(reqwest::redirect::Policy::none())
@@ -334,7 +344,9 @@ impl ClientBuilder {
         Ok(crate::blocking::Client::from_parts(http, config))
     }
 
-    fn config(&self) -> Result<Config, Error> {
+    /// The settings; `client_adds_headers` when the HTTP client is created
+    /// here, with the fixed headers as its default headers.
+    fn config(&self, client_adds_headers: bool) -> Result<Config, Error> {
         let has_own_client = self.http_client.is_some();
         #[cfg(feature = "blocking")]
         let has_own_client = has_own_client || self.blocking_http_client.is_some();
@@ -365,11 +377,15 @@ impl ClientBuilder {
                 self.user_agent.escape_debug()
             ))
         })?;
+        let mut headers = HeaderMap::with_capacity(3);
+        headers.insert(API_KEY_HEADER, key_header);
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert(USER_AGENT, user_agent);
         Ok(Config {
             base_url: check_base_url(&self.base_url)?,
             api_key,
-            key_header,
-            user_agent,
+            headers,
+            client_adds_headers,
             timeout: self.timeout,
             retry: self.retry,
             skip_validation: self.skip_validation,
@@ -499,18 +515,21 @@ impl Client {
         endpoint: &'static str,
         prepared: &Prepared,
     ) -> Result<O, Error> {
-        let response = self
-            .inner
-            .http
-            .post(&prepared.url)
-            .headers(prepared.headers.clone())
+        let mut request = self.inner.http.post(&prepared.url);
+        if let Some(headers) = self.inner.config.request_headers() {
+            for (name, value) in headers {
+                request = request.header(name, value.clone());
+            }
+        }
+        let mut response = request
             .timeout(prepared.timeout)
             .body(prepared.body.clone())
             .send()
             .await
             .map_err(|error| Error::transport(endpoint, error))?;
         let status = response.status();
-        let headers = response.headers().clone();
+        // Taken rather than cloned: reading the body does not need them.
+        let headers = std::mem::take(response.headers_mut());
         let body = match response.bytes().await {
             Ok(body) => body,
             Err(error) if status.is_success() => return Err(Error::transport(endpoint, error)),
@@ -560,6 +579,23 @@ mod tests {
         assert!(error.contains("HTTP header"), "{error}");
         assert!(!error.contains("sk-se"));
         assert!(message(Client::new("   ")).contains("empty"));
+    }
+
+    #[test]
+    fn fixed_headers_go_on_a_created_client_or_on_each_request() {
+        let builder = Client::builder().api_key(" sk-secret ").user_agent("t/1");
+        let created = builder.config(true).unwrap();
+        assert!(created.request_headers().is_none());
+        let supplied = builder.config(false).unwrap();
+        let headers = supplied.request_headers().unwrap();
+        let key = headers.get(API_KEY_HEADER).unwrap();
+        assert_eq!(key, "sk-secret");
+        assert!(key.is_sensitive());
+        assert_eq!(headers.get(CONTENT_TYPE).unwrap(), "application/json");
+        assert_eq!(headers.get(USER_AGENT).unwrap(), "t/1");
+        assert_eq!(headers.len(), 3);
+        let debug = format!("{created:?} {supplied:?}");
+        assert!(!debug.contains("sk-secret"), "{debug}");
     }
 
     #[test]

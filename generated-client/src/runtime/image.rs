@@ -32,20 +32,42 @@ impl ImageInput {
     /// Reads an image file and encodes it as base64.
     ///
     /// An unreadable or empty file is an [`Error::Io`] naming the path, so
-    /// nothing is sent (or paid for) with a missing image.
+    /// nothing is sent (or paid for) with a missing image. In async code,
+    /// [`from_file_async`](Self::from_file_async) reads without blocking the
+    /// runtime's thread.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self, Error> {
         let path = path.as_ref();
-        let io_error = |source| Error::Io {
-            action: "cannot read image file",
-            path: path.to_owned(),
-            source,
-        };
-        let bytes = std::fs::read(path).map_err(io_error)?;
+        let bytes = std::fs::read(path).map_err(|source| read_error(path, source))?;
+        Self::from_file_bytes(path, bytes)
+    }
+
+    /// Reads an image file and encodes it as base64, without blocking the
+    /// async runtime (through `tokio::fs`, so it must run inside a Tokio
+    /// runtime).
+    ///
+    /// Fails like [`from_file`](Self::from_file): an unreadable or empty
+    /// file is an [`Error::Io`] naming the path.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), segmind::Error> {
+    /// let image = segmind::ImageInput::from_file_async("input.png").await?;
+    /// # let _ = image; Ok(()) }
+    /// ```
+    pub async fn from_file_async(path: impl AsRef<Path>) -> Result<Self, Error> {
+        let path = path.as_ref();
+        let bytes = tokio::fs::read(path)
+            .await
+            .map_err(|source| read_error(path, source))?;
+        Self::from_file_bytes(path, bytes)
+    }
+
+    /// The encoded contents of the file at `path`, refusing an empty one.
+    fn from_file_bytes(path: &Path, bytes: Vec<u8>) -> Result<Self, Error> {
         if bytes.is_empty() {
-            return Err(io_error(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                "the file is empty",
-            )));
+            return Err(read_error(
+                path,
+                std::io::Error::new(std::io::ErrorKind::InvalidData, "the file is empty"),
+            ));
         }
         Ok(Self::from_bytes(bytes))
     }
@@ -58,6 +80,14 @@ impl ImageInput {
     /// Whether nothing would be sent (the request then fails validation).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+}
+
+fn read_error(path: &Path, source: std::io::Error) -> Error {
+    Error::Io {
+        action: "cannot read image file",
+        path: path.to_owned(),
+        source,
     }
 }
 

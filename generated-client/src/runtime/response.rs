@@ -1,13 +1,14 @@
 //! What a successful call gives back: images or JSON, with the response's
 //! status, headers and remaining credits.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::Path;
 
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine as _;
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderName, CONTENT_TYPE};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -15,6 +16,9 @@ use crate::runtime::Error;
 
 /// The header in which the API reports the account's remaining credits.
 pub const REMAINING_CREDITS_HEADER: &str = "x-remaining-credits";
+
+/// The same as a header name, so looking it up parses nothing.
+static REMAINING_CREDITS: HeaderName = HeaderName::from_static(REMAINING_CREDITS_HEADER);
 
 /// The content type assumed for image bytes that carry none and whose magic
 /// bytes are not recognised.
@@ -49,7 +53,7 @@ impl ResponseMeta {
     /// Collects a response's metadata, parsing `x-remaining-credits`.
     pub fn new(endpoint: &'static str, status: StatusCode, headers: HeaderMap) -> Self {
         let remaining_credits = headers
-            .get(REMAINING_CREDITS_HEADER)
+            .get(&REMAINING_CREDITS)
             .and_then(|value| value.to_str().ok())
             .and_then(|value| value.trim().parse::<f64>().ok())
             .filter(|credits| credits.is_finite());
@@ -63,9 +67,15 @@ impl ResponseMeta {
 
     /// The `Content-Type` without parameters, lower-cased (`image/png`).
     pub fn content_type(&self) -> Option<String> {
+        self.media_type().map(str::to_ascii_lowercase)
+    }
+
+    /// The `Content-Type` without parameters, in the case it was sent.
+    fn media_type(&self) -> Option<&str> {
         let value = self.headers.get(CONTENT_TYPE)?.to_str().ok()?;
-        let essence = value.split(';').next().unwrap_or_default().trim();
-        (!essence.is_empty()).then(|| essence.to_ascii_lowercase())
+        let end = value.bytes().position(|byte| byte == b';');
+        let essence = end.and_then(|end| value.get(..end)).unwrap_or(value).trim();
+        (!essence.is_empty()).then_some(essence)
     }
 }
 
@@ -84,15 +94,21 @@ pub trait DecodeResponse: Sized {
 #[derive(Clone, PartialEq, Eq)]
 pub struct Image {
     bytes: Bytes,
-    content_type: String,
+    /// Borrowed for the common image types, so most images allocate no
+    /// string for it.
+    content_type: Cow<'static, str>,
 }
 
 impl Image {
     /// An image from its bytes and content type (`image/png`).
     pub fn new(bytes: impl Into<Bytes>, content_type: impl Into<String>) -> Self {
+        Self::with_type(bytes.into(), Cow::Owned(content_type.into()))
+    }
+
+    fn with_type(bytes: Bytes, content_type: Cow<'static, str>) -> Self {
         Self {
-            bytes: bytes.into(),
-            content_type: content_type.into(),
+            bytes,
+            content_type,
         }
     }
 
@@ -115,7 +131,7 @@ impl Image {
     /// A file extension matching the content type (`jpg`, `png`, `webp`,
     /// `gif`, else `bin`).
     pub fn extension(&self) -> &'static str {
-        match self.content_type.as_str() {
+        match &*self.content_type {
             "image/jpeg" | "image/jpg" => "jpg",
             "image/png" => "png",
             "image/webp" => "webp",
@@ -161,15 +177,22 @@ impl fmt::Debug for Image {
 /// asked for more. Raw-bytes and base64 JSON answers decode to the same type.
 #[derive(Debug, Clone)]
 pub struct ImageResponse {
+    /// Never empty: decoding refuses a response without an image.
     images: Vec<Image>,
-    first: Image,
     meta: ResponseMeta,
 }
+
+/// What [`ImageResponse::first`] would give for an empty list, which
+/// decoding never produces; it spares that method a panicking path.
+static NO_IMAGE: Image = Image {
+    bytes: Bytes::new(),
+    content_type: Cow::Borrowed(DEFAULT_IMAGE_TYPE),
+};
 
 impl ImageResponse {
     /// The first (often the only) image.
     pub fn first(&self) -> &Image {
-        &self.first
+        self.images.first().unwrap_or(&NO_IMAGE)
     }
 
     /// Every image, in the order the API returned them; never empty.
@@ -184,12 +207,12 @@ impl ImageResponse {
 
     /// The first image's bytes.
     pub fn bytes(&self) -> &Bytes {
-        self.first.bytes()
+        self.first().bytes()
     }
 
     /// The first image's content type.
     pub fn content_type(&self) -> &str {
-        self.first.content_type()
+        self.first().content_type()
     }
 
     /// Status, headers and remaining credits.
@@ -205,27 +228,22 @@ impl ImageResponse {
     /// Writes the first image to `path`; see [`images`](Self::images) to
     /// save them all.
     pub fn save(&self, path: impl AsRef<Path>) -> Result<(), Error> {
-        self.first.save(path)
+        self.first().save(path)
     }
 
     /// Writes the first image to `path` without blocking the async runtime.
     pub async fn save_async(&self, path: impl AsRef<Path>) -> Result<(), Error> {
-        self.first.save_async(path).await
+        self.first().save_async(path).await
     }
 }
 
 impl DecodeResponse for ImageResponse {
     fn decode(meta: ResponseMeta, body: Bytes) -> Result<Self, Error> {
         let images = decode_images(&meta, body).map_err(|m| Error::decode(meta.endpoint, m))?;
-        let first = images
-            .first()
-            .cloned()
-            .ok_or_else(|| Error::decode(meta.endpoint, "the response holds no image"))?;
-        Ok(Self {
-            images,
-            first,
-            meta,
-        })
+        if images.is_empty() {
+            return Err(Error::decode(meta.endpoint, "the response holds no image"));
+        }
+        Ok(Self { images, meta })
     }
 }
 
@@ -285,17 +303,55 @@ fn parse_json(body: &[u8]) -> Result<Value, String> {
     serde_json::from_slice(body).map_err(|error| format!("invalid JSON: {error}"))
 }
 
-fn is_json(content_type: &str) -> bool {
-    content_type == "application/json" || content_type.ends_with("+json")
+/// Whether `media_type` (any case) is JSON: `application/json` or `*/*+json`.
+fn is_json(media_type: &str) -> bool {
+    media_type.eq_ignore_ascii_case("application/json")
+        || ends_with_ignore_case(media_type, "+json")
+}
+
+fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|start| start.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+fn ends_with_ignore_case(text: &str, suffix: &str) -> bool {
+    text.len()
+        .checked_sub(suffix.len())
+        .and_then(|start| text.as_bytes().get(start..))
+        .is_some_and(|end| end.eq_ignore_ascii_case(suffix.as_bytes()))
+}
+
+/// An image media type, lower-cased: borrowed when it is a common one, so
+/// the usual response allocates no string for it.
+fn image_type(media_type: &str) -> Cow<'static, str> {
+    const COMMON: [&str; 5] = [
+        "image/jpeg",
+        "image/png",
+        "image/webp",
+        "image/gif",
+        "image/jpg",
+    ];
+    match COMMON
+        .iter()
+        .find(|known| known.eq_ignore_ascii_case(media_type))
+    {
+        Some(known) => Cow::Borrowed(*known),
+        None => Cow::Owned(media_type.to_ascii_lowercase()),
+    }
 }
 
 /// Reads an image endpoint's body by its content type: JSON carries base64,
 /// images and octet streams are the image itself.
 fn decode_images(meta: &ResponseMeta, body: Bytes) -> Result<Vec<Image>, String> {
-    match meta.content_type() {
-        Some(kind) if is_json(&kind) => images_from_json(&body),
-        Some(kind) if kind.starts_with("image/") => raw_image(body, Some(kind)),
-        Some(kind) if kind == "application/octet-stream" => raw_image(body, None),
+    match meta.media_type() {
+        Some(kind) if is_json(kind) => images_from_json(&body),
+        Some(kind) if starts_with_ignore_case(kind, "image/") => {
+            raw_image(body, Some(image_type(kind)))
+        }
+        Some(kind) if kind.eq_ignore_ascii_case("application/octet-stream") => {
+            raw_image(body, None)
+        }
         None => raw_image(body, None),
         Some(kind) => {
             let first = body.iter().find(|byte| !byte.is_ascii_whitespace());
@@ -305,7 +361,8 @@ fn decode_images(meta: &ResponseMeta, body: Bytes) -> Result<Vec<Image>, String>
                 images_from_json(&body)
             } else {
                 Err(format!(
-                    "expected an image or JSON, got `{kind}` ({} bytes)",
+                    "expected an image or JSON, got `{}` ({} bytes)",
+                    kind.to_ascii_lowercase(),
                     body.len()
                 ))
             }
@@ -313,14 +370,13 @@ fn decode_images(meta: &ResponseMeta, body: Bytes) -> Result<Vec<Image>, String>
     }
 }
 
-fn raw_image(body: Bytes, content_type: Option<String>) -> Result<Vec<Image>, String> {
+fn raw_image(body: Bytes, content_type: Option<Cow<'static, str>>) -> Result<Vec<Image>, String> {
     if body.is_empty() {
         return Err("the response body is empty".to_owned());
     }
-    let content_type = content_type
-        .or_else(|| sniff(&body).map(str::to_owned))
-        .unwrap_or_else(|| DEFAULT_IMAGE_TYPE.to_owned());
-    Ok(vec![Image::new(body, content_type)])
+    let content_type =
+        content_type.unwrap_or_else(|| Cow::Borrowed(sniff(&body).unwrap_or(DEFAULT_IMAGE_TYPE)));
+    Ok(vec![Image::with_type(body, content_type)])
 }
 
 /// `{"image": "<base64>"}`, `{"image": ["..", ".."]}`, the same under
@@ -395,12 +451,11 @@ fn decode_base64(encoded: &str, field: &str) -> Result<Image, String> {
     if bytes.is_empty() {
         return Err(format!("`{field}` is empty"));
     }
-    let content_type = declared
-        .filter(|kind| kind.starts_with("image/"))
-        .or_else(|| sniff(&bytes))
-        .unwrap_or(DEFAULT_IMAGE_TYPE)
-        .to_owned();
-    Ok(Image::new(bytes, content_type))
+    let content_type = match declared.filter(|kind| kind.starts_with("image/")) {
+        Some(kind) => Cow::Owned(kind.to_owned()),
+        None => Cow::Borrowed(sniff(&bytes).unwrap_or(DEFAULT_IMAGE_TYPE)),
+    };
+    Ok(Image::with_type(Bytes::from(bytes), content_type))
 }
 
 /// The image format the magic bytes show, if any.
@@ -452,6 +507,12 @@ mod tests {
         let response = decode(Some("image/png; charset=binary"), b"abc").unwrap();
         assert_eq!(response.content_type(), "image/png");
         assert_eq!(&response.bytes()[..], b"abc");
+        let response = decode(Some(" Image/PNG "), b"abc").unwrap();
+        assert_eq!(response.content_type(), "image/png");
+        let response = decode(Some("IMAGE/AVIF"), b"abc").unwrap();
+        assert_eq!(response.content_type(), "image/avif");
+        let response = decode(Some("Application/Octet-Stream"), PNG).unwrap();
+        assert_eq!(response.content_type(), "image/png");
         let response = decode(Some("application/octet-stream"), PNG).unwrap();
         assert_eq!(response.content_type(), "image/png");
         let response = decode(None, b"unknown").unwrap();
@@ -473,6 +534,21 @@ mod tests {
         let response = decode(Some("application/json"), body).unwrap();
         let types: Vec<_> = response.images().iter().map(Image::content_type).collect();
         assert_eq!(types, ["image/jpeg", "image/webp"]);
+
+        // Media types compare without regard to case.
+        let body = br#"{"image":"iVBORw0KGgpyZXN0"}"#;
+        for kind in [
+            "Application/JSON; charset=utf-8",
+            "application/vnd.api+JSON",
+        ] {
+            let response = decode(Some(kind), body).unwrap();
+            assert_eq!(response.content_type(), "image/png", "{kind}");
+        }
+        assert_eq!(
+            meta(Some(" Application/JSON ; charset=utf-8")).content_type(),
+            Some("application/json".to_owned())
+        );
+        assert_eq!(meta(Some(" ; x=y")).content_type(), None);
     }
 
     #[test]
@@ -496,9 +572,9 @@ mod tests {
         assert!(decode(json, br#"{"error":"queue full"}"#)
             .unwrap_err()
             .contains("the server said: queue full"));
-        assert!(decode(Some("text/html"), b"<html>")
+        assert!(decode(Some("Text/HTML; charset=utf-8"), b"<html>")
             .unwrap_err()
-            .contains("text/html"));
+            .contains("got `text/html`"));
     }
 
     #[test]
