@@ -515,6 +515,28 @@ async fn validation_can_be_skipped_per_request_or_per_client() {
     client.send(&request).await.unwrap();
 }
 
+#[tokio::test]
+async fn body_fields_replace_or_add_to_what_the_request_sends() {
+    let server = MockServer::start().await;
+    Mock::given(body_json(json!({
+        "prompt": "p",
+        "image": "https://example.invalid/cat.png",
+        "samples": 9,
+        "scheduler": "a scheduler the spec does not list",
+    })))
+    .respond_with(jpeg())
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = builder(&server.uri()).build().unwrap();
+    let mut request = TestImageRequest::new("p");
+    request.samples = Some(2);
+    let options = RequestOptions::new()
+        .body_field("samples", 9)
+        .body_field("scheduler", "a scheduler the spec does not list");
+    client.send_with(&request, options).await.unwrap();
+}
+
 // ---------------------------------------------------------------- secrecy
 
 #[tokio::test]

@@ -74,11 +74,12 @@ impl fmt::Display for ApiKey {
 ///     .no_retries();
 /// # let _ = options;
 /// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RequestOptions {
     timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
     skip_validation: Option<bool>,
+    body_fields: Vec<(String, serde_json::Value)>,
 }
 
 impl RequestOptions {
@@ -106,11 +107,37 @@ impl RequestOptions {
 
     /// Sends the request without checking it against the spec first.
     ///
-    /// For when the server has relaxed a limit (a larger `samples`, a new
-    /// scheduler) that the spec has not caught up with. The server still
-    /// rejects what it does not accept, with [`Error::BadRequest`].
+    /// For when the server has relaxed a limit (a larger `samples`) that
+    /// the spec has not caught up with. The server still rejects what it
+    /// does not accept, with [`Error::BadRequest`]. For a value the typed
+    /// request cannot hold, such as a new scheduler, see
+    /// [`body_field`](Self::body_field).
     pub fn skip_validation(mut self, skip: bool) -> Self {
         self.skip_validation = Some(skip);
+        self
+    }
+
+    /// Sends `name` with `value` in the JSON body, in place of what the
+    /// request holds for it, or in addition when the spec does not know it.
+    ///
+    /// The typed request cannot hold a value its spec does not list, such as
+    /// a scheduler the API added last week; this can. The field is sent as
+    /// given: it is not validated (the request itself still is, unless
+    /// [`skip_validation`](Self::skip_validation) is set), and the server
+    /// rejects what it does not accept, with [`Error::BadRequest`].
+    ///
+    /// ```
+    /// let options = segmind::RequestOptions::new()
+    ///     .body_field("scheduler", "DPM++ 3M SDE")
+    ///     .body_field("tile_size", 512);
+    /// # let _ = options;
+    /// ```
+    pub fn body_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.body_fields.push((name.into(), value.into()));
         self
     }
 }
@@ -151,10 +178,21 @@ impl Config {
         if !options.skip_validation.unwrap_or(self.skip_validation) {
             request.validate()?;
         }
-        let body = serde_json::to_vec(request).map_err(|source| Error::Encode {
+        let encode_error = |source| Error::Encode {
             endpoint: E::SLUG,
             source,
-        })?;
+        };
+        let body = if options.body_fields.is_empty() {
+            serde_json::to_vec(request).map_err(encode_error)?
+        } else {
+            let mut body = serde_json::to_value(request).map_err(encode_error)?;
+            if let serde_json::Value::Object(fields) = &mut body {
+                for (name, value) in &options.body_fields {
+                    fields.insert(name.clone(), value.clone());
+                }
+            }
+            serde_json::to_vec(&body).map_err(encode_error)?
+        };
         let mut url = String::with_capacity(self.base_url.len() + E::PATH.len());
         url.push_str(&self.base_url);
         url.push_str(E::PATH);
