@@ -39,6 +39,12 @@
 )]
 #![warn(missing_docs)]
 
+// The README's Rust examples are compiled as doctests, so they cannot drift
+// from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
+
 pub mod runtime;
 
 // Formatted by prettyplease at generation time; rustfmt would fight the

@@ -142,3 +142,30 @@ fn blocking_client_times_out() {
         .unwrap_err();
     assert_eq!(variant(&error), "Timeout", "{error}");
 }
+
+#[test]
+fn an_unbounded_timeout_is_accepted_rather_than_overflowing() {
+    let runtime = runtime();
+    let server = runtime.block_on(async {
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(200).set_body_raw(JPEG, "image/jpeg"))
+            .expect(2)
+            .mount(&server)
+            .await;
+        server
+    });
+    // A deadline is now + timeout; `Duration::MAX` must not overflow it.
+    let client = builder(&server.uri())
+        .timeout(Duration::MAX)
+        .connect_timeout(Duration::MAX)
+        .build_blocking()
+        .unwrap();
+    client.send(&TestImageRequest::new("p")).unwrap();
+    let options = once().timeout(Duration::MAX);
+    client
+        .send_with(&TestImageRequest::new("p"), options)
+        .unwrap();
+    drop(client);
+    runtime.block_on(server.verify());
+}

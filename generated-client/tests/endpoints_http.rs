@@ -105,6 +105,46 @@ async fn sd3_med_img2img_sends_the_pages_example() {
         .unwrap();
 }
 
+/// Each endpoint called with only its required parameters sends exactly
+/// those: every optional parameter is left for the server's default.
+#[tokio::test]
+async fn each_endpoint_built_with_new_sends_only_its_required_parameters() {
+    const IMAGE: &str = "https://example.com/in.png";
+    let image_and_prompt = json!({"image": IMAGE, "prompt": "a castle"});
+
+    let (server, client) = server_expecting("ssd-img2img", image_and_prompt.clone()).await;
+    client
+        .ssd_img2img(&SsdImg2imgRequest::new(IMAGE, "a castle"))
+        .await
+        .unwrap();
+    server.verify().await;
+
+    let (server, client) = server_expecting("ssd-1b", json!({"prompt": "a castle"})).await;
+    client.ssd_1b(&Ssd1bRequest::new("a castle")).await.unwrap();
+    server.verify().await;
+
+    let (server, client) = server_expecting("sd1.5-img2img", image_and_prompt.clone()).await;
+    client
+        .sd1_5_img2img(&Sd15Img2imgRequest::new(IMAGE, "a castle"))
+        .await
+        .unwrap();
+    server.verify().await;
+
+    let (server, client) = server_expecting("ssd-canny", image_and_prompt.clone()).await;
+    client
+        .ssd_canny(&SsdCannyRequest::new(IMAGE, "a castle"))
+        .await
+        .unwrap();
+    server.verify().await;
+
+    let (server, client) = server_expecting("sd3-med-img2img", image_and_prompt).await;
+    client
+        .sd3_med_img2img(&Sd3MedImg2imgRequest::new("a castle", IMAGE))
+        .await
+        .unwrap();
+    server.verify().await;
+}
+
 #[tokio::test]
 async fn only_the_parameters_that_were_set_are_sent() {
     let body =

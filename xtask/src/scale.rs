@@ -81,15 +81,21 @@ pub fn run(root: &Path, count: usize, out: &Path) -> Result<Summary, String> {
     })
 }
 
-/// `out` must not be the real workspace or lie inside its spec or crate.
+/// `out` must be outside the real workspace or under its `target/`: the
+/// fixture writes a `Cargo.toml`, `spec/` and a crate there, which would
+/// overwrite the workspace's own files anywhere else inside it.
 fn refuse_real_workspace(root: &Path, out: &Path) -> Result<(), String> {
-    let canonical = |path: &Path| path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    let out = canonical(out);
-    let root = canonical(root);
-    let protected = [root.clone(), root.join(SPEC_DIR), root.join(CRATE_DIR)];
-    if out == root || protected[1..].iter().any(|dir| out.starts_with(dir)) {
+    let resolve = |path: &Path| {
+        path.canonicalize()
+            .or_else(|_| std::path::absolute(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    let out = resolve(out);
+    let root = resolve(root);
+    if out.starts_with(&root) && !out.starts_with(root.join("target")) {
         return Err(format!(
-            "{} is the real workspace or inside its spec/ or {CRATE_DIR}/; choose a scratch folder such as target/scale",
+            "{} is inside the workspace, whose files the fixture would overwrite; \
+             choose a scratch folder under target/ (such as target/scale) or outside the repository",
             out.display()
         ));
     }
@@ -247,6 +253,17 @@ fn workspace_manifest(manifest: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fixture_is_written_only_outside_the_workspace_or_under_target() {
+        let root = Path::new("/nonexistent/segmind-workspace");
+        for inside in ["", "codegen", "spec", "generated-client/src", "scratch"] {
+            let error = refuse_real_workspace(root, &root.join(inside)).unwrap_err();
+            assert!(error.contains("target/scale"), "{error}");
+        }
+        assert!(refuse_real_workspace(root, &root.join("target/scale")).is_ok());
+        assert!(refuse_real_workspace(root, Path::new("/nonexistent/elsewhere")).is_ok());
+    }
 
     #[test]
     fn the_workspace_manifest_has_one_member_and_no_profiles() {

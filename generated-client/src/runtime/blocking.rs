@@ -123,7 +123,9 @@ impl Client {
         let headers = std::mem::take(response.headers_mut());
         let body = match response.bytes() {
             Ok(body) => body,
-            Err(error) if status.is_success() => return Err(Error::transport(endpoint, error)),
+            Err(error) if status.is_success() => {
+                return Err(Error::unread_success_body(endpoint, status, error))
+            }
             Err(_) => Bytes::new(),
         };
         self.inner.config.finish(endpoint, status, headers, body)

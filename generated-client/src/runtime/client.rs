@@ -9,6 +9,7 @@ use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, USER_AGENT};
 use reqwest::StatusCode;
 
+use crate::runtime::error::redact_headers;
 use crate::runtime::{ApiError, DecodeResponse, Endpoint, Error, ResponseMeta, RetryPolicy};
 
 /// The API's address, with its version.
@@ -22,6 +23,10 @@ const API_KEY_HEADER: &str = "x-api-key";
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Longer timeouts are cut to this: a deadline is the current instant plus
+/// the timeout, which overflows (and panics in the blocking client) for
+/// `Duration::MAX`. A year is as good as no timeout.
+const LONGEST_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 60 * 60);
 
 /// An API key. It prints as `***` in `Debug` and `Display`, so it cannot end
 /// up in logs or error messages by accident.
@@ -90,7 +95,7 @@ impl RequestOptions {
 
     /// The total time one attempt may take (connect, send, read the body).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.timeout = Some(timeout.min(LONGEST_TIMEOUT));
         self
     }
 
@@ -216,12 +221,13 @@ impl Config {
         &self,
         endpoint: &'static str,
         status: StatusCode,
-        headers: HeaderMap,
+        mut headers: HeaderMap,
         body: Bytes,
     ) -> Result<O, Error> {
+        redact_headers(&mut headers, &self.api_key);
         let meta = ResponseMeta::new(endpoint, status, headers);
         if status.is_success() {
-            O::decode(meta, body)
+            O::decode(meta, body).map_err(|error| error.redacted(&self.api_key))
         } else {
             Err(Error::from_api(ApiError::new(meta, body, &self.api_key)))
         }
@@ -297,14 +303,14 @@ impl ClientBuilder {
     /// How long establishing a connection may take (default 10 s). Applies
     /// only to the HTTP client this builder creates itself.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
+        self.connect_timeout = Some(timeout.min(LONGEST_TIMEOUT));
         self
     }
 
     /// The total time one attempt may take: connect, send and read the whole
     /// body (default 120 s). Retries get a fresh timeout each.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timeout = timeout.min(LONGEST_TIMEOUT);
         self
     }
 
@@ -450,6 +456,14 @@ fn check_base_url(url: &str) -> Result<String, Error> {
     let url = url.trim();
     let invalid = |why: &str| Error::Config(format!("invalid base URL `{url}`: {why}"));
     let parsed = reqwest::Url::parse(url).map_err(|error| invalid(&error.to_string()))?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        // Not echoed: the URL holds a credential.
+        return Err(Error::Config(
+            "invalid base URL: it must not hold a user name or password, which would travel \
+             with every request and show in transport errors; the API key is set with `api_key`"
+                .into(),
+        ));
+    }
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(invalid("the scheme must be http or https"));
     }
@@ -570,7 +584,9 @@ impl Client {
         let headers = std::mem::take(response.headers_mut());
         let body = match response.bytes().await {
             Ok(body) => body,
-            Err(error) if status.is_success() => return Err(Error::transport(endpoint, error)),
+            Err(error) if status.is_success() => {
+                return Err(Error::unread_success_body(endpoint, status, error))
+            }
             // An error status matters more than its unreadable body.
             Err(_) => Bytes::new(),
         };
@@ -609,6 +625,12 @@ mod tests {
         assert!(message(check_base_url("api.segmind.com")).contains("invalid base URL"));
         assert!(message(check_base_url("ftp://host/v1")).contains("scheme"));
         assert!(message(check_base_url("https://host/v1?x=1")).contains("query"));
+        let with_password = message(check_base_url("https://me:hunter2@host/v1"));
+        assert!(
+            with_password.contains("user name or password"),
+            "{with_password}"
+        );
+        assert!(!with_password.contains("hunter2"), "{with_password}");
     }
 
     #[test]

@@ -77,7 +77,9 @@ pub enum Error {
         source: reqwest::Error,
     },
     /// A successful response whose body could not be read as the endpoint's
-    /// output (invalid or truncated JSON, invalid base64, no image, ...).
+    /// output (invalid or truncated JSON, invalid base64, no image, a body
+    /// that broke off, ...). Never retried: the call succeeded, so the
+    /// server may already have charged for it.
     #[error("could not decode the `{endpoint}` response: {message}")]
     Decode {
         /// The endpoint's slug.
@@ -179,6 +181,42 @@ impl Error {
         }
     }
 
+    /// A success status whose body broke off (a dropped connection or a
+    /// timeout while reading it). Not a transport error, so it is not
+    /// retried: the server has done the work and may have charged for it,
+    /// and sending the request again would pay twice.
+    pub(crate) fn unread_success_body(
+        endpoint: &'static str,
+        status: StatusCode,
+        source: reqwest::Error,
+    ) -> Self {
+        Error::decode(
+            endpoint,
+            format!(
+                "the server answered {status} but its body could not be read in full ({}); \
+                 not retried, as the call may already have been charged",
+                chain(&source)
+            ),
+        )
+    }
+
+    /// This error with any trace of `key` in a [`Decode`](Error::Decode)
+    /// message (which may quote a successful response's body) replaced by
+    /// `***`. Status errors are redacted when they are built.
+    pub(crate) fn redacted(self, key: &ApiKey) -> Self {
+        match self {
+            Error::Decode { endpoint, message }
+                if contains_secret(message.as_bytes(), key.expose_secret()) =>
+            {
+                Error::Decode {
+                    endpoint,
+                    message: message.replace(key.expose_secret(), "***"),
+                }
+            }
+            other => other,
+        }
+    }
+
     pub(crate) fn decode(endpoint: &'static str, message: impl Into<String>) -> Self {
         Error::Decode {
             endpoint,
@@ -265,14 +303,33 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
+fn contains_secret(haystack: &[u8], secret: &str) -> bool {
+    let needle = secret.as_bytes();
+    !needle.is_empty()
+        && haystack
+            .windows(needle.len())
+            .any(|window| window == needle)
+}
+
+/// Replaces any trace of `key` in response header values by `***`, so that
+/// the headers kept in a [`ResponseMeta`] (and shown by its `Debug`) cannot
+/// leak it even when a server echoes it.
+pub(crate) fn redact_headers(headers: &mut reqwest::header::HeaderMap, key: &ApiKey) {
+    let secret = key.expose_secret();
+    for value in headers.values_mut() {
+        if contains_secret(value.as_bytes(), secret) {
+            let cleaned = redact(Bytes::copy_from_slice(value.as_bytes()), secret);
+            *value = reqwest::header::HeaderValue::from_maybe_shared(cleaned)
+                .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static("***"));
+        }
+    }
+}
+
 fn redact(body: Bytes, secret: &str) -> Bytes {
-    if secret.is_empty() {
+    if !contains_secret(&body, secret) {
         return body;
     }
     let needle = secret.as_bytes();
-    if !body.windows(needle.len()).any(|window| window == needle) {
-        return body;
-    }
     let mut out = Vec::with_capacity(body.len());
     let mut rest: &[u8] = &body;
     while !rest.is_empty() {
