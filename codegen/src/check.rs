@@ -2,7 +2,7 @@
 //! problem: bad ranges, defaults that break their own constraints, names
 //! that collide once turned into Rust, references to missing enums.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use indexmap::IndexMap;
 use serde_yaml::Value;
@@ -43,9 +43,18 @@ pub fn check(
             .collect(),
         None => IndexMap::new(),
     };
+    let reported = ReportedEnums {
+        whole_file: shared_broken,
+        names: shared
+            .iter()
+            .flat_map(|(_, raw)| raw.keys())
+            .filter(|name| !shared_enums.contains_key(*name))
+            .cloned()
+            .collect(),
+    };
     let mut checked: Vec<Endpoint> = endpoints
         .iter()
-        .filter_map(|raw| check_endpoint(raw, &shared_enums, shared_broken, out))
+        .filter_map(|raw| check_endpoint(raw, &shared_enums, &reported, out))
         .collect();
     checked.sort_by(|a, b| a.slug.cmp(&b.slug));
     check_global_names(shared_enums_file.as_deref(), &shared_enums, &checked, out);
@@ -53,6 +62,20 @@ pub fn check(
         shared_enums: shared_enums.into_values().collect(),
         endpoints: checked,
         shared_enums_file,
+    }
+}
+
+/// Shared enums whose problems were reported in `enums.yaml` already (all of
+/// them when the file could not be read), so that a reference to one is not
+/// reported again as unknown.
+struct ReportedEnums {
+    whole_file: bool,
+    names: BTreeSet<String>,
+}
+
+impl ReportedEnums {
+    fn contains(&self, name: &str) -> bool {
+        self.whole_file || self.names.contains(name)
     }
 }
 
@@ -150,11 +173,23 @@ fn check_variants(
 fn check_endpoint(
     raw: &RawEndpointFile,
     shared: &IndexMap<String, EnumDef>,
-    shared_broken: bool,
+    reported: &ReportedEnums,
     out: &mut Vec<Diagnostic>,
 ) -> Option<Endpoint> {
     let file = raw.file.as_str();
     let spec = &raw.spec;
+    if !spec.complete {
+        // Its missing fields are reported; its parameters are still checked.
+        let slug = if spec.slug.is_empty() {
+            &raw.stem
+        } else {
+            &spec.slug
+        };
+        for (wire, param) in &spec.params {
+            check_param(file, slug, wire, param, shared, reported, out);
+        }
+        return None;
+    }
     let before = out.len();
     if spec.slug != raw.stem {
         out.push(Diagnostic::new(
@@ -214,7 +249,7 @@ fn check_endpoint(
     let mut local_enums = Vec::new();
     for (wire, param) in &spec.params {
         if let Some((param, local)) =
-            check_param(file, &spec.slug, wire, param, shared, shared_broken, out)
+            check_param(file, &spec.slug, wire, param, shared, reported, out)
         {
             params.push(param);
             local_enums.extend(local);
@@ -292,7 +327,7 @@ fn check_param(
     wire: &str,
     raw: &RawParam,
     shared: &IndexMap<String, EnumDef>,
-    shared_broken: bool,
+    reported: &ReportedEnums,
     out: &mut Vec<Diagnostic>,
 ) -> Option<(Param, Option<EnumDef>)> {
     let path = join("params", wire);
@@ -387,7 +422,7 @@ fn check_param(
                     shared: true,
                     wire_values: def.variants.iter().map(|v| v.wire.clone()).collect(),
                 },
-                None if shared_broken => return None,
+                None if reported.contains(name) => return None,
                 None => {
                     let known: Vec<&str> = shared.keys().map(String::as_str).collect();
                     let expected = if known.is_empty() {
@@ -770,6 +805,7 @@ fn check_global_names(
         }
     }
     let mut modules: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut methods: BTreeMap<&str, &str> = BTreeMap::new();
     for endpoint in endpoints {
         if let Some(other) = modules.insert(&endpoint.module, &endpoint.source) {
             out.push(Diagnostic::new(
@@ -778,6 +814,15 @@ fn check_global_names(
                 format!(
                     "slug {:?} generates the module `{}`, as {other} does; rename one",
                     endpoint.slug, endpoint.module
+                ),
+            ));
+        } else if let Some(other) = methods.insert(&endpoint.method, &endpoint.source) {
+            out.push(Diagnostic::new(
+                &endpoint.source,
+                "slug",
+                format!(
+                    "slug {:?} generates the client method `{}`, as {other} does; rename one",
+                    endpoint.slug, endpoint.method
                 ),
             ));
         }

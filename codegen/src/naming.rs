@@ -70,14 +70,17 @@ pub const RESERVED_TYPES: &[&str] = &[
 /// switches on the blocking client.
 const RESERVED_MODULES: &[&str] = &["blocking", "default", "enums"];
 
-/// Methods the clients already have (their own, and those of the traits
-/// they implement); an endpoint's method must not shadow them.
-const CLIENT_METHODS: &[&str] = &[
+/// Methods the clients already have (their own, private ones included, and
+/// those of the traits they implement); an endpoint's method must not
+/// clash with them. `tests/client_methods.rs` keeps this list complete.
+pub const CLIENT_METHODS: &[&str] = &[
+    "attempt",
     "builder",
     "clone",
     "clone_from",
     "fmt",
     "from_env",
+    "from_parts",
     "new",
     "send",
     "send_with",

@@ -28,6 +28,11 @@ pub struct RawEndpoint {
     pub returns: Returns,
     /// The request parameters, in the order the file lists them.
     pub params: IndexMap<String, RawParam>,
+    /// False when a top-level field (slug, path, title, description,
+    /// returns) was missing or malformed: that is reported already and the
+    /// fields above are placeholders, but the parameters can still be
+    /// checked, so that one run reports every problem in the file.
+    pub complete: bool,
 }
 
 /// What a successful call returns.
@@ -377,13 +382,19 @@ pub fn parse_endpoint(file: &str, text: &str, out: &mut Vec<Diagnostic>) -> Opti
         None => Some(IndexMap::new()),
         Some(value) => parse_params(file, value, out),
     };
+    let complete = slug.is_some()
+        && path.is_some()
+        && title.is_some()
+        && description.is_some()
+        && returns.is_some();
     Some(RawEndpoint {
-        slug: slug?,
-        path: path?,
-        title: title?,
-        description: description?,
-        returns: returns?,
+        slug: slug.unwrap_or_default(),
+        path: path.unwrap_or_default(),
+        title: title.unwrap_or_default(),
+        description: description.unwrap_or_default(),
+        returns: returns.unwrap_or(Returns::Image),
         params: params?,
+        complete,
     })
 }
 
@@ -540,7 +551,7 @@ pub fn parse_shared_enums(
             complete = false;
             continue;
         };
-        let description = fields.required_string("description", out);
+        let description = fields.required_text("description", out);
         fields.required("values", out);
         let values = fields.list("values", out);
         match (description, values) {

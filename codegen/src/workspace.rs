@@ -59,9 +59,12 @@ impl SyncReport {
 
 /// Compares `files` with the disk under `root`; in [`Mode::Write`] writes
 /// only the files whose contents changed, so timestamps (and rebuilds) are
-/// left alone otherwise.
+/// left alone otherwise. Every file is read and every region spliced before
+/// anything is written, so a hand-written file whose region markers are
+/// broken stops the run with nothing changed.
 pub fn sync(root: &Path, files: &[GeneratedFile], mode: Mode) -> io::Result<SyncReport> {
     let mut report = SyncReport::default();
+    let mut writes = Vec::new();
     for file in files {
         let path = root.join(&file.path);
         let current = fs::read_to_string(&path).ok();
@@ -88,12 +91,15 @@ pub fn sync(root: &Path, files: &[GeneratedFile], mode: Mode) -> io::Result<Sync
         };
         if current.as_deref() != Some(wanted.as_str()) {
             report.changed.push(file.path.clone());
-            if mode == Mode::Write {
-                if let Some(parent) = path.parent() {
-                    fs::create_dir_all(parent)?;
-                }
-                fs::write(&path, &wanted)?;
+            writes.push((path, wanted));
+        }
+    }
+    if mode == Mode::Write {
+        for (path, wanted) in writes {
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent)?;
             }
+            fs::write(&path, &wanted)?;
         }
     }
     let produced: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();

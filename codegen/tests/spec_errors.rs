@@ -409,7 +409,22 @@ fn every_problem_in_a_broken_file_has_a_position() {
             "enums:\n  s: {values: [], description: S.}\n",
         ),
     ]);
-    assert!(found.len() >= 4, "{found:#?}");
+    // Every problem, the parameter's included although `title` is missing.
+    let places: Vec<&str> = found
+        .iter()
+        .map(|m| m.split(": ").nth(1).unwrap_or_default())
+        .collect();
+    assert_eq!(
+        places,
+        [
+            "title",
+            "params.prompt.type",
+            "params.steps.default",
+            "params.steps.maximum",
+            "enums.s.values",
+        ],
+        "{found:#?}"
+    );
     for message in &found {
         let (file, rest) = message.split_once(".yaml:").expect("a file name");
         let position: Vec<&str> = rest.splitn(3, ':').take(2).collect();
@@ -495,5 +510,59 @@ fn empty_documentation_is_an_error() {
     assert_one(
         &found,
         &["spec/demo.yaml:10:5: params.prompt.description: `description` must not be empty"],
+    );
+}
+
+#[test]
+fn a_missing_top_level_field_does_not_hide_the_parameters_problems() {
+    let found = demo_errors(
+        &VALID
+            .replace("returns: image\n", "")
+            .replace("default: 5", "default: 50"),
+    );
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(
+        found[0].contains(": returns: missing required key `returns`"),
+        "{}",
+        found[0]
+    );
+    assert!(found[1].contains("params.steps.default"), "{}", found[1]);
+    assert!(found[1].contains("50"), "{}", found[1]);
+}
+
+#[test]
+fn a_broken_shared_enum_is_reported_once_not_again_where_it_is_used() {
+    let uses_it = VALID.replace(
+        "    description: Steps.\n",
+        "    description: Steps.\n  scheduler:\n    type: enum\n    enum: scheduler\n    description: S.\n",
+    );
+    let broken = SHARED.replace("[DDIM, Euler a, Euler]", "[DDIM, DDIM]");
+    let found = errors(&[("spec/demo.yaml", &uses_it), ("spec/enums.yaml", &broken)]);
+    assert_one(
+        &found,
+        &["spec/enums.yaml", "enums.scheduler.values[1]", "duplicated"],
+    );
+}
+
+#[test]
+fn slugs_whose_client_methods_collide() {
+    let spec = |slug: &str| {
+        VALID
+            .replace("slug: demo", &format!("slug: {slug}"))
+            .replace("path: /demo", &format!("path: /{slug}"))
+    };
+    // `send` is a client method already, so its endpoint's is `send_endpoint`.
+    let found = errors(&[
+        ("spec/send.yaml", &spec("send")),
+        ("spec/send-endpoint.yaml", &spec("send-endpoint")),
+    ]);
+    assert_one(
+        &found,
+        &[
+            "spec/send.yaml",
+            "slug",
+            "client method `send_endpoint`",
+            "send-endpoint.yaml",
+        ],
     );
 }

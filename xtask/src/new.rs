@@ -25,7 +25,7 @@ pub fn skeleton(slug: &str) -> String {
 # Source: <the vendor page this spec is written from>. Where the page
 # contradicts itself, say here (or beside the field) which line you followed
 # and why.
-slug: {slug}                 # must equal the file name without .yaml
+slug: "{slug}"               # must equal the file name without .yaml
 path: /{slug}                # relative to https://api.segmind.com/v1
 title: TODO                  # a short human title
 description: >-
@@ -108,12 +108,21 @@ mod tests {
 
     #[test]
     fn the_skeleton_loads_and_generates() {
-        let source = codegen::SpecSource {
-            path: "spec/my-model.yaml".to_owned(),
-            text: skeleton("my-model"),
-        };
-        let files = codegen::generate(&[source]).unwrap_or_else(|problems| panic!("{problems}"));
-        assert!(files.iter().any(|f| f.path.ends_with("/my_model.rs")));
+        // Slugs YAML would read as a number or a boolean unquoted included.
+        for (slug, module) in [("my-model", "my_model"), ("1.5", "n1_5"), ("true", "true_")] {
+            let source = codegen::SpecSource {
+                path: format!("spec/{slug}.yaml"),
+                text: skeleton(slug),
+            };
+            let files =
+                codegen::generate(&[source]).unwrap_or_else(|problems| panic!("{problems}"));
+            assert!(
+                files
+                    .iter()
+                    .any(|f| f.path.ends_with(&format!("/{module}.rs"))),
+                "{slug}"
+            );
+        }
     }
 
     #[test]

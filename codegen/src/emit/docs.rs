@@ -63,18 +63,25 @@ fn url_at(line: &str, at: usize) -> Option<&str> {
 /// carriage return and text-direction controls in comments, and clippy
 /// warns on tabs, so control and direction characters become U+FFFD.
 fn doc_line(line: &str) -> String {
-    let visible = |c: char| {
-        if c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
-            '\u{FFFD}'
-        } else {
-            c
-        }
-    };
     if line.is_empty() {
         String::new()
     } else {
-        format!(" {}", line.chars().map(visible).collect::<String>())
+        format!(" {}", visible(line))
     }
+}
+
+/// `text` with control and text-direction characters replaced by U+FFFD,
+/// so that neither source code nor a Markdown table shows them raw.
+pub fn visible(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 /// `#[doc]` attributes, one per line, for already-Markdown text.

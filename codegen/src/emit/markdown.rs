@@ -2,17 +2,18 @@
 
 use std::fmt::Write as _;
 
-use super::docs::{code, constraint, escape_markdown, type_label};
+use super::docs::{code, constraint, escape_markdown, type_label, visible};
 use crate::model::{Model, Returns};
 
 /// Spec text shown literally on one line, safe inside a table cell.
 fn prose(text: &str) -> String {
-    escape_markdown(text.trim()).replace('\n', " ")
+    visible(&escape_markdown(text.trim()).replace('\n', " "))
 }
 
-/// Generated text (types, code spans) safe inside a table cell.
+/// Code spans and generated text safe inside a table cell: no raw control
+/// characters, and no `|` that would end the cell.
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|")
+    visible(text).replace('|', "\\|")
 }
 
 /// The whole reference document (without its header).
@@ -57,7 +58,7 @@ pub fn reference(model: &Model) -> String {
             let _ = writeln!(
                 doc,
                 "| {} | {} | {} | {} | {} | {} |",
-                code(&param.wire),
+                cell(&code(&param.wire)),
                 cell(&type_label(&param.kind)),
                 if param.required { "yes" } else { "no" },
                 param

@@ -404,19 +404,24 @@ macro_rules! __segmind_read {
 
 /// The rule `validate` applies, from the kind and the bounds (`[min]`,
 /// `[max]`, `[allowed]`, each possibly empty). Numbers without bounds are
-/// still checked to be finite; images must not be empty.
+/// still checked to be finite; images must not be empty. An allowed list
+/// wins over a range: the generator has checked it lies inside the range.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __segmind_check {
     (integer [] [] []) => { $crate::runtime::Check::None };
-    (integer [] [] [$allowed:expr]) => { $crate::runtime::Check::IntOneOf($allowed) };
+    (integer [$($min:expr)?] [$($max:expr)?] [$allowed:expr]) => {
+        $crate::runtime::Check::IntOneOf($allowed)
+    };
     (integer [$($min:expr)?] [$($max:expr)?] []) => {
         $crate::runtime::Check::IntRange(
             $crate::__segmind_option!($($min)?),
             $crate::__segmind_option!($($max)?),
         )
     };
-    (number [] [] [$allowed:expr]) => { $crate::runtime::Check::NumberOneOf($allowed) };
+    (number [$($min:expr)?] [$($max:expr)?] [$allowed:expr]) => {
+        $crate::runtime::Check::NumberOneOf($allowed)
+    };
     (number [$($min:expr)?] [$($max:expr)?] []) => {
         $crate::runtime::Check::NumberRange(
             $crate::__segmind_option!($($min)?),
