@@ -23,11 +23,11 @@ fn client_methods(file: &str) -> Vec<String> {
         let syn::Type::Path(self_type) = block.self_ty.as_ref() else {
             continue;
         };
-        if !self_type
+        if self_type
             .path
             .segments
             .last()
-            .is_some_and(|s| s.ident == "Client")
+            .is_none_or(|s| s.ident != "Client")
         {
             continue;
         }
