@@ -10,7 +10,7 @@ use serde_yaml::Value;
 use crate::diagnostic::{closest, Diagnostic};
 use crate::model::{format_number, Endpoint, EnumDef, Kind, Literal, Model, Param, Variant};
 use crate::naming;
-use crate::spec::{describe, join, unquote_hint, ParamType, RawEndpoint, RawEnum, RawParam};
+use crate::spec::{self, describe, join, unquote_hint, ParamType, RawEndpoint, RawEnum, RawParam};
 
 /// A parsed endpoint spec with the file it came from.
 pub struct RawEndpointFile {
@@ -122,17 +122,10 @@ fn check_variants(
     let mut by_ident: BTreeMap<String, String> = BTreeMap::new();
     for (index, value) in values.iter().enumerate() {
         let item = format!("{path}[{index}]");
-        let Value::String(wire) = value else {
-            out.push(Diagnostic::new(
-                file,
-                &item,
-                format!(
-                    "enum values must be strings, found {}; quote it",
-                    describe(value)
-                ),
-            ));
+        let Some((wire, name)) = spec::enum_value(file, &item, value, out) else {
             continue;
         };
+        let wire = &wire;
         if wire.trim().is_empty() {
             out.push(Diagnostic::new(
                 file,
@@ -149,16 +142,38 @@ fn check_variants(
             ));
             continue;
         }
-        let Some(ident) = naming::camel(wire) else {
-            out.push(Diagnostic::new(file, &item, format!("enum value {wire:?} needs at least one ASCII letter or digit to name it in Rust")));
-            continue;
+        let ident = match name {
+            Some(name) if naming::is_type_name(&name) => name,
+            Some(name) => {
+                out.push(Diagnostic::new(
+                    file,
+                    join(&item, "name"),
+                    format!("variant name {name:?} must be an UpperCamelCase Rust name: an ASCII capital letter, then ASCII letters and digits (not `Self`)"),
+                ));
+                continue;
+            }
+            None => match naming::camel(wire) {
+                Some(ident) => ident,
+                None => {
+                    out.push(
+                        Diagnostic::new(file, &item, format!("enum value {wire:?} needs at least one ASCII letter or digit to name it in Rust"))
+                            .with_hint(Some(format!("give it a name: `- {{value: {wire:?}, name: ...}}`"))),
+                    );
+                    continue;
+                }
+            },
         };
         if let Some(other) = by_ident.get(&ident) {
-            out.push(Diagnostic::new(
-                file,
-                &item,
-                format!("enum values {other:?} and {wire:?} would both become the Rust variant `{ident}`"),
-            ));
+            out.push(
+                Diagnostic::new(
+                    file,
+                    &item,
+                    format!("enum values {other:?} and {wire:?} would both become the Rust variant `{ident}`"),
+                )
+                .with_hint(Some(format!(
+                    "give one a Rust name of its own: `- {{value: {wire:?}, name: ...}}`"
+                ))),
+            );
             continue;
         }
         by_ident.insert(ident.clone(), wire.clone());

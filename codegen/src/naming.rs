@@ -133,6 +133,14 @@ fn camel_part(text: &str) -> Option<String> {
     })
 }
 
+/// Whether a spec-given variant name can be used as it is: an ASCII capital
+/// letter, then ASCII letters and digits, and not `Self`.
+pub fn is_type_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric())
+        && name != "Self"
+}
+
 /// The identifier of a type or variant: upper camel case, never a keyword,
 /// never starting with a digit (`512` becomes `V512`).
 pub fn camel(text: &str) -> Option<String> {

@@ -75,7 +75,7 @@ struct Param {
     allowed: Option<Vec<f64>>,
     /// The wire strings of an enum used by this endpoint only, in order (type enum).
     #[schemars(length(min = 1))]
-    values: Option<Vec<String>>,
+    values: Option<Vec<EnumValue>>,
     /// The name of a shared enum in enums.yaml (type enum).
     #[schemars(rename = "enum")]
     enum_ref: Option<String>,
@@ -130,7 +130,29 @@ struct SharedEnum {
     description: String,
     /// The wire strings, in order.
     #[schemars(length(min = 1))]
-    values: Vec<String>,
+    values: Vec<EnumValue>,
+}
+
+/// One enum value: its wire string, or a mapping that also names its Rust
+/// variant (for values that would otherwise become the same variant).
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+enum EnumValue {
+    /// The wire string; the Rust variant is named after it.
+    Wire(String),
+    /// A wire string with a Rust variant name of its own.
+    Named(NamedEnumValue),
+}
+
+/// An enum value with a Rust variant name of its own.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct NamedEnumValue {
+    /// The wire string, exactly as the API spells it.
+    value: String,
+    /// The Rust variant name: UpperCamelCase, ASCII letters and digits.
+    #[schemars(regex(pattern = r"^[A-Z][A-Za-z0-9]*$"))]
+    name: String,
 }
 
 /// A schema as pretty JSON. Draft 7 is what YAML editors support best.

@@ -124,6 +124,41 @@ pub const ENDPOINT_KEYS: [&str; 6] = ["slug", "path", "title", "description", "r
 pub const ENUMS_FILE_KEYS: [&str; 1] = ["enums"];
 /// The keys of one shared enum.
 pub const ENUM_KEYS: [&str; 2] = ["description", "values"];
+/// The keys of an enum value written as a mapping, which gives it a Rust
+/// variant name of its own.
+pub const ENUM_VALUE_KEYS: [&str; 2] = ["value", "name"];
+
+/// One enum value as written: its wire string and, when the spec gives one,
+/// its Rust variant name (`{value: "euler", name: EulerLower}`, for values
+/// that would otherwise become the same variant). `None` when malformed,
+/// which is reported.
+pub fn enum_value(
+    file: &str,
+    path: &str,
+    value: &Value,
+    out: &mut Vec<Diagnostic>,
+) -> Option<(String, Option<String>)> {
+    match value {
+        Value::String(wire) => Some((wire.clone(), None)),
+        Value::Mapping(_) => {
+            let fields = Fields::open(file, path, value, &ENUM_VALUE_KEYS, out)?;
+            let wire = fields.required_string("value", out);
+            let name = fields.required_string("name", out);
+            Some((wire?, Some(name?)))
+        }
+        other => {
+            out.push(Diagnostic::new(
+                file,
+                path,
+                format!(
+                    "enum values must be strings (or {{value, name}} mappings), found {}; quote it",
+                    describe(other)
+                ),
+            ));
+            None
+        }
+    }
+}
 
 /// An enum shared between endpoints, as `enums.yaml` states it.
 #[derive(Debug, Clone, PartialEq)]

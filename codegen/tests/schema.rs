@@ -6,7 +6,9 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use codegen::schema::{ENUMS_SCHEMA_PATH, SPEC_SCHEMA_PATH};
-use codegen::spec::{ParamType, ENDPOINT_KEYS, ENUMS_FILE_KEYS, ENUM_KEYS, PARAM_KEYS};
+use codegen::spec::{
+    ParamType, ENDPOINT_KEYS, ENUMS_FILE_KEYS, ENUM_KEYS, ENUM_VALUE_KEYS, PARAM_KEYS,
+};
 use serde_json::Value;
 
 fn root() -> &'static Path {
@@ -66,6 +68,12 @@ fn schemas_have_the_loaders_keys() {
         keys(&enums, "/definitions/SharedEnum/properties"),
         set(&ENUM_KEYS)
     );
+    for schema in [&spec, &enums] {
+        assert_eq!(
+            keys(schema, "/definitions/NamedEnumValue/properties"),
+            set(&ENUM_VALUE_KEYS)
+        );
+    }
 }
 
 /// A spec's YAML as JSON, the form a schema validator reads.

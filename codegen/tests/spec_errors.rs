@@ -188,8 +188,61 @@ fn enum_values_that_collide_as_rust_variants() {
         &[
             "params.mode.values[1]",
             "\"Euler a\" and \"euler-a\" would both become the Rust variant `EulerA`",
+            "hint: give one a Rust name of its own: `- {value: \"euler-a\", name: ...}`",
         ],
     );
+}
+
+#[test]
+fn enum_values_named_in_the_spec() {
+    let named = format!(
+        "{VALID}  mode:\n    type: enum\n    values: [Euler a, {{value: euler-a, name: EulerALower}}]\n    description: M.\n"
+    );
+    let model = codegen::load(&[source("spec/demo.yaml", &named)]).unwrap();
+    let variants: Vec<(&str, &str)> = model.endpoints[0].local_enums[0]
+        .variants
+        .iter()
+        .map(|v| (v.wire.as_str(), v.ident.as_str()))
+        .collect();
+    assert_eq!(
+        variants,
+        [("Euler a", "EulerA"), ("euler-a", "EulerALower")]
+    );
+
+    for (bad, place, expected) in [
+        (
+            "{value: x, name: lower}",
+            "values[1].name",
+            "must be an UpperCamelCase Rust name",
+        ),
+        ("{value: x, name: Self}", "values[1].name", "not `Self`"),
+        (
+            "{value: x, name: \"A-b\"}",
+            "values[1].name",
+            "must be an UpperCamelCase",
+        ),
+        (
+            "{value: x}",
+            "values[1].name",
+            "missing required key `name`",
+        ),
+        (
+            "{value: x, name: X, nmae: Y}",
+            "values[1].nmae",
+            "did you mean `name`?",
+        ),
+        (
+            "[x]",
+            "values[1]",
+            "must be strings (or {value, name} mappings), found a list",
+        ),
+    ] {
+        let text = format!(
+            "{VALID}  mode:\n    type: enum\n    values: [Euler a, {bad}]\n    description: M.\n"
+        );
+        let found = demo_errors(&text);
+        assert_one(&found, &[&format!("params.mode.{place}"), expected]);
+    }
 }
 
 #[test]
