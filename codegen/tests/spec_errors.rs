@@ -619,3 +619,94 @@ fn slugs_whose_client_methods_collide() {
         ],
     );
 }
+
+/// The remaining rules, one case each: the spec change, the place the
+/// message must name and what it must say.
+#[test]
+fn each_remaining_rule_names_the_place_and_what_was_expected() {
+    let with_param = |param: &str| format!("{VALID}{param}");
+    let cases: Vec<(&str, String, &str, &str)> = vec![
+        (
+            "slug characters",
+            VALID.replace("slug: demo", "slug: de mo"),
+            "spec/demo.yaml:1:1: slug",
+            "may only contain ASCII letters, digits",
+        ),
+        (
+            "path format",
+            VALID.replace("path: /demo", "path: demo?x=1"),
+            "spec/demo.yaml:2:1: path",
+            "must start with '/'",
+        ),
+        (
+            "a bound on a string",
+            VALID.replace("    description: Prompt.\n", "    description: Prompt.\n    min: 1\n"),
+            "params.prompt.min",
+            "`min`",
+        ),
+        (
+            "inline values and a shared enum together",
+            with_param("  mode:\n    type: enum\n    values: [a, b]\n    enum: scheduler\n    description: M.\n"),
+            "params.mode",
+            "either inline `values` or a shared `enum` name, not both",
+        ),
+        (
+            "an enum with neither",
+            with_param("  mode:\n    type: enum\n    description: M.\n"),
+            "params.mode",
+            "values",
+        ),
+        (
+            "an empty allowed list",
+            with_param("  width:\n    type: integer\n    allowed: []\n    description: W.\n"),
+            "params.width.allowed",
+            "at least one value",
+        ),
+        (
+            "a duplicated allowed value",
+            with_param("  width:\n    type: integer\n    allowed: [512, 512]\n    description: W.\n"),
+            "params.width.allowed[1]",
+            "duplicated allowed value 512",
+        ),
+        (
+            "an allowed value outside the range",
+            with_param("  width:\n    type: integer\n    min: 256\n    max: 768\n    allowed: [512, 1024]\n    description: W.\n"),
+            "params.width.allowed[1]",
+            "allowed value 1024 is outside the range 256..=768",
+        ),
+        (
+            "an example outside the range",
+            VALID.replace("    description: Steps.\n", "    description: Steps.\n    example: 11\n"),
+            "params.steps.example",
+            "11",
+        ),
+    ];
+    for (rule, text, place, expected) in cases {
+        let found = demo_errors(&text);
+        assert!(
+            found
+                .iter()
+                .any(|m| m.contains(place) && m.contains(expected)),
+            "{rule}: no message naming {place:?} and saying {expected:?} in {found:#?}"
+        );
+    }
+}
+
+#[test]
+fn slugs_whose_modules_or_types_collide_across_files() {
+    let spec = |slug: &str| {
+        VALID
+            .replace("slug: demo", &format!("slug: {slug}"))
+            .replace("path: /demo", &format!("path: /{slug}"))
+    };
+    let found = errors(&[
+        ("spec/a-b.yaml", &spec("a-b")),
+        ("spec/a_b.yaml", &spec("a_b")),
+    ]);
+    assert!(
+        found
+            .iter()
+            .any(|m| m.contains("generates the module `a_b`") && m.contains("a-b.yaml")),
+        "{found:#?}"
+    );
+}

@@ -137,3 +137,61 @@ fn generate(root: &Path, mode: Mode) -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A scratch workspace holding `spec/<name>` files and nothing else.
+    fn scratch(name: &str, specs: &[(&str, &str)]) -> PathBuf {
+        let root = std::env::temp_dir().join(format!("xtask-gen-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("spec")).unwrap();
+        for (file, text) in specs {
+            std::fs::write(root.join("spec").join(file), text).unwrap();
+        }
+        root
+    }
+
+    fn files_under(dir: &Path) -> Vec<String> {
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                found.extend(files_under(&path));
+            } else {
+                found.push(path.display().to_string());
+            }
+        }
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn gen_with_a_wrong_spec_fails_and_writes_nothing() {
+        let good = "slug: good\npath: /good\ntitle: Good\ndescription: Fine.\nreturns: image\n";
+        let bad = "slug: bad\npath: /bad\ntitle: Bad\ndescription: Broken.\nreturns: imag\n";
+        let root = scratch("wrong", &[("good.yaml", good), ("bad.yaml", bad)]);
+        let before = files_under(&root);
+        assert_eq!(generate(&root, Mode::Write), ExitCode::FAILURE);
+        assert_eq!(files_under(&root), before, "a file was written");
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn check_fails_on_stale_output_and_changes_nothing() {
+        let good = "slug: good\npath: /good\ntitle: Good\ndescription: Fine.\nreturns: image\n";
+        let root = scratch("stale", &[("good.yaml", good)]);
+        // The crate manifest with its generated-features region, empty.
+        std::fs::create_dir_all(root.join("generated-client")).unwrap();
+        let manifest =
+            std::fs::read_to_string(workspace_root().join("generated-client/Cargo.toml")).unwrap();
+        std::fs::write(root.join("generated-client/Cargo.toml"), manifest).unwrap();
+        let before = files_under(&root);
+        assert_eq!(generate(&root, Mode::Check), ExitCode::FAILURE);
+        assert_eq!(files_under(&root), before, "check changed a file");
+        assert_eq!(generate(&root, Mode::Write), ExitCode::SUCCESS);
+        assert_eq!(generate(&root, Mode::Check), ExitCode::SUCCESS);
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+}
