@@ -1,50 +1,80 @@
-//! Adding a model, proven end to end: a copy of the workspace gets a sixth
-//! spec unlike the five (a mask image, no `base64`, another scheduler
-//! default), the generator runs there as `cargo xtask gen` would, and the
-//! regenerated crate builds and passes a test of the new endpoint.
+//! Adding a model, proven end to end by following the README's "Adding a
+//! model" steps with the real commands in a copy of the workspace: `cargo
+//! xtask new` for a skeleton, the sixth spec written over it (a model unlike
+//! the five: a mask image, no `base64`, another scheduler default), `cargo
+//! xtask gen`, the snapshots accepted, the page's example body added, and
+//! the README's test command run on the result, plus a test of the new
+//! endpoint's typed request.
 //!
-//! Ignored by default because a cold dependency build takes minutes; CI
-//! runs it with `cargo test -p codegen --test add_a_model -- --ignored`.
+//! Ignored by default because it builds a copy of the workspace (minutes on
+//! a cold cache); CI runs it with
+//! `cargo test -p codegen --test add_a_model -- --ignored`.
 
 mod common;
 
 use std::fs;
 
-use codegen::workspace::{self, Mode};
-
 const SPEC: &str = include_str!("add-a-model/sdxl-inpaint.yaml");
+const EXAMPLE: &str = include_str!("add-a-model/sdxl-inpaint.json");
 const TEST: &str = include_str!("add-a-model/sdxl_inpaint_test.rs");
 
 #[test]
 #[ignore = "builds a scratch copy of the workspace; run with --ignored"]
-fn a_sixth_spec_generates_a_crate_that_builds_and_passes_its_test() {
+fn a_sixth_spec_goes_through_the_readme_steps_and_the_crate_passes_its_tests() {
     let scratch = common::copy_workspace("add-a-model");
-    fs::write(scratch.join("spec/sdxl-inpaint.yaml"), SPEC).expect("spec is writable");
+    let spec_path = scratch.join("spec/sdxl-inpaint.yaml");
 
-    // What `cargo xtask gen` does, through the same library calls.
-    let sources = workspace::read_specs(&scratch).expect("specs are readable");
-    assert_eq!(sources.len(), 7);
-    let files = codegen::generate(&sources).unwrap_or_else(|problems| panic!("{problems}"));
-    let report = workspace::sync(&scratch, &files, Mode::Write).expect("scratch is writable");
-    assert!(report.removed.is_empty(), "{report:?}");
-    for new in [
-        "generated-client/src/generated/sdxl_inpaint.rs",
-        "generated-client/API.md",
-    ] {
-        assert!(
-            report.changed.iter().any(|c| c == new),
-            "{new} not written: {report:?}"
-        );
-    }
-    let clean = workspace::sync(&scratch, &files, Mode::Check).expect("scratch is readable");
-    assert!(clean.is_clean(), "a second run changes nothing");
+    // 1. A skeleton, then the page copied into it.
+    common::cargo(&scratch, &["xtask", "new", "sdxl-inpaint"], &[]);
+    let skeleton = fs::read_to_string(&spec_path).expect("the skeleton was written");
+    assert!(skeleton.contains("slug: \"sdxl-inpaint\""), "{skeleton}");
+    fs::write(&spec_path, SPEC).expect("spec is writable");
 
-    fs::write(scratch.join("generated-client/tests/sdxl_inpaint.rs"), TEST)
-        .expect("test is writable");
-    common::cargo(&scratch, &["build", "-p", "segmind"], &[]);
+    // 2. Generate; a second run finds nothing to change.
+    common::cargo(&scratch, &["xtask", "gen"], &[]);
+    let module = scratch.join("generated-client/src/generated/sdxl_inpaint.rs");
+    let generated = fs::read_to_string(&module).expect("the endpoint's file was written");
+    assert!(
+        generated.contains("spec/sdxl-inpaint.yaml"),
+        "header names the spec"
+    );
+    let api = fs::read_to_string(scratch.join("generated-client/API.md")).unwrap();
+    assert!(api.contains("## sdxl-inpaint"), "API.md has the new table");
+    common::cargo(&scratch, &["xtask", "gen", "--check"], &[]);
+
+    // 3. Accept the new snapshot, as the README says.
     common::cargo(
         &scratch,
-        &["test", "-p", "segmind", "--test", "sdxl_inpaint"],
-        &[],
+        &["test", "-p", "codegen", "--test", "snapshots"],
+        &[("INSTA_UPDATE", "always")],
+    );
+    assert!(scratch
+        .join("codegen/tests/snapshots/snapshots__sdxl_inpaint_rs.snap")
+        .exists());
+
+    // 4. The page's example body, then the README's test command. The
+    // obstacle course's compile check is skipped: it would build yet
+    // another copy of the workspace inside this one, and proves nothing
+    // about the new model.
+    fs::write(
+        scratch.join("generated-client/tests/fixtures/seed-examples/sdxl-inpaint.json"),
+        EXAMPLE,
+    )
+    .expect("fixture is writable");
+    fs::write(scratch.join("generated-client/tests/sdxl_inpaint.rs"), TEST)
+        .expect("test is writable");
+    common::cargo(
+        &scratch,
+        &[
+            "test",
+            "--workspace",
+            "--all-features",
+            // Every failing test binary reported, not only the first.
+            "--no-fail-fast",
+            "--",
+            "--skip",
+            "generated_code_compiles_without_warnings",
+        ],
+        &[("INSTA_UPDATE", "no")],
     );
 }

@@ -205,6 +205,8 @@ proptest! {
 #[test]
 fn the_corpus_is_the_real_specs_and_generates() {
     let corpus = corpus();
-    assert_eq!(corpus.len(), 6, "five endpoints and enums.yaml");
+    // At least the five seed endpoints and enums.yaml; a model added later
+    // joins the corpus.
+    assert!(corpus.len() >= 6, "five endpoints and enums.yaml");
     exercise(corpus);
 }

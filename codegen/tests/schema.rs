@@ -121,7 +121,8 @@ fn validate(dir: &Path, schema_dir: &str) -> usize {
 
 #[test]
 fn every_spec_names_and_satisfies_its_schema() {
-    assert_eq!(validate(&root().join("spec"), "./schema"), 6);
+    // The five seed endpoints and enums.yaml at least; models added later too.
+    assert!(validate(&root().join("spec"), "./schema") >= 6);
     let obstacles = root().join("codegen/tests/obstacle-course");
     assert!(validate(&obstacles, "../../../spec/schema") >= 6);
 }

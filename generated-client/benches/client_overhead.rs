@@ -9,7 +9,8 @@
 //! request with a 4 KiB image/jpeg body, on the same single-threaded Tokio
 //! runtime as the clients. Nothing leaves 127.0.0.1.
 //!
-//! Run: `cargo bench -p segmind --bench client_overhead`.
+//! Run: `cargo bench -p segmind --bench client_overhead`
+//! (`CLIENT_OVERHEAD_CONCURRENCY=32 cargo bench ...` for one level only).
 
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
@@ -30,8 +31,18 @@ fn main() {
 
 /// Requests per measured batch.
 const BATCH: usize = 256;
-/// The concurrency levels measured.
-const CONCURRENCY: &[usize] = &[1, 32];
+/// The concurrency levels measured: 1 and 32, or only the one that
+/// `CLIENT_OVERHEAD_CONCURRENCY` names (the instruction-count script
+/// measures each level on its own).
+fn concurrency_levels() -> Vec<usize> {
+    match std::env::var("CLIENT_OVERHEAD_CONCURRENCY") {
+        Ok(level) => vec![level
+            .trim()
+            .parse()
+            .expect("CLIENT_OVERHEAD_CONCURRENCY is a number")],
+        Err(_) => vec![1, 32],
+    }
+}
 const API_KEY: &str = "bench-key";
 const USER_AGENT_VALUE: &str = concat!("segmind-rs/", env!("CARGO_PKG_VERSION"));
 
@@ -273,13 +284,13 @@ fn measure<C: Caller>(bencher: Bencher, caller: C, concurrency: usize) {
 }
 
 /// Through `segmind::Client::ssd_1b`.
-#[divan::bench(args = CONCURRENCY)]
+#[divan::bench(args = concurrency_levels())]
 fn generated_client(bencher: Bencher, concurrency: usize) {
     measure(bencher, generated(), concurrency);
 }
 
 /// Through hand-written reqwest code sending the same bytes.
-#[divan::bench(args = CONCURRENCY)]
+#[divan::bench(args = concurrency_levels())]
 fn hand_written_reqwest(bencher: Bencher, concurrency: usize) {
     measure(bencher, hand_written(), concurrency);
 }

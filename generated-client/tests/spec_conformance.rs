@@ -188,8 +188,9 @@ fn every_enum_value_round_trips_through_its_wire_string() {
             );
         }
     }
-    // 12 schedulers on four endpoints, 27 samplers and 6 schedulers on sd3.
-    assert_eq!(checked, 12 * 4 + 27 + 6);
+    // At least the seed specs' values: 12 schedulers on four endpoints, 27
+    // samplers and 6 schedulers on sd3 (a model added later adds more).
+    assert!(checked >= 12 * 4 + 27 + 6, "only {checked} enum values");
 }
 
 #[test]

@@ -34,9 +34,11 @@ pub fn read_specs(dir: &Path, prefix: &str) -> Vec<SpecSource> {
     sources
 }
 
-/// What a scratch workspace copies: everything a build needs, not `target/`.
+/// What a scratch workspace copies: everything a build needs, not `target/`
+/// (the README too: the crate compiles its examples as doctests).
 const COPIED: &[&str] = &[
     "Cargo.toml",
+    "README.md",
     "Cargo.lock",
     ".cargo",
     "spec",
@@ -83,10 +85,10 @@ pub fn cargo(dir: &Path, args: &[&str], envs: &[(&str, &str)]) {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let target = workspace_root().join("target").join("scratch-builds");
     let output = Command::new(cargo)
-        // `--offline` goes before any `--`, after which arguments are clippy's.
-        .args(&args[..1])
-        .arg("--offline")
-        .args(&args[1..])
+        .args(args)
+        // Offline through the environment, so that aliases (`cargo xtask`)
+        // and arguments after `--` are left as they are.
+        .env("CARGO_NET_OFFLINE", "true")
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", target)
         // Warnings in the generated code must fail, wherever they come from.
