@@ -10,7 +10,9 @@ use serde_yaml::Value;
 use crate::diagnostic::{closest, Diagnostic};
 use crate::model::{format_number, Endpoint, EnumDef, Kind, Literal, Model, Param, Variant};
 use crate::naming;
-use crate::spec::{self, describe, join, unquote_hint, ParamType, RawEndpoint, RawEnum, RawParam};
+use crate::spec::{
+    self, describe, join, unquote_hint, ParamType, RawEndpoint, RawEnum, RawParam, RawSharedEnums,
+};
 
 /// A parsed endpoint spec with the file it came from.
 pub struct RawEndpointFile {
@@ -25,10 +27,11 @@ pub struct RawEndpointFile {
 /// Checks everything and builds the model. Problems go to `out`; the model
 /// is only meaningful when `out` stayed empty.
 ///
-/// `shared_broken` says that `enums.yaml` exists but could not be read, so
-/// references to its enums are not reported again as unknown.
+/// `shared_broken` says that `enums.yaml` exists but could not be read as a
+/// whole, so references to its enums are not reported again as unknown
+/// (nor, in any case, references to entries that could not be read).
 pub fn check(
-    shared: Option<(String, IndexMap<String, RawEnum>)>,
+    shared: Option<(String, RawSharedEnums)>,
     shared_broken: bool,
     endpoints: Vec<RawEndpointFile>,
     out: &mut Vec<Diagnostic>,
@@ -36,6 +39,7 @@ pub fn check(
     let shared_enums_file = shared.as_ref().map(|(file, _)| file.clone());
     let shared_enums: IndexMap<String, EnumDef> = match &shared {
         Some((file, raw)) => raw
+            .enums
             .iter()
             .filter_map(|(name, raw)| {
                 Some((name.clone(), check_shared_enum(file, name, raw, out)?))
@@ -47,7 +51,7 @@ pub fn check(
         whole_file: shared_broken,
         names: shared
             .iter()
-            .flat_map(|(_, raw)| raw.keys())
+            .flat_map(|(_, raw)| raw.enums.keys().chain(&raw.unreadable))
             .filter(|name| !shared_enums.contains_key(*name))
             .cloned()
             .collect(),
@@ -142,13 +146,14 @@ fn check_variants(
             ));
             continue;
         }
+        let named = name.is_some();
         let ident = match name {
             Some(name) if naming::is_type_name(&name) => name,
             Some(name) => {
                 out.push(Diagnostic::new(
                     file,
                     join(&item, "name"),
-                    format!("variant name {name:?} must be an UpperCamelCase Rust name: an ASCII capital letter, then ASCII letters and digits (not `Self`)"),
+                    format!("variant name {name:?} must be an UpperCamelCase Rust name: an ASCII capital letter, then ASCII letters and digits (not `Self` or `ALL`)"),
                 ));
                 continue;
             }
@@ -164,7 +169,13 @@ fn check_variants(
             },
         };
         if let Some(other) = by_ident.get(&ident) {
-            out.push(
+            let diagnostic = if named {
+                Diagnostic::new(
+                    file,
+                    join(&item, "name"),
+                    format!("variant name `{ident}` is already the Rust variant of {other:?}; choose another"),
+                )
+            } else {
                 Diagnostic::new(
                     file,
                     &item,
@@ -172,8 +183,9 @@ fn check_variants(
                 )
                 .with_hint(Some(format!(
                     "give one a Rust name of its own: `- {{value: {wire:?}, name: ...}}`"
-                ))),
-            );
+                )))
+            };
+            out.push(diagnostic);
             continue;
         }
         by_ident.insert(ident.clone(), wire.clone());
@@ -193,20 +205,12 @@ fn check_endpoint(
 ) -> Option<Endpoint> {
     let file = raw.file.as_str();
     let spec = &raw.spec;
-    if !spec.complete {
-        // Its missing fields are reported; its parameters are still checked.
-        let slug = if spec.slug.is_empty() {
-            &raw.stem
-        } else {
-            &spec.slug
-        };
-        for (wire, param) in &spec.params {
-            check_param(file, slug, wire, param, shared, reported, out);
-        }
-        return None;
-    }
     let before = out.len();
-    if spec.slug != raw.stem {
+    // An incomplete spec's empty slug or path was missing, which is reported
+    // already; everything present is still checked.
+    let slug_given = spec.complete || !spec.slug.is_empty();
+    let path_given = spec.complete || !spec.path.is_empty();
+    if slug_given && spec.slug != raw.stem {
         out.push(Diagnostic::new(
             file,
             "slug",
@@ -216,11 +220,12 @@ fn check_endpoint(
             ),
         ));
     }
-    if spec.slug.is_empty()
-        || !spec
-            .slug
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+    if slug_given
+        && (spec.slug.is_empty()
+            || !spec
+                .slug
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)))
     {
         out.push(Diagnostic::new(
             file,
@@ -231,47 +236,50 @@ fn check_endpoint(
             ),
         ));
     }
-    if !spec.path.starts_with('/')
-        || spec
-            .path
-            .chars()
-            .any(|c| c.is_whitespace() || "?#".contains(c))
+    if path_given
+        && (!spec.path.starts_with('/')
+            || spec
+                .path
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || "?#".contains(c)))
     {
         out.push(Diagnostic::new(
             file,
             "path",
             format!(
-                "path {:?} must start with '/' and contain no spaces, '?' or '#'",
+                "path {:?} must start with '/' and contain no spaces, control characters, '?' or '#'",
                 spec.path
             ),
         ));
     }
+    // Names come from the slug, or from the file name while it is missing.
+    let slug = if slug_given { &spec.slug } else { &raw.stem };
     let names = (
-        naming::module(&spec.slug),
-        naming::request_type(&spec.slug),
-        naming::method(&spec.slug),
+        naming::module(slug),
+        naming::request_type(slug),
+        naming::method(slug),
     );
     let (Some(module), Some(type_name), Some(method)) = names else {
-        out.push(Diagnostic::new(
-            file,
-            "slug",
-            "a slug needs at least one ASCII letter or digit",
-        ));
+        if slug_given {
+            out.push(Diagnostic::new(
+                file,
+                "slug",
+                "a slug needs at least one ASCII letter or digit",
+            ));
+        }
         return None;
     };
 
     let mut params = Vec::new();
     let mut local_enums = Vec::new();
     for (wire, param) in &spec.params {
-        if let Some((param, local)) =
-            check_param(file, &spec.slug, wire, param, shared, reported, out)
-        {
+        if let Some((param, local)) = check_param(file, slug, wire, param, shared, reported, out) {
             params.push(param);
             local_enums.extend(local);
         }
     }
     check_member_collisions(file, &params, out);
-    (out.len() == before).then(|| Endpoint {
+    (spec.complete && out.len() == before).then(|| Endpoint {
         source: file.to_owned(),
         slug: spec.slug.clone(),
         path: spec.path.clone(),

@@ -133,12 +133,17 @@ fn camel_part(text: &str) -> Option<String> {
     })
 }
 
+/// Names a spec may not give a variant: `Self`, and `ALL`, which every
+/// generated enum has as an associated constant (a variant of that name
+/// would shadow it). Derived names are camel case and never `ALL`.
+pub const RESERVED_VARIANT_NAMES: &[&str] = &["ALL", "Self"];
+
 /// Whether a spec-given variant name can be used as it is: an ASCII capital
-/// letter, then ASCII letters and digits, and not `Self`.
+/// letter, then ASCII letters and digits, and not reserved.
 pub fn is_type_name(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_uppercase())
         && name.chars().all(|c| c.is_ascii_alphanumeric())
-        && name != "Self"
+        && !RESERVED_VARIANT_NAMES.contains(&name)
 }
 
 /// The identifier of a type or variant: upper camel case, never a keyword,

@@ -151,7 +151,7 @@ struct NamedEnumValue {
     /// The wire string, exactly as the API spells it.
     value: String,
     /// The Rust variant name: UpperCamelCase, ASCII letters and digits.
-    #[schemars(regex(pattern = r"^[A-Z][A-Za-z0-9]*$"))]
+    #[schemars(regex(pattern = r"^[A-Z][A-Za-z0-9]*$"), extend("not" = { "enum": ["Self", "ALL"] }))]
     name: String,
 }
 

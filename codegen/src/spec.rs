@@ -549,12 +549,23 @@ fn parse_param(
     })
 }
 
-/// Reads `enums.yaml`: the enums several endpoints share, by name.
+/// `enums.yaml` as read: the enums that parsed, and the names of those that
+/// did not (already reported, so references to them are not reported again).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RawSharedEnums {
+    /// The enums that parsed, by name, in file order.
+    pub enums: IndexMap<String, RawEnum>,
+    /// Names of the entries that could not be read.
+    pub unreadable: Vec<String>,
+}
+
+/// Reads `enums.yaml`: the enums several endpoints share, by name. `None`
+/// when the file as a whole cannot be read (then no shared enum is known).
 pub fn parse_shared_enums(
     file: &str,
     text: &str,
     out: &mut Vec<Diagnostic>,
-) -> Option<IndexMap<String, RawEnum>> {
+) -> Option<RawSharedEnums> {
     let document = parse_yaml(file, text, out)?;
     let fields = Fields::open(file, "", &document, &ENUMS_FILE_KEYS, out)?;
     let map = fields.required("enums", out)?;
@@ -570,6 +581,9 @@ pub fn parse_shared_enums(
         return None;
     };
     let mut enums = IndexMap::new();
+    let mut unreadable = Vec::new();
+    // False when an entry has no usable name: a reference to it could be
+    // any name, so none is reported as unknown.
     let mut complete = true;
     for (key, value) in map {
         let Some(name) = key.as_str() else {
@@ -583,7 +597,7 @@ pub fn parse_shared_enums(
         };
         let path = join("enums", name);
         let Some(fields) = Fields::open(file, &path, value, &ENUM_KEYS, out) else {
-            complete = false;
+            unreadable.push(name.to_owned());
             continue;
         };
         let description = fields.required_text("description", out);
@@ -599,8 +613,8 @@ pub fn parse_shared_enums(
                     },
                 );
             }
-            _ => complete = false,
+            _ => unreadable.push(name.to_owned()),
         }
     }
-    complete.then_some(enums)
+    complete.then_some(RawSharedEnums { enums, unreadable })
 }

@@ -120,6 +120,13 @@ const SCALARS: &[&str] = &[
     "enum",
     "image",
     "Euler a",
+    // Enum values that name their variant, well and badly.
+    "{value: Euler, name: EulerAgain}",
+    "{value: Euler, name: Euler}",
+    "{value: x, name: lower}",
+    "{value: x, name: ALL}",
+    "{value: [x], name: {}}",
+    "{name: X}",
 ];
 
 fn mutation() -> impl Strategy<Value = Mutation> {
@@ -192,7 +199,7 @@ proptest! {
 
     #[test]
     fn mutated_real_specs(
-        file in 0usize..6,
+        file in any::<usize>(),
         mutations in proptest::collection::vec(mutation(), 1..6),
     ) {
         let corpus = corpus();

@@ -215,7 +215,21 @@ fn enum_values_named_in_the_spec() {
             "values[1].name",
             "must be an UpperCamelCase Rust name",
         ),
-        ("{value: x, name: Self}", "values[1].name", "not `Self`"),
+        (
+            "{value: x, name: Self}",
+            "values[1].name",
+            "not `Self` or `ALL`",
+        ),
+        (
+            "{value: x, name: ALL}",
+            "values[1].name",
+            "not `Self` or `ALL`",
+        ),
+        (
+            "{value: x, name: EulerA}",
+            "values[1].name",
+            "variant name `EulerA` is already the Rust variant of \"Euler a\"",
+        ),
         (
             "{value: x, name: \"A-b\"}",
             "values[1].name",
@@ -693,7 +707,7 @@ fn each_remaining_rule_names_the_place_and_what_was_expected() {
 }
 
 #[test]
-fn slugs_whose_modules_or_types_collide_across_files() {
+fn slugs_whose_modules_collide_across_files() {
     let spec = |slug: &str| {
         VALID
             .replace("slug: demo", &format!("slug: {slug}"))
@@ -708,5 +722,44 @@ fn slugs_whose_modules_or_types_collide_across_files() {
             .iter()
             .any(|m| m.contains("generates the module `a_b`") && m.contains("a-b.yaml")),
         "{found:#?}"
+    );
+}
+
+#[test]
+fn a_missing_top_level_field_does_not_hide_the_other_fields_problems() {
+    let text = VALID
+        .replace("title: Demo\n", "")
+        .replace("path: /demo", "path: demo")
+        + "  img-width:\n    type: integer\n    description: W.\n  img_width:\n    type: integer\n    description: W.\n";
+    let found = demo_errors(&text);
+    let places: Vec<&str> = found
+        .iter()
+        .map(|m| m.split(": ").nth(1).unwrap_or_default())
+        .collect();
+    assert_eq!(places, ["title", "path", "params.img_width"], "{found:#?}");
+}
+
+#[test]
+fn an_unreadable_shared_enum_does_not_hide_a_misspelt_reference_to_another() {
+    let shared = format!("{SHARED}  sampler:\n    values: [a, b]\n");
+    let uses = VALID.replace(
+        "    description: Steps.\n",
+        "    description: Steps.\n  scheduler:\n    type: enum\n    enum: shceduler\n    description: S.\n  sampler:\n    type: enum\n    enum: sampler\n    description: S.\n",
+    );
+    let found = errors(&[("spec/demo.yaml", &uses), ("spec/enums.yaml", &shared)]);
+    let places: Vec<&str> = found
+        .iter()
+        .map(|m| m.split(": ").nth(1).unwrap_or_default())
+        .collect();
+    // The broken `sampler` once, where it is defined; the typo where it is.
+    assert_eq!(
+        places,
+        ["params.scheduler.enum", "enums.sampler.description"],
+        "{found:#?}"
+    );
+    assert!(
+        found[0].contains("did you mean `scheduler`?"),
+        "{}",
+        found[0]
     );
 }

@@ -56,8 +56,8 @@ pub fn main(root: &Path, count: usize, out: &Path) -> ExitCode {
 
 /// Builds the fixture in `out` from the real workspace at `root`.
 pub fn run(root: &Path, count: usize, out: &Path) -> Result<Summary, String> {
-    fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     refuse_real_workspace(root, out)?;
+    fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
 
     let real = workspace::read_specs(root).map_err(|e| format!("cannot read the specs: {e}"))?;
     let specs = codegen::synthetic::synthesize(&real, count)?;

@@ -32,7 +32,7 @@ pub fn reference(model: &Model) -> String {
         let _ = writeln!(
             doc,
             "| {} | {} | {} | {} |",
-            code(&format!("POST {}", endpoint.path)),
+            cell(&code(&format!("POST {}", endpoint.path))),
             code(&endpoint.type_name),
             code(&format!("Client::{}", endpoint.method)),
             returns(endpoint.returns)

@@ -3,7 +3,10 @@
 //!
 //! It behaves like the async [`Client`](crate::Client) — same builder,
 //! validation, retries and errors — but each call blocks the calling thread.
-//! Create, use and drop it outside any async runtime.
+//! Create, use and drop it outside any async runtime: the reqwest blocking
+//! client it wraps runs a runtime of its own and panics when dropped or
+//! waited on from async code. In async code use [`Client`](crate::Client),
+//! or move the blocking calls onto `tokio::task::spawn_blocking`.
 //!
 //! ```no_run
 //! # fn main() -> Result<(), segmind::Error> {

@@ -93,7 +93,8 @@ impl RequestOptions {
         Self::default()
     }
 
-    /// The total time one attempt may take (connect, send, read the body).
+    /// The total time one attempt may take (connect, send, read the body);
+    /// see [`Error::Timeout`] for what running out of it returns.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout.min(LONGEST_TIMEOUT));
         self

@@ -216,7 +216,7 @@ macro_rules! define_wire_enum {
 
         impl $crate::runtime::WireEnum for $name {
             const NAME: &'static str = $spec_name;
-            const ALL: &'static [Self] = Self::ALL;
+            const ALL: &'static [Self] = &[$(Self::$variant,)*];
             #[inline]
             fn as_str(&self) -> &'static str {
                 $name::as_str(*self)

@@ -58,7 +58,9 @@ pub enum Error {
     /// Any other non-success status (503, a redirect, ...).
     #[error("unexpected status: {0}")]
     OtherStatus(Box<ApiError>),
-    /// No complete answer arrived within the timeout.
+    /// No answer arrived within the timeout. (A success status whose body
+    /// is still arriving when the timeout ends is [`Error::Decode`] instead,
+    /// and not retried: the server may have charged for the call.)
     #[error("`{endpoint}` did not answer within the timeout: {}", chain(source))]
     Timeout {
         /// The endpoint's slug.

@@ -91,7 +91,10 @@ macro_rules! impl_wire_enum_traits {
         impl ::std::str::FromStr for $ty {
             type Err = $crate::runtime::UnknownVariant;
             #[inline]
-            fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+            // Not `Self::Err`: a variant named `Err` would shadow it.
+            fn from_str(
+                text: &str,
+            ) -> ::std::result::Result<Self, $crate::runtime::UnknownVariant> {
                 $crate::runtime::parse_wire(text)
             }
         }
