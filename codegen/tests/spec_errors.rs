@@ -53,6 +53,13 @@ fn demo_errors(text: &str) -> Vec<String> {
     errors(&[("spec/demo.yaml", text), ("spec/enums.yaml", SHARED)])
 }
 
+/// The valid spec under another slug (and path).
+fn with_slug(slug: &str) -> String {
+    VALID
+        .replace("slug: demo", &format!("slug: {slug}"))
+        .replace("path: /demo", &format!("path: /{slug}"))
+}
+
 fn assert_one(found: &[String], expected_parts: &[&str]) {
     assert_eq!(
         found.len(),
@@ -613,15 +620,10 @@ fn a_broken_shared_enum_is_reported_once_not_again_where_it_is_used() {
 
 #[test]
 fn slugs_whose_client_methods_collide() {
-    let spec = |slug: &str| {
-        VALID
-            .replace("slug: demo", &format!("slug: {slug}"))
-            .replace("path: /demo", &format!("path: /{slug}"))
-    };
     // `send` is a client method already, so its endpoint's is `send_endpoint`.
     let found = errors(&[
-        ("spec/send.yaml", &spec("send")),
-        ("spec/send-endpoint.yaml", &spec("send-endpoint")),
+        ("spec/send.yaml", &with_slug("send")),
+        ("spec/send-endpoint.yaml", &with_slug("send-endpoint")),
     ]);
     assert_one(
         &found,
@@ -708,14 +710,9 @@ fn each_remaining_rule_names_the_place_and_what_was_expected() {
 
 #[test]
 fn slugs_whose_modules_collide_across_files() {
-    let spec = |slug: &str| {
-        VALID
-            .replace("slug: demo", &format!("slug: {slug}"))
-            .replace("path: /demo", &format!("path: /{slug}"))
-    };
     let found = errors(&[
-        ("spec/a-b.yaml", &spec("a-b")),
-        ("spec/a_b.yaml", &spec("a_b")),
+        ("spec/a-b.yaml", &with_slug("a-b")),
+        ("spec/a_b.yaml", &with_slug("a_b")),
     ]);
     assert!(
         found

@@ -224,6 +224,18 @@ async fn truncated_and_invalid_bodies_are_decode_errors_and_not_retried() {
     assert_eq!(variant(&error), "Decode", "{error}");
 }
 
+/// A client for a raw loopback server at `address` that retries up to
+/// `attempts` times without waiting.
+fn client_without_waits(address: std::net::SocketAddr, attempts: u32) -> segmind::Client {
+    let no_wait = RetryPolicy::default()
+        .max_attempts(attempts)
+        .base_delay(Duration::ZERO);
+    builder(&format!("http://{address}"))
+        .retry(no_wait)
+        .build()
+        .unwrap()
+}
+
 /// A loopback server that reads each request in full, then answers 200 with
 /// a `Content-Length` of 100 and closes after 10 bytes; returns its address
 /// and the count of requests it has answered.
@@ -272,13 +284,7 @@ fn request_is_complete(request: &[u8]) -> bool {
 #[tokio::test]
 async fn a_success_whose_body_breaks_off_is_a_decode_error_and_not_paid_for_twice() {
     let (address, answered) = answer_with_a_body_that_breaks_off().await;
-    let no_wait = RetryPolicy::default()
-        .max_attempts(3)
-        .base_delay(Duration::ZERO);
-    let client = builder(&format!("http://{address}"))
-        .retry(no_wait)
-        .build()
-        .unwrap();
+    let client = client_without_waits(address, 3);
     let error = client.send(&TestImageRequest::new("p")).await.unwrap_err();
     assert_eq!(variant(&error), "Decode", "{error}");
     assert!(!error.is_retryable());
@@ -523,13 +529,7 @@ async fn accept_and_drop() -> (std::net::SocketAddr, Arc<AtomicUsize>) {
 #[tokio::test]
 async fn connection_failures_are_retried_the_bounded_number_of_times() {
     let (address, accepted) = accept_and_drop().await;
-    let no_wait = RetryPolicy::default()
-        .max_attempts(4)
-        .base_delay(Duration::ZERO);
-    let client = builder(&format!("http://{address}"))
-        .retry(no_wait)
-        .build()
-        .unwrap();
+    let client = client_without_waits(address, 4);
     let error = client.send(&TestImageRequest::new("p")).await.unwrap_err();
     assert_eq!(variant(&error), "Connection", "{error}");
     assert!(error.is_retryable());
