@@ -169,3 +169,32 @@ fn an_unbounded_timeout_is_accepted_rather_than_overflowing() {
     drop(client);
     runtime.block_on(server.verify());
 }
+
+#[test]
+fn the_blocking_client_keeps_to_the_total_timeout() {
+    let runtime = runtime();
+    let server = runtime.block_on(async {
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "5"))
+            .expect(1)
+            .mount(&server)
+            .await;
+        server
+    });
+    let client = builder(&server.uri())
+        .retry(fast_retry().max_delay(Duration::from_secs(10)))
+        .total_timeout(Duration::from_secs(2))
+        .build_blocking()
+        .unwrap();
+    let start = std::time::Instant::now();
+    let error = client.send(&TestImageRequest::new("p")).unwrap_err();
+    assert_eq!(variant(&error), "RateLimited", "{error}");
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
+    drop(client);
+    runtime.block_on(server.verify());
+}

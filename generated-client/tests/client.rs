@@ -493,6 +493,68 @@ async fn timeouts_are_retried() {
 }
 
 #[tokio::test]
+async fn the_total_timeout_cuts_the_attempt_that_would_outlast_it() {
+    let slow = jpeg().set_delay(Duration::from_secs(3));
+    let server = server_answering(slow, 1).await;
+    let client = builder(&server.uri())
+        .timeout(Duration::from_secs(30))
+        .total_timeout(Duration::from_millis(300))
+        .retry(fast_retry().max_attempts(5))
+        .build()
+        .unwrap();
+    let start = Instant::now();
+    let error = client.send(&TestImageRequest::new("p")).await.unwrap_err();
+    let elapsed = start.elapsed();
+    assert_eq!(variant(&error), "Timeout", "{error}");
+    assert!(elapsed >= Duration::from_millis(290), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+}
+
+#[tokio::test]
+async fn a_retry_whose_wait_outlasts_the_total_timeout_is_not_made() {
+    let template = ResponseTemplate::new(429).insert_header("retry-after", "5");
+    let server = server_answering(template, 1).await;
+    let client = builder(&server.uri())
+        .retry(fast_retry().max_delay(Duration::from_secs(10)))
+        .build()
+        .unwrap();
+    let options = RequestOptions::new().total_timeout(Duration::from_secs(2));
+    let start = Instant::now();
+    let error = client
+        .send_with(&TestImageRequest::new("p"), options)
+        .await
+        .unwrap_err();
+    assert_eq!(variant(&error), "RateLimited", "{error}");
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(5)));
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn retries_that_fit_in_the_total_timeout_are_made() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(any())
+        .respond_with(jpeg())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = builder(&server.uri())
+        .total_timeout(Duration::from_secs(20))
+        .build()
+        .unwrap();
+    client.send(&TestImageRequest::new("p")).await.unwrap();
+}
+
+#[tokio::test]
 async fn an_unreachable_server_is_a_connection_error() {
     // A port that was just free: nothing listens there.
     let port = std::net::TcpListener::bind("127.0.0.1:0")

@@ -16,10 +16,11 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 
-use crate::runtime::client::{Config, Prepared};
+use crate::runtime::client::{Config, Deadline, Prepared};
 use crate::runtime::{ApiKey, ClientBuilder, DecodeResponse, Endpoint, Error, RequestOptions};
 
 /// The blocking client: cheap to clone (clones share one connection pool and
@@ -83,14 +84,17 @@ impl Client {
         E::Output: DecodeResponse,
     {
         let prepared = self.inner.config.prepare(request, &options)?;
+        let deadline = Deadline::start(prepared.total_timeout);
         let mut attempt = 1;
         loop {
             tracing::debug!(endpoint = E::SLUG, attempt, "sending request");
-            let error = match self.attempt(E::SLUG, &prepared) {
+            let timeout = deadline.attempt_timeout(prepared.timeout);
+            let error = match self.attempt(E::SLUG, &prepared, timeout) {
                 Ok(output) => return Ok(output),
                 Err(error) => error,
             };
-            let Some(delay) = prepared.retry.delay_after(attempt, &error) else {
+            let retry = prepared.retry.delay_after(attempt, &error);
+            let Some(delay) = retry.filter(|delay| deadline.allows_retry_after(*delay)) else {
                 return Err(error);
             };
             tracing::debug!(
@@ -109,6 +113,7 @@ impl Client {
         &self,
         endpoint: &'static str,
         prepared: &Prepared,
+        timeout: Duration,
     ) -> Result<O, Error> {
         let mut request = self.inner.http.post(&prepared.url);
         if let Some(headers) = self.inner.config.request_headers() {
@@ -117,7 +122,7 @@ impl Client {
             }
         }
         let mut response = request
-            .timeout(prepared.timeout)
+            .timeout(timeout)
             .body(prepared.body.clone())
             .send()
             .map_err(|error| Error::transport(endpoint, error))?;

@@ -3,7 +3,7 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, USER_AGENT};
@@ -82,6 +82,7 @@ impl fmt::Display for ApiKey {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RequestOptions {
     timeout: Option<Duration>,
+    total_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
     skip_validation: Option<bool>,
     body_fields: Vec<(String, serde_json::Value)>,
@@ -97,6 +98,13 @@ impl RequestOptions {
     /// see [`Error::Timeout`] for what running out of it returns.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout.min(LONGEST_TIMEOUT));
+        self
+    }
+
+    /// The longest this call may take in all, attempts and the waits
+    /// between them included; see [`ClientBuilder::total_timeout`].
+    pub fn total_timeout(mut self, total: Duration) -> Self {
+        self.total_timeout = Some(total.min(LONGEST_TIMEOUT));
         self
     }
 
@@ -162,6 +170,7 @@ pub(crate) struct Config {
     /// nothing of them, so then each request carries them.
     client_adds_headers: bool,
     timeout: Duration,
+    total_timeout: Option<Duration>,
     retry: RetryPolicy,
     skip_validation: bool,
 }
@@ -171,7 +180,34 @@ pub(crate) struct Prepared {
     pub(crate) url: String,
     pub(crate) body: Bytes,
     pub(crate) timeout: Duration,
+    pub(crate) total_timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
+}
+
+/// When a call must be over, if it has a total timeout: each attempt's
+/// timeout is cut to what is left, and a retry is given up when its wait
+/// would not leave time for another attempt.
+pub(crate) struct Deadline(Option<Instant>);
+
+impl Deadline {
+    pub(crate) fn start(total: Option<Duration>) -> Self {
+        Self(total.and_then(|total| Instant::now().checked_add(total)))
+    }
+
+    /// The next attempt's timeout: `per_attempt`, or less when the call's
+    /// deadline is nearer.
+    pub(crate) fn attempt_timeout(&self, per_attempt: Duration) -> Duration {
+        match self.0 {
+            Some(end) => per_attempt.min(end.saturating_duration_since(Instant::now())),
+            None => per_attempt,
+        }
+    }
+
+    /// Whether waiting `delay` still leaves time to try again.
+    pub(crate) fn allows_retry_after(&self, delay: Duration) -> bool {
+        self.0
+            .is_none_or(|end| end.saturating_duration_since(Instant::now()) > delay)
+    }
 }
 
 impl Config {
@@ -206,6 +242,7 @@ impl Config {
             url,
             body: Bytes::from(body),
             timeout: options.timeout.unwrap_or(self.timeout),
+            total_timeout: options.total_timeout.or(self.total_timeout),
             retry: options.retry.unwrap_or(self.retry),
         })
     }
@@ -254,6 +291,7 @@ pub struct ClientBuilder {
     base_url: String,
     connect_timeout: Option<Duration>,
     timeout: Duration,
+    total_timeout: Option<Duration>,
     retry: RetryPolicy,
     user_agent: String,
     skip_validation: bool,
@@ -269,6 +307,7 @@ impl Default for ClientBuilder {
             base_url: DEFAULT_BASE_URL.to_owned(),
             connect_timeout: None,
             timeout: DEFAULT_TIMEOUT,
+            total_timeout: None,
             retry: RetryPolicy::default(),
             user_agent: concat!("segmind-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
             skip_validation: false,
@@ -312,6 +351,17 @@ impl ClientBuilder {
     /// body (default 120 s). Retries get a fresh timeout each.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout.min(LONGEST_TIMEOUT);
+        self
+    }
+
+    /// The longest a call may take in all, retries and the waits between
+    /// them included (default: no limit beyond [`timeout`](Self::timeout)
+    /// per attempt and the retry policy). Each attempt's timeout is cut to
+    /// what is left, so running out is an [`Error::Timeout`], and a retry
+    /// whose wait (a `Retry-After`, say) would use up the rest is not made:
+    /// the call returns the last error instead.
+    pub fn total_timeout(mut self, total: Duration) -> Self {
+        self.total_timeout = Some(total.min(LONGEST_TIMEOUT));
         self
     }
 
@@ -432,6 +482,7 @@ impl ClientBuilder {
             headers,
             client_adds_headers,
             timeout: self.timeout,
+            total_timeout: self.total_timeout,
             retry: self.retry,
             skip_validation: self.skip_validation,
         })
@@ -541,14 +592,17 @@ impl Client {
         E::Output: DecodeResponse,
     {
         let prepared = self.inner.config.prepare(request, &options)?;
+        let deadline = Deadline::start(prepared.total_timeout);
         let mut attempt = 1;
         loop {
             tracing::debug!(endpoint = E::SLUG, attempt, "sending request");
-            let error = match self.attempt(E::SLUG, &prepared).await {
+            let timeout = deadline.attempt_timeout(prepared.timeout);
+            let error = match self.attempt(E::SLUG, &prepared, timeout).await {
                 Ok(output) => return Ok(output),
                 Err(error) => error,
             };
-            let Some(delay) = prepared.retry.delay_after(attempt, &error) else {
+            let retry = prepared.retry.delay_after(attempt, &error);
+            let Some(delay) = retry.filter(|delay| deadline.allows_retry_after(*delay)) else {
                 return Err(error);
             };
             tracing::debug!(
@@ -567,6 +621,7 @@ impl Client {
         &self,
         endpoint: &'static str,
         prepared: &Prepared,
+        timeout: Duration,
     ) -> Result<O, Error> {
         let mut request = self.inner.http.post(&prepared.url);
         if let Some(headers) = self.inner.config.request_headers() {
@@ -575,7 +630,7 @@ impl Client {
             }
         }
         let mut response = request
-            .timeout(prepared.timeout)
+            .timeout(timeout)
             .body(prepared.body.clone())
             .send()
             .await
