@@ -374,11 +374,11 @@ async fn per_request_retry_policy_overrides_the_clients() {
     client.send(&TestImageRequest::new("p")).await.unwrap_err();
 }
 
-#[tokio::test]
-async fn a_retry_that_succeeds_returns_the_image() {
+/// A server that answers `status` twice, then an image.
+async fn failing_twice_then_an_image(status: u16) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(any())
-        .respond_with(ResponseTemplate::new(502))
+        .respond_with(ResponseTemplate::new(status))
         .up_to_n_times(2)
         .expect(2)
         .mount(&server)
@@ -388,6 +388,12 @@ async fn a_retry_that_succeeds_returns_the_image() {
         .expect(1)
         .mount(&server)
         .await;
+    server
+}
+
+#[tokio::test]
+async fn a_retry_that_succeeds_returns_the_image() {
+    let server = failing_twice_then_an_image(502).await;
     let client = builder(&server.uri()).build().unwrap();
     let response = client.send(&TestImageRequest::new("p")).await.unwrap();
     assert_eq!(&response.bytes()[..], JPEG);
@@ -535,18 +541,7 @@ async fn a_retry_whose_wait_outlasts_the_total_timeout_is_not_made() {
 
 #[tokio::test]
 async fn retries_that_fit_in_the_total_timeout_are_made() {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(2)
-        .expect(2)
-        .mount(&server)
-        .await;
-    Mock::given(any())
-        .respond_with(jpeg())
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = failing_twice_then_an_image(503).await;
     let client = builder(&server.uri())
         .total_timeout(Duration::from_secs(20))
         .build()
