@@ -9,6 +9,11 @@ use crate::runtime::Error;
 
 /// An image sent to the API: a URL it fetches, or the image itself as plain
 /// base64 (no `data:` prefix).
+///
+/// A string converts into one as it is (`"https://…".into()`), so it must
+/// already be a URL or base64: a local path such as `"photo.jpg"` is not
+/// read but sent as text, and the server rejects it. Read files with
+/// [`from_file`](Self::from_file).
 #[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct ImageInput(String);
