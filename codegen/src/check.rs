@@ -129,7 +129,6 @@ fn check_variants(
         let Some((wire, name)) = spec::enum_value(file, &item, value, out) else {
             continue;
         };
-        let wire = &wire;
         if wire.trim().is_empty() {
             out.push(Diagnostic::new(
                 file,
@@ -138,7 +137,7 @@ fn check_variants(
             ));
             continue;
         }
-        if variants.iter().any(|v| &v.wire == wire) {
+        if variants.iter().any(|v| v.wire == wire) {
             out.push(Diagnostic::new(
                 file,
                 &item,
@@ -153,11 +152,14 @@ fn check_variants(
                 out.push(Diagnostic::new(
                     file,
                     join(&item, "name"),
-                    format!("variant name {name:?} must be an UpperCamelCase Rust name: an ASCII capital letter, then ASCII letters and digits (not `Self` or `ALL`)"),
+                    format!(
+                        "variant name {name:?} must be an UpperCamelCase Rust name: an ASCII capital letter, then ASCII letters and digits (not {})",
+                        naming::RESERVED_VARIANT_NAMES.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" or ")
+                    ),
                 ));
                 continue;
             }
-            None => match naming::camel(wire) {
+            None => match naming::camel(&wire) {
                 Some(ident) => ident,
                 None => {
                     out.push(
@@ -189,10 +191,7 @@ fn check_variants(
             continue;
         }
         by_ident.insert(ident.clone(), wire.clone());
-        variants.push(Variant {
-            wire: wire.clone(),
-            ident,
-        });
+        variants.push(Variant { wire, ident });
     }
     (out.len() == before).then_some(variants)
 }

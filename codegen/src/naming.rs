@@ -136,7 +136,7 @@ fn camel_part(text: &str) -> Option<String> {
 /// Names a spec may not give a variant: `Self`, and `ALL`, which every
 /// generated enum has as an associated constant (a variant of that name
 /// would shadow it). Derived names are camel case and never `ALL`.
-pub const RESERVED_VARIANT_NAMES: &[&str] = &["ALL", "Self"];
+pub const RESERVED_VARIANT_NAMES: &[&str] = &["Self", "ALL"];
 
 /// Whether a spec-given variant name can be used as it is: an ASCII capital
 /// letter, then ASCII letters and digits, and not reserved.

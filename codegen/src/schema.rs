@@ -73,7 +73,7 @@ struct Param {
     /// The only values accepted (integer and number).
     #[schemars(length(min = 1))]
     allowed: Option<Vec<f64>>,
-    /// The wire strings of an enum used by this endpoint only, in order (type enum).
+    /// The values of an enum used by this endpoint only, in order (type enum): wire strings, or `{value, name}` to name a variant.
     #[schemars(length(min = 1))]
     values: Option<Vec<EnumValue>>,
     /// The name of a shared enum in enums.yaml (type enum).
@@ -128,7 +128,7 @@ struct SharedEnum {
     /// What the choice controls.
     #[schemars(length(min = 1))]
     description: String,
-    /// The wire strings, in order.
+    /// The values, in order: wire strings, or `{value, name}` to name a variant.
     #[schemars(length(min = 1))]
     values: Vec<EnumValue>,
 }
@@ -151,7 +151,7 @@ struct NamedEnumValue {
     /// The wire string, exactly as the API spells it.
     value: String,
     /// The Rust variant name: UpperCamelCase, ASCII letters and digits.
-    #[schemars(regex(pattern = r"^[A-Z][A-Za-z0-9]*$"), extend("not" = { "enum": ["Self", "ALL"] }))]
+    #[schemars(regex(pattern = r"^[A-Z][A-Za-z0-9]*$"), extend("not" = { "enum": crate::naming::RESERVED_VARIANT_NAMES }))]
     name: String,
 }
 

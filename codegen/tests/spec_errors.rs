@@ -60,6 +60,14 @@ fn with_slug(slug: &str) -> String {
         .replace("path: /demo", &format!("path: /{slug}"))
 }
 
+/// The place each message names (`params.steps.default`), in order.
+fn places(found: &[String]) -> Vec<&str> {
+    found
+        .iter()
+        .map(|m| m.split(": ").nth(1).unwrap_or_default())
+        .collect()
+}
+
 fn assert_one(found: &[String], expected_parts: &[&str]) {
     assert_eq!(
         found.len(),
@@ -484,12 +492,8 @@ fn every_problem_in_a_broken_file_has_a_position() {
         ),
     ]);
     // Every problem, the parameter's included although `title` is missing.
-    let places: Vec<&str> = found
-        .iter()
-        .map(|m| m.split(": ").nth(1).unwrap_or_default())
-        .collect();
     assert_eq!(
-        places,
+        places(&found),
         [
             "title",
             "params.prompt.type",
@@ -729,11 +733,11 @@ fn a_missing_top_level_field_does_not_hide_the_other_fields_problems() {
         .replace("path: /demo", "path: demo")
         + "  img-width:\n    type: integer\n    description: W.\n  img_width:\n    type: integer\n    description: W.\n";
     let found = demo_errors(&text);
-    let places: Vec<&str> = found
-        .iter()
-        .map(|m| m.split(": ").nth(1).unwrap_or_default())
-        .collect();
-    assert_eq!(places, ["title", "path", "params.img_width"], "{found:#?}");
+    assert_eq!(
+        places(&found),
+        ["title", "path", "params.img_width"],
+        "{found:#?}"
+    );
 }
 
 #[test]
@@ -744,13 +748,9 @@ fn an_unreadable_shared_enum_does_not_hide_a_misspelt_reference_to_another() {
         "    description: Steps.\n  scheduler:\n    type: enum\n    enum: shceduler\n    description: S.\n  sampler:\n    type: enum\n    enum: sampler\n    description: S.\n",
     );
     let found = errors(&[("spec/demo.yaml", &uses), ("spec/enums.yaml", &shared)]);
-    let places: Vec<&str> = found
-        .iter()
-        .map(|m| m.split(": ").nth(1).unwrap_or_default())
-        .collect();
     // The broken `sampler` once, where it is defined; the typo where it is.
     assert_eq!(
-        places,
+        places(&found),
         ["params.scheduler.enum", "enums.sampler.description"],
         "{found:#?}"
     );

@@ -93,8 +93,7 @@ impl Client {
                 Ok(output) => return Ok(output),
                 Err(error) => error,
             };
-            let retry = prepared.retry.delay_after(attempt, &error);
-            let Some(delay) = retry.filter(|delay| deadline.allows_retry_after(*delay)) else {
+            let Some(delay) = deadline.next_wait(&prepared.retry, attempt, &error) else {
                 return Err(error);
             };
             tracing::debug!(

@@ -203,10 +203,20 @@ impl Deadline {
         }
     }
 
-    /// Whether waiting `delay` still leaves time to try again.
-    pub(crate) fn allows_retry_after(&self, delay: Duration) -> bool {
+    /// How long to wait before trying again after `attempt` failed with
+    /// `error`: the retry policy's wait, or `None` when the policy gives up
+    /// or the wait would leave no time for another attempt.
+    pub(crate) fn next_wait(
+        &self,
+        policy: &RetryPolicy,
+        attempt: u32,
+        error: &Error,
+    ) -> Option<Duration> {
+        let delay = policy.delay_after(attempt, error)?;
+        let time_left = |end: Instant| end.saturating_duration_since(Instant::now());
         self.0
-            .is_none_or(|end| end.saturating_duration_since(Instant::now()) > delay)
+            .is_none_or(|end| time_left(end) > delay)
+            .then_some(delay)
     }
 }
 
@@ -601,8 +611,7 @@ impl Client {
                 Ok(output) => return Ok(output),
                 Err(error) => error,
             };
-            let retry = prepared.retry.delay_after(attempt, &error);
-            let Some(delay) = retry.filter(|delay| deadline.allows_retry_after(*delay)) else {
+            let Some(delay) = deadline.next_wait(&prepared.retry, attempt, &error) else {
                 return Err(error);
             };
             tracing::debug!(
