@@ -4,10 +4,9 @@
 
 mod common;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
+use common::fault_server::{Action, FaultServer};
 use common::*;
 use serde_json::json;
 use wiremock::matchers::{any, body_json, header, method, path};
@@ -58,6 +57,7 @@ fn a_supplied_blocking_client_gets_the_headers() {
             .and(header("x-api-key", KEY))
             .and(header("content-type", "application/json"))
             .and(header("user-agent", "my-tool/4"))
+            .and(header("x-proxy-tag", "green"))
             .respond_with(ResponseTemplate::new(200).set_body_raw(JPEG, "image/jpeg"))
             .expect(1)
             .mount(&server)
@@ -66,7 +66,14 @@ fn a_supplied_blocking_client_gets_the_headers() {
     });
     let client = builder(&server.uri())
         .user_agent("my-tool/4")
-        .blocking_http_client(reqwest::blocking::Client::new())
+        .configure_blocking_http(|http| {
+            let mut tag = reqwest::header::HeaderMap::new();
+            tag.insert(
+                "x-proxy-tag",
+                reqwest::header::HeaderValue::from_static("green"),
+            );
+            http.default_headers(tag)
+        })
         .build_blocking()
         .unwrap();
     client.send(&TestImageRequest::new("p")).unwrap();
@@ -100,28 +107,25 @@ fn blocking_client_retries_maps_errors_and_validates() {
 }
 
 #[test]
-fn blocking_client_retries_connection_failures_the_bounded_number_of_times() {
-    // A listener that accepts each connection and closes it unanswered.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let address = listener.local_addr().unwrap();
-    let accepted = Arc::new(AtomicUsize::new(0));
-    let counter = Arc::clone(&accepted);
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            counter.fetch_add(1, Ordering::SeqCst);
-            drop(stream);
-        }
-    });
+fn blocking_client_retries_a_closed_connection_only_when_told_it_may_charge_twice() {
+    let server = FaultServer::start(|_| Action::CloseAfterRead);
     let no_wait = segmind::RetryPolicy::default()
         .max_attempts(3)
         .base_delay(Duration::ZERO);
-    let client = builder(&format!("http://{address}"))
+    let client = builder(&format!("http://{}", server.address))
         .retry(no_wait)
         .build_blocking()
         .unwrap();
     let error = client.send(&TestImageRequest::new("p")).unwrap_err();
     assert_eq!(variant(&error), "Connection", "{error}");
-    assert_eq!(accepted.load(Ordering::SeqCst), 3);
+    assert_eq!(server.requests(), 1);
+    let risky = segmind::RequestOptions::new().retry(no_wait.retry_may_charge_twice(true));
+    let error = client
+        .send_with(&TestImageRequest::new("p"), risky)
+        .unwrap_err();
+    assert_eq!(variant(&error), "Connection", "{error}");
+    assert_eq!(error.attempts(), 3);
+    assert_eq!(server.requests(), 4);
 }
 
 #[test]

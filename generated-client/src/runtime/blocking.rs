@@ -15,13 +15,15 @@
 //! ```
 
 use std::fmt;
+use std::io::Read as _;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
-
-use crate::runtime::client::{Config, Deadline, Prepared};
+use crate::runtime::client::{BodyBuffer, Config, Deadline, Prepared};
 use crate::runtime::{ApiKey, ClientBuilder, DecodeResponse, Endpoint, Error, RequestOptions};
+
+/// How much of a body one read takes.
+const READ_CHUNK: usize = 64 << 10;
 
 /// The blocking client: cheap to clone (clones share one connection pool and
 /// configuration).
@@ -89,20 +91,13 @@ impl Client {
         loop {
             tracing::debug!(endpoint = E::SLUG, attempt, "sending request");
             let timeout = deadline.attempt_timeout(prepared.timeout);
-            let error = match self.attempt(E::SLUG, &prepared, timeout) {
+            let error = match self.attempt(&prepared, timeout) {
                 Ok(output) => return Ok(output),
-                Err(error) => error,
+                Err(error) => error.at_attempt(attempt),
             };
-            let Some(delay) = deadline.next_wait(&prepared.retry, attempt, &error) else {
+            let Some(delay) = deadline.next_wait(&prepared, attempt, &error) else {
                 return Err(error);
             };
-            tracing::debug!(
-                endpoint = E::SLUG,
-                attempt,
-                delay_ms = delay.as_millis() as u64,
-                error = %error,
-                "retrying"
-            );
             std::thread::sleep(delay);
             attempt += 1;
         }
@@ -110,31 +105,41 @@ impl Client {
 
     fn attempt<O: DecodeResponse>(
         &self,
-        endpoint: &'static str,
         prepared: &Prepared,
         timeout: Duration,
     ) -> Result<O, Error> {
-        let mut request = self.inner.http.post(&prepared.url);
-        if let Some(headers) = self.inner.config.request_headers() {
-            for (name, value) in headers {
-                request = request.header(name, value.clone());
-            }
-        }
-        let mut response = request
+        let endpoint = prepared.endpoint;
+        let config = &self.inner.config;
+        let mut response = self
+            .inner
+            .http
+            .post(&prepared.url)
             .timeout(timeout)
             .body(prepared.body.clone())
             .send()
             .map_err(|error| Error::transport(endpoint, error))?;
         let status = response.status();
+        let declared = response.content_length();
+        if let Some(error) = config.refuse_declared_size(endpoint, status, declared) {
+            return Err(error);
+        }
         // Taken rather than cloned: reading the body does not need them.
         let headers = std::mem::take(response.headers_mut());
-        let body = match response.bytes() {
-            Ok(body) => body,
-            Err(error) if status.is_success() => {
-                return Err(Error::unread_success_body(endpoint, status, error))
+        let mut body = BodyBuffer::new(config.body_limit(status), declared);
+        let mut chunk = vec![0_u8; READ_CHUNK];
+        loop {
+            match response.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(read) if body.push_slice(&chunk[..read]) => {}
+                Ok(_) => break,
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(error) if status.is_success() => {
+                    return Err(Error::unread_success_body(endpoint, status, &error))
+                }
+                // An error status matters more than the rest of its body.
+                Err(_) => break,
             }
-            Err(_) => Bytes::new(),
-        };
-        self.inner.config.finish(endpoint, status, headers, body)
+        }
+        config.finish(endpoint, status, headers, body.finish())
     }
 }

@@ -6,10 +6,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, USER_AGENT};
+use reqwest::header::{HeaderMap, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT};
 use reqwest::StatusCode;
 
-use crate::runtime::error::redact_headers;
+use crate::runtime::error::LimitedBody;
+use crate::runtime::redact::{redact_body, redact_headers};
+use crate::runtime::retry::GiveUp;
 use crate::runtime::{ApiError, DecodeResponse, Endpoint, Error, ResponseMeta, RetryPolicy};
 
 /// The API's address, with its version.
@@ -17,6 +19,15 @@ pub const DEFAULT_BASE_URL: &str = "https://api.segmind.com/v1";
 
 /// The environment variable [`Client::from_env`] reads the API key from.
 pub const API_KEY_ENV: &str = "SEGMIND_API_KEY";
+
+/// The environment variable a [`ClientBuilder`] without a
+/// [`base_url`](ClientBuilder::base_url) reads the base URL from.
+pub const BASE_URL_ENV: &str = "SEGMIND_BASE_URL";
+
+/// The default limit on a successful response body.
+const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 << 20;
+/// The default limit on an error response body: room for any explanation.
+const DEFAULT_MAX_ERROR_BODY_BYTES: u64 = 64 << 10;
 
 /// The header the API key travels in.
 const API_KEY_HEADER: &str = "x-api-key";
@@ -161,22 +172,21 @@ impl RequestOptions {
 pub(crate) struct Config {
     base_url: String,
     api_key: ApiKey,
-    /// The headers every request carries: the key (its value marked
-    /// sensitive, so HTTP debugging output leaves it out too), the content
-    /// type and the user agent.
+    /// The headers every request carries, as the HTTP client's default
+    /// headers: the key (its value marked sensitive, so HTTP debugging output
+    /// leaves it out too), the content type and the user agent.
     headers: HeaderMap,
-    /// Whether the HTTP client adds `headers` itself, as its default
-    /// headers: true when the builder created it. A supplied client knows
-    /// nothing of them, so then each request carries them.
-    client_adds_headers: bool,
     timeout: Duration,
     total_timeout: Option<Duration>,
     retry: RetryPolicy,
     skip_validation: bool,
+    max_response_bytes: u64,
+    max_error_body_bytes: u64,
 }
 
 /// One request, encoded and ready for its attempts.
 pub(crate) struct Prepared {
+    pub(crate) endpoint: &'static str,
     pub(crate) url: String,
     pub(crate) body: Bytes,
     pub(crate) timeout: Duration,
@@ -203,20 +213,44 @@ impl Deadline {
         }
     }
 
-    /// How long to wait before trying again after `attempt` failed with
-    /// `error`: the retry policy's wait, or `None` when the policy gives up
-    /// or the wait would leave no time for another attempt.
+    /// How long to wait before trying `prepared` again after `attempt`
+    /// failed with `error`: the retry policy's wait, or `None` when the
+    /// policy gives up or the wait would leave no time for another attempt.
+    /// Logs the decision (with the error, which holds no key).
     pub(crate) fn next_wait(
         &self,
-        policy: &RetryPolicy,
+        prepared: &Prepared,
         attempt: u32,
         error: &Error,
     ) -> Option<Duration> {
-        let delay = policy.delay_after(attempt, error)?;
+        let endpoint = prepared.endpoint;
+        let delay = match prepared.retry.delay_after(attempt, error) {
+            Ok(delay) => delay,
+            Err(GiveUp::WaitTooLong(wait)) => {
+                tracing::warn!(
+                    endpoint,
+                    attempt,
+                    retry_after_s = wait.as_secs(),
+                    error = %error,
+                    "not retrying: the server asked for a longer wait than the retry policy allows"
+                );
+                return None;
+            }
+            Err(GiveUp::NotRetried | GiveUp::OutOfAttempts) => return None,
+        };
         let time_left = |end: Instant| end.saturating_duration_since(Instant::now());
-        self.0
-            .is_none_or(|end| time_left(end) > delay)
-            .then_some(delay)
+        if self.0.is_some_and(|end| time_left(end) <= delay) {
+            tracing::info!(endpoint, attempt, error = %error, "not retrying: the total timeout would run out");
+            return None;
+        }
+        tracing::info!(
+            endpoint,
+            attempt,
+            delay_ms = delay.as_millis() as u64,
+            error = %error,
+            "retrying"
+        );
+        Some(delay)
     }
 }
 
@@ -249,6 +283,7 @@ impl Config {
         url.push_str(&self.base_url);
         url.push_str(E::PATH);
         Ok(Prepared {
+            endpoint: E::SLUG,
             url,
             body: Bytes::from(body),
             timeout: options.timeout.unwrap_or(self.timeout),
@@ -257,11 +292,33 @@ impl Config {
         })
     }
 
-    /// The headers each request must carry itself: none when the HTTP
-    /// client sends them as its default headers, all of them when it is a
-    /// client the user supplied.
-    pub(crate) fn request_headers(&self) -> Option<&HeaderMap> {
-        (!self.client_adds_headers).then_some(&self.headers)
+    /// How much of a body with this status is read: the full limit for a
+    /// success, the much smaller one for an error's explanation.
+    pub(crate) fn body_limit(&self, status: StatusCode) -> u64 {
+        if status.is_success() {
+            self.max_response_bytes
+        } else {
+            self.max_error_body_bytes
+        }
+    }
+
+    /// The error for a success whose `Content-Length` already says it is
+    /// over the limit, so its body need not be read at all.
+    pub(crate) fn refuse_declared_size(
+        &self,
+        endpoint: &'static str,
+        status: StatusCode,
+        declared: Option<u64>,
+    ) -> Option<Error> {
+        let limit = self.max_response_bytes;
+        (status.is_success() && declared.is_some_and(|size| size > limit)).then_some(
+            Error::ResponseTooLarge {
+                endpoint,
+                attempts: 0,
+                limit,
+                declared,
+            },
+        )
     }
 
     /// Turns a complete answer into the output or the error its status means.
@@ -270,17 +327,120 @@ impl Config {
         endpoint: &'static str,
         status: StatusCode,
         mut headers: HeaderMap,
-        body: Bytes,
+        body: LimitedBody,
     ) -> Result<O, Error> {
         redact_headers(&mut headers, &self.api_key);
+        if status.is_success() && body.truncated {
+            let declared = headers
+                .get(CONTENT_LENGTH)
+                .and_then(|value| value.to_str().ok()?.parse().ok());
+            return Err(Error::ResponseTooLarge {
+                endpoint,
+                attempts: 0,
+                limit: self.max_response_bytes,
+                declared,
+            });
+        }
         let meta = ResponseMeta::new(endpoint, status, headers);
         if status.is_success() {
+            let body = if O::MAY_QUOTE_BODY {
+                redact_body(body.bytes, &self.api_key)
+            } else {
+                body.bytes
+            };
             O::decode(meta, body).map_err(|error| error.redacted(&self.api_key))
         } else {
             Err(Error::from_api(ApiError::new(meta, body, &self.api_key)))
         }
     }
 }
+
+/// Collects a body chunk by chunk up to a limit, so that memory stays near
+/// the limit whatever the server sends: the buffer grows by doubling but
+/// never past the limit, and what comes after it is dropped. A body that
+/// arrives in one chunk is kept as it came, without a copy.
+pub(crate) struct BodyBuffer {
+    limit: usize,
+    /// The declared size, when within the limit: what to allocate first.
+    expected: usize,
+    collected: Collected,
+    truncated: bool,
+}
+
+enum Collected {
+    Empty,
+    One(Bytes),
+    Many(Vec<u8>),
+}
+
+impl BodyBuffer {
+    /// A buffer for at most `limit` bytes; `declared` (the `Content-Length`)
+    /// sizes it, but never beyond the limit.
+    pub(crate) fn new(limit: u64, declared: Option<u64>) -> Self {
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        let expected = declared
+            .and_then(|size| usize::try_from(size).ok())
+            .unwrap_or(0)
+            .min(limit);
+        Self {
+            limit,
+            expected,
+            collected: Collected::Empty,
+            truncated: false,
+        }
+    }
+
+    /// Adds a chunk; `false` once the limit is reached and reading must stop
+    /// (the part over the limit is dropped and the body marked truncated).
+    pub(crate) fn push(&mut self, chunk: Bytes) -> bool {
+        if matches!(self.collected, Collected::Empty) && chunk.len() <= self.limit {
+            self.collected = Collected::One(chunk);
+            return true;
+        }
+        self.push_slice(&chunk)
+    }
+
+    /// [`push`](Self::push) for bytes that are not already a [`Bytes`].
+    pub(crate) fn push_slice(&mut self, chunk: &[u8]) -> bool {
+        let mut buffer = match std::mem::replace(&mut self.collected, Collected::Empty) {
+            Collected::Empty => Vec::with_capacity(self.expected),
+            Collected::One(first) => {
+                let mut buffer = Vec::with_capacity(self.expected.max(first.len()));
+                buffer.extend_from_slice(&first);
+                buffer
+            }
+            Collected::Many(buffer) => buffer,
+        };
+        let room = self.limit.saturating_sub(buffer.len());
+        let taken = &chunk[..chunk.len().min(room)];
+        self.truncated = taken.len() < chunk.len();
+        if buffer.capacity() - buffer.len() < taken.len() {
+            let wanted = (buffer.capacity() * 2)
+                .max(buffer.len() + taken.len())
+                .min(self.limit);
+            buffer.reserve_exact(wanted - buffer.len());
+        }
+        buffer.extend_from_slice(taken);
+        self.collected = Collected::Many(buffer);
+        !self.truncated
+    }
+
+    pub(crate) fn finish(self) -> LimitedBody {
+        let bytes = match self.collected {
+            Collected::Empty => Bytes::new(),
+            Collected::One(bytes) => bytes,
+            Collected::Many(bytes) => Bytes::from(bytes),
+        };
+        LimitedBody {
+            bytes,
+            truncated: self.truncated,
+        }
+    }
+}
+
+/// Settings applied to an HTTP client builder the user configures, as
+/// [`ClientBuilder::configure_http`] takes it.
+type Configure<B> = Arc<dyn Fn(B) -> B + Send + Sync>;
 
 /// Configures a [`Client`] (or a [`blocking::Client`](crate::blocking::Client)
 /// with the `blocking` feature).
@@ -295,43 +455,69 @@ impl Config {
 ///     .build()?;
 /// # let _ = client; Ok(()) }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ClientBuilder {
     api_key: Option<ApiKey>,
-    base_url: String,
-    connect_timeout: Option<Duration>,
+    base_url: Option<String>,
+    allow_plain_http: bool,
+    connect_timeout: Duration,
     timeout: Duration,
     total_timeout: Option<Duration>,
     retry: RetryPolicy,
     user_agent: String,
     skip_validation: bool,
-    http_client: Option<reqwest::Client>,
+    max_response_bytes: u64,
+    max_error_body_bytes: u64,
+    configure_http: Option<Configure<reqwest::ClientBuilder>>,
     #[cfg(feature = "blocking")]
-    blocking_http_client: Option<reqwest::blocking::Client>,
+    configure_blocking_http: Option<Configure<reqwest::blocking::ClientBuilder>>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key)
+            .field("base_url", &self.base_url)
+            .field("allow_plain_http", &self.allow_plain_http)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("total_timeout", &self.total_timeout)
+            .field("retry", &self.retry)
+            .field("user_agent", &self.user_agent)
+            .field("skip_validation", &self.skip_validation)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("max_error_body_bytes", &self.max_error_body_bytes)
+            .field("configure_http", &self.configure_http.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for ClientBuilder {
     fn default() -> Self {
         Self {
             api_key: None,
-            base_url: DEFAULT_BASE_URL.to_owned(),
-            connect_timeout: None,
+            base_url: None,
+            allow_plain_http: false,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
             total_timeout: None,
             retry: RetryPolicy::default(),
             user_agent: concat!("segmind-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
             skip_validation: false,
-            http_client: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            max_error_body_bytes: DEFAULT_MAX_ERROR_BODY_BYTES,
+            configure_http: None,
             #[cfg(feature = "blocking")]
-            blocking_http_client: None,
+            configure_blocking_http: None,
         }
     }
 }
 
 impl ClientBuilder {
-    /// A builder with the defaults: the key from `SEGMIND_API_KEY`, the
-    /// public API, a 120 s timeout per attempt, 10 s to connect, and
-    /// [`RetryPolicy::default`].
+    /// A builder with the defaults: the key from `SEGMIND_API_KEY`, the base
+    /// URL from `SEGMIND_BASE_URL` or else the public API, a 120 s timeout
+    /// per attempt, 10 s to connect, [`RetryPolicy::default`], and bodies of
+    /// at most 64 MiB (64 KiB for error bodies).
     pub fn new() -> Self {
         Self::default()
     }
@@ -343,22 +529,36 @@ impl ClientBuilder {
         self
     }
 
-    /// The versioned base URL endpoint paths are appended to
-    /// (default `https://api.segmind.com/v1`).
+    /// The versioned base URL endpoint paths are appended to. Without one,
+    /// [`build`](Self::build) reads `SEGMIND_BASE_URL` (for a mock or a
+    /// staging server), and else uses `https://api.segmind.com/v1`.
+    ///
+    /// It must be `https`, or plain `http` to a loopback address
+    /// (`127.0.0.1`, `::1`, `localhost`): anything else would send the key
+    /// unencrypted, and needs [`allow_plain_http`](Self::allow_plain_http).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = url.into();
+        self.base_url = Some(url.into());
         self
     }
 
-    /// How long establishing a connection may take (default 10 s). Applies
-    /// only to the HTTP client this builder creates itself.
+    /// Accepts a plain `http://` base URL to a host that is not loopback,
+    /// which sends the API key, and the requests, unencrypted over the
+    /// network (for a test server on a private network, say).
+    pub fn allow_plain_http(mut self, allow: bool) -> Self {
+        self.allow_plain_http = allow;
+        self
+    }
+
+    /// How long establishing a connection may take (default 10 s). A
+    /// connection that is never established cannot have cost anything, so
+    /// running out of this time is an [`Error::Connect`], retried by default.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout.min(LONGEST_TIMEOUT));
+        self.connect_timeout = timeout.min(LONGEST_TIMEOUT);
         self
     }
 
     /// The total time one attempt may take: connect, send and read the whole
-    /// body (default 120 s). Retries get a fresh timeout each.
+    /// body (default 120 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout.min(LONGEST_TIMEOUT);
         self
@@ -375,7 +575,8 @@ impl ClientBuilder {
         self
     }
 
-    /// How failed calls are retried (default [`RetryPolicy::default`]).
+    /// How failed calls are retried (default [`RetryPolicy::default`], which
+    /// retries only what cannot have been charged).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self
@@ -394,37 +595,71 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses this HTTP client (for proxies, custom TLS, ...) instead of
-    /// creating one. Configure its connect timeout on it; beware that it
-    /// follows redirects unless told not to, and that would carry the
-    /// `x-api-key` header to wherever the redirect points.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
+    /// The largest successful response body read (default 64 MiB, room for
+    /// four base64-encoded 2048×2048 PNGs). Reading stops at the limit, so
+    /// memory stays near it whatever a server sends, and the call fails with
+    /// [`Error::ResponseTooLarge`].
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit;
         self
     }
 
-    /// Uses this blocking HTTP client in [`build_blocking`](Self::build_blocking);
-    /// see [`http_client`](Self::http_client).
+    /// The largest error response body kept (default 64 KiB); a longer one is
+    /// cut there, and the error says so
+    /// ([`ApiError::body_truncated`](crate::ApiError::body_truncated)).
+    pub fn max_error_body_bytes(mut self, limit: u64) -> Self {
+        self.max_error_body_bytes = limit;
+        self
+    }
+
+    /// Adjusts the HTTP client the builder creates: a proxy, root
+    /// certificates, pool settings, ... `configure` gets reqwest's builder
+    /// with this builder's connect timeout set, and may change anything; the
+    /// client then sets what keeps the key safe last, so it cannot be undone:
+    /// redirects are never followed (following one would carry `x-api-key`
+    /// to wherever it points, and send the paid request again), and the
+    /// key, content type and user agent go on every request.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), segmind::Error> {
+    /// let client = segmind::Client::builder()
+    ///     .configure_http(|http| http.pool_max_idle_per_host(4).tcp_nodelay(true))
+    ///     .build()?;
+    /// # let _ = client; Ok(()) }
+    /// ```
+    pub fn configure_http(
+        mut self,
+        configure: impl Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync + 'static,
+    ) -> Self {
+        self.configure_http = Some(Arc::new(configure));
+        self
+    }
+
+    /// [`configure_http`](Self::configure_http) for the blocking client.
     #[cfg(feature = "blocking")]
-    pub fn blocking_http_client(mut self, client: reqwest::blocking::Client) -> Self {
-        self.blocking_http_client = Some(client);
+    pub fn configure_blocking_http(
+        mut self,
+        configure: impl Fn(reqwest::blocking::ClientBuilder) -> reqwest::blocking::ClientBuilder
+            + Send
+            + Sync
+            + 'static,
+    ) -> Self {
+        self.configure_blocking_http = Some(Arc::new(configure));
         self
     }
 
     /// Builds the async client.
     pub fn build(self) -> Result<Client, Error> {
-        let config = self.config(self.http_client.is_none())?;
-        let http = match self.http_client {
-            Some(client) => client,
-            None => reqwest::Client::builder()
-                .default_headers(config.headers.clone())
-                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .map_err(|error| {
-                    Error::Config(format!("cannot create the HTTP client: {error}"))
-                })?,
-        };
+        let config = self.config()?;
+        let mut http = reqwest::Client::builder().connect_timeout(self.connect_timeout);
+        if let Some(configure) = &self.configure_http {
+            http = configure(http);
+        }
+        let http = http
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(config.headers.clone())
+            .build()
+            .map_err(|error| Error::Config(format!("cannot create the HTTP client: {error}")))?;
         Ok(Client {
             inner: Arc::new(Inner { http, config }),
         })
@@ -433,35 +668,22 @@ impl ClientBuilder {
     /// Builds the blocking client. Call it outside any async runtime.
     #[cfg(feature = "blocking")]
     pub fn build_blocking(self) -> Result<crate::blocking::Client, Error> {
-        let config = self.config(self.blocking_http_client.is_none())?;
-        let http = match self.blocking_http_client {
-            Some(client) => client,
-            None => reqwest::blocking::Client::builder()
-                .default_headers(config.headers.clone())
-                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                .timeout(config.timeout)
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .map_err(|error| {
-                    Error::Config(format!("cannot create the HTTP client: {error}"))
-                })?,
-        };
+        let config = self.config()?;
+        let mut http = reqwest::blocking::Client::builder()
+            .connect_timeout(self.connect_timeout)
+            .timeout(config.timeout);
+        if let Some(configure) = &self.configure_blocking_http {
+            http = configure(http);
+        }
+        let http = http
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(config.headers.clone())
+            .build()
+            .map_err(|error| Error::Config(format!("cannot create the HTTP client: {error}")))?;
         Ok(crate::blocking::Client::from_parts(http, config))
     }
 
-    /// The settings; `client_adds_headers` when the HTTP client is created
-    /// here, with the fixed headers as its default headers.
-    fn config(&self, client_adds_headers: bool) -> Result<Config, Error> {
-        let has_own_client = self.http_client.is_some();
-        #[cfg(feature = "blocking")]
-        let has_own_client = has_own_client || self.blocking_http_client.is_some();
-        if has_own_client && self.connect_timeout.is_some() {
-            return Err(Error::Config(
-                "connect_timeout cannot be applied to a supplied HTTP client; \
-                 set it on that client instead"
-                    .to_owned(),
-            ));
-        }
+    fn config(&self) -> Result<Config, Error> {
         let api_key = match &self.api_key {
             Some(key) => key.clone(),
             None => key_from_env(std::env::var(API_KEY_ENV).ok())?,
@@ -486,15 +708,23 @@ impl ClientBuilder {
         headers.insert(API_KEY_HEADER, key_header);
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         headers.insert(USER_AGENT, user_agent);
+        let base_url = match &self.base_url {
+            Some(url) => url.clone(),
+            None => std::env::var(BASE_URL_ENV)
+                .ok()
+                .filter(|url| !url.trim().is_empty())
+                .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()),
+        };
         Ok(Config {
-            base_url: check_base_url(&self.base_url)?,
+            base_url: check_base_url(&base_url, self.allow_plain_http)?,
             api_key,
             headers,
-            client_adds_headers,
             timeout: self.timeout,
             total_timeout: self.total_timeout,
             retry: self.retry,
             skip_validation: self.skip_validation,
+            max_response_bytes: self.max_response_bytes,
+            max_error_body_bytes: self.max_error_body_bytes,
         })
     }
 }
@@ -513,8 +743,9 @@ fn key_from_env(value: Option<String>) -> Result<ApiKey, Error> {
 }
 
 /// An absolute http(s) URL without query or fragment, returned without a
-/// trailing slash so endpoint paths can be appended.
-fn check_base_url(url: &str) -> Result<String, Error> {
+/// trailing slash so endpoint paths can be appended. Plain http only to
+/// loopback, unless `allow_plain_http`.
+fn check_base_url(url: &str, allow_plain_http: bool) -> Result<String, Error> {
     let url = url.trim();
     let invalid = |why: &str| Error::Config(format!("invalid base URL `{url}`: {why}"));
     let parsed = reqwest::Url::parse(url).map_err(|error| invalid(&error.to_string()))?;
@@ -532,7 +763,29 @@ fn check_base_url(url: &str) -> Result<String, Error> {
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(invalid("it must not have a query or fragment"));
     }
+    if parsed.scheme() == "http" && !allow_plain_http && !is_loopback(&parsed) {
+        return Err(invalid(
+            "plain http to a host that is not loopback would send the API key unencrypted; \
+             use https, or opt in with `ClientBuilder::allow_plain_http(true)`",
+        ));
+    }
     Ok(url.trim_end_matches('/').to_owned())
+}
+
+/// Whether the URL's host is this machine: a loopback address or
+/// `localhost`.
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    match host.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => {
+            let host = host.to_ascii_lowercase();
+            host == "localhost" || host.ends_with(".localhost")
+        }
+    }
 }
 
 /// The async client: cheap to clone (clones share one connection pool and
@@ -570,8 +823,9 @@ impl Client {
         Self::builder().api_key(api_key).build()
     }
 
-    /// A client with the key from `SEGMIND_API_KEY`; a clear
-    /// [`Error::Config`] when it is unset or empty.
+    /// A client with the key from `SEGMIND_API_KEY` (and the base URL from
+    /// `SEGMIND_BASE_URL`, when set); a clear [`Error::Config`] when the key
+    /// is unset or empty.
     pub fn from_env() -> Result<Self, Error> {
         Self::builder().build()
     }
@@ -607,20 +861,13 @@ impl Client {
         loop {
             tracing::debug!(endpoint = E::SLUG, attempt, "sending request");
             let timeout = deadline.attempt_timeout(prepared.timeout);
-            let error = match self.attempt(E::SLUG, &prepared, timeout).await {
+            let error = match self.attempt(&prepared, timeout).await {
                 Ok(output) => return Ok(output),
-                Err(error) => error,
+                Err(error) => error.at_attempt(attempt),
             };
-            let Some(delay) = deadline.next_wait(&prepared.retry, attempt, &error) else {
+            let Some(delay) = deadline.next_wait(&prepared, attempt, &error) else {
                 return Err(error);
             };
-            tracing::debug!(
-                endpoint = E::SLUG,
-                attempt,
-                delay_ms = delay.as_millis() as u64,
-                error = %error,
-                "retrying"
-            );
             tokio::time::sleep(delay).await;
             attempt += 1;
         }
@@ -628,34 +875,44 @@ impl Client {
 
     async fn attempt<O: DecodeResponse>(
         &self,
-        endpoint: &'static str,
         prepared: &Prepared,
         timeout: Duration,
     ) -> Result<O, Error> {
-        let mut request = self.inner.http.post(&prepared.url);
-        if let Some(headers) = self.inner.config.request_headers() {
-            for (name, value) in headers {
-                request = request.header(name, value.clone());
-            }
-        }
-        let mut response = request
+        let endpoint = prepared.endpoint;
+        let config = &self.inner.config;
+        let mut response = self
+            .inner
+            .http
+            .post(&prepared.url)
             .timeout(timeout)
             .body(prepared.body.clone())
             .send()
             .await
             .map_err(|error| Error::transport(endpoint, error))?;
         let status = response.status();
+        let declared = response.content_length();
+        if let Some(error) = config.refuse_declared_size(endpoint, status, declared) {
+            return Err(error);
+        }
         // Taken rather than cloned: reading the body does not need them.
         let headers = std::mem::take(response.headers_mut());
-        let body = match response.bytes().await {
-            Ok(body) => body,
-            Err(error) if status.is_success() => {
-                return Err(Error::unread_success_body(endpoint, status, error))
+        let mut body = BodyBuffer::new(config.body_limit(status), declared);
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if !body.push(chunk) {
+                        break;
+                    }
+                }
+                Ok(None) => break,
+                Err(error) if status.is_success() => {
+                    return Err(Error::unread_success_body(endpoint, status, &error))
+                }
+                // An error status matters more than the rest of its body.
+                Err(_) => break,
             }
-            // An error status matters more than its unreadable body.
-            Err(_) => Bytes::new(),
-        };
-        self.inner.config.finish(endpoint, status, headers, body)
+        }
+        config.finish(endpoint, status, headers, body.finish())
     }
 }
 
@@ -679,23 +936,48 @@ mod tests {
 
     #[test]
     fn base_urls_are_checked_and_trimmed() {
+        let check = |url| check_base_url(url, false);
         assert_eq!(
-            check_base_url("http://127.0.0.1:8080/v1/").unwrap(),
+            check("http://127.0.0.1:8080/v1/").unwrap(),
             "http://127.0.0.1:8080/v1"
         );
         assert_eq!(
-            check_base_url(" https://api.segmind.com/v1 ").unwrap(),
+            check(" https://api.segmind.com/v1 ").unwrap(),
             DEFAULT_BASE_URL
         );
-        assert!(message(check_base_url("api.segmind.com")).contains("invalid base URL"));
-        assert!(message(check_base_url("ftp://host/v1")).contains("scheme"));
-        assert!(message(check_base_url("https://host/v1?x=1")).contains("query"));
-        let with_password = message(check_base_url("https://me:hunter2@host/v1"));
+        assert!(message(check("api.segmind.com")).contains("invalid base URL"));
+        assert!(message(check("ftp://host/v1")).contains("scheme"));
+        assert!(message(check("https://host/v1?x=1")).contains("query"));
+        let with_password = message(check("https://me:hunter2@host/v1"));
         assert!(
             with_password.contains("user name or password"),
             "{with_password}"
         );
         assert!(!with_password.contains("hunter2"), "{with_password}");
+    }
+
+    #[test]
+    fn plain_http_is_only_for_loopback_unless_allowed() {
+        for url in [
+            "http://127.0.0.1:1/v1",
+            "http://127.8.9.10/v1",
+            "http://[::1]:8080/v1",
+            "http://localhost:3000/v1",
+            "http://LocalHost/v1",
+            "http://mock.localhost/v1",
+        ] {
+            assert!(check_base_url(url, false).is_ok(), "{url}");
+        }
+        for url in [
+            "http://api.segmind.com/v1",
+            "http://10.0.0.2/v1",
+            "http://[::2]/v1",
+            "http://localhost.example.com/v1",
+        ] {
+            let error = message(check_base_url(url, false));
+            assert!(error.contains("allow_plain_http"), "{url}: {error}");
+            assert!(check_base_url(url, true).is_ok(), "{url}");
+        }
     }
 
     #[test]
@@ -707,29 +989,60 @@ mod tests {
     }
 
     #[test]
-    fn fixed_headers_go_on_a_created_client_or_on_each_request() {
+    fn the_fixed_headers_are_built_once_and_the_key_is_sensitive() {
         let builder = Client::builder().api_key(" sk-secret ").user_agent("t/1");
-        let created = builder.config(true).unwrap();
-        assert!(created.request_headers().is_none());
-        let supplied = builder.config(false).unwrap();
-        let headers = supplied.request_headers().unwrap();
-        let key = headers.get(API_KEY_HEADER).unwrap();
+        let config = builder.config().unwrap();
+        let key = config.headers.get(API_KEY_HEADER).unwrap();
         assert_eq!(key, "sk-secret");
         assert!(key.is_sensitive());
-        assert_eq!(headers.get(CONTENT_TYPE).unwrap(), "application/json");
-        assert_eq!(headers.get(USER_AGENT).unwrap(), "t/1");
-        assert_eq!(headers.len(), 3);
-        let debug = format!("{created:?} {supplied:?}");
+        assert_eq!(
+            config.headers.get(CONTENT_TYPE).unwrap(),
+            "application/json"
+        );
+        assert_eq!(config.headers.get(USER_AGENT).unwrap(), "t/1");
+        assert_eq!(config.headers.len(), 3);
+        let debug = format!("{config:?} {builder:?}");
         assert!(!debug.contains("sk-secret"), "{debug}");
     }
 
     #[test]
-    fn connect_timeout_conflicts_with_a_supplied_client() {
-        let result = Client::builder()
-            .api_key("k")
-            .http_client(reqwest::Client::new())
-            .connect_timeout(Duration::from_secs(1))
-            .build();
-        assert!(message(result).contains("connect_timeout"));
+    fn bodies_stop_at_the_limit_and_keep_a_single_chunk_as_it_came() {
+        let chunk = Bytes::from_static(b"0123456789");
+        let mut body = BodyBuffer::new(100, Some(10));
+        assert!(body.push(chunk.clone()));
+        let single = body.finish();
+        assert!(!single.truncated);
+        assert_eq!(single.bytes.as_ptr(), chunk.as_ptr(), "copied");
+
+        let mut body = BodyBuffer::new(25, None);
+        assert!(body.push(chunk.clone()));
+        assert!(body.push(chunk.clone()));
+        assert!(!body.push(chunk.clone()));
+        let cut = body.finish();
+        assert!(cut.truncated);
+        assert_eq!(&cut.bytes[..], b"0123456789012345678901234");
+
+        let mut body = BodyBuffer::new(4, None);
+        assert!(!body.push(chunk));
+        assert_eq!(&body.finish().bytes[..], b"0123");
+
+        let mut body = BodyBuffer::new(10, None);
+        assert!(body.push_slice(b"01234"));
+        assert!(body.push_slice(b"56789"));
+        let exact = body.finish();
+        assert!(!exact.truncated, "a body exactly at the limit is whole");
+        assert_eq!(&exact.bytes[..], b"0123456789");
+    }
+
+    #[test]
+    fn a_lying_content_length_allocates_no_more_than_the_limit() {
+        let mut body = BodyBuffer::new(1 << 10, Some(u64::MAX));
+        for _ in 0..100 {
+            body.push_slice(&[7; 100]);
+        }
+        let Collected::Many(buffer) = &body.collected else {
+            panic!("not collected");
+        };
+        assert!(buffer.capacity() <= 1 << 10, "{}", buffer.capacity());
     }
 }

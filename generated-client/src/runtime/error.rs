@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 use reqwest::StatusCode;
 
+use crate::runtime::redact::{redact_body, redact_text};
 use crate::runtime::retry::parse_retry_after;
 use crate::runtime::{ApiKey, ResponseMeta, ValidationErrors};
 
@@ -17,8 +18,14 @@ const MESSAGE_LIMIT: usize = 1_000;
 /// Everything that can go wrong with a call: before sending, on the wire, in
 /// the server's answer, or in reading it.
 ///
-/// No variant's `Display` or `Debug` contains the API key. The status
-/// variants box their [`ApiError`] to keep `Result<_, Error>` small.
+/// No variant's `Display` or `Debug` contains the API key, in any spelling a
+/// server may echo it in. Every error that followed a request says how many
+/// attempts were made ([`attempts`](Self::attempts)). The status variants
+/// box their [`ApiError`] to keep `Result<_, Error>` small.
+///
+/// Which errors are retried, and which only when the caller accepts paying
+/// twice, is told by [`is_safe_to_retry`](Self::is_safe_to_retry) and
+/// [`is_retryable`](Self::is_retryable); see [`RetryPolicy`](crate::RetryPolicy).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -43,49 +50,114 @@ pub enum Error {
     #[error("insufficient credits: {0}")]
     InsufficientCredits(Box<ApiError>),
     /// 429: too many requests; [`ApiError::retry_after`] says how long the
-    /// server asked to wait, when it did.
+    /// server asked to wait, when it did. The server refused the request, so
+    /// it is retried by default.
     #[error("rate limited: {0}")]
     RateLimited(Box<ApiError>),
-    /// 500: the server failed.
+    /// 500: the server failed, possibly after starting paid work.
     #[error("server error: {0}")]
     Server(Box<ApiError>),
     /// 502: a gateway in front of the server failed.
     #[error("bad gateway: {0}")]
     BadGateway(Box<ApiError>),
-    /// 504: the server took too long behind its gateway.
+    /// 503: the server is not taking requests now; it refused this one, so it
+    /// is retried by default.
+    #[error("service unavailable: {0}")]
+    ServiceUnavailable(Box<ApiError>),
+    /// 504: the server took too long behind its gateway (and may still be
+    /// working on the request).
     #[error("gateway timeout: {0}")]
     GatewayTimeout(Box<ApiError>),
-    /// Any other non-success status (503, a redirect, ...).
+    /// Any other non-success status (418, 410, a redirect, ...). Redirects
+    /// are never followed: following one would send the request, and the
+    /// key, again, possibly to another host.
     #[error("unexpected status: {0}")]
     OtherStatus(Box<ApiError>),
-    /// No answer arrived within the timeout. (A success status whose body
-    /// is still arriving when the timeout ends is [`Error::Decode`] instead,
-    /// and not retried: the server may have charged for the call.)
-    #[error("`{endpoint}` did not answer within the timeout: {}", chain(source))]
-    Timeout {
+    /// The request never left: the server could not be reached (refused,
+    /// DNS, TLS, connect timeout) or the connection closed before the request
+    /// was written. No credits can have been spent, so it is retried by
+    /// default.
+    #[error("could not reach `{endpoint}` ({}): {}", tries(*attempts), chain(source))]
+    Connect {
         /// The endpoint's slug.
         endpoint: &'static str,
+        /// Attempts made.
+        attempts: u32,
         /// The underlying transport error.
         #[source]
         source: reqwest::Error,
     },
-    /// The server could not be reached, or the connection broke.
-    #[error("could not reach `{endpoint}`: {}", chain(source))]
-    Connection {
+    /// No answer arrived within the timeout, after the request was (or may
+    /// have been) sent: the server may be generating, and charging for, the
+    /// image. Retried only with
+    /// [`RetryPolicy::retry_may_charge_twice`](crate::RetryPolicy::retry_may_charge_twice).
+    /// (A success status whose body is still arriving when the timeout ends
+    /// is [`Error::Decode`] instead, and never retried.)
+    #[error("`{endpoint}` did not answer within the timeout ({}): {}", tries(*attempts), chain(source))]
+    Timeout {
         /// The endpoint's slug.
         endpoint: &'static str,
+        /// Attempts made.
+        attempts: u32,
         /// The underlying transport error.
         #[source]
         source: reqwest::Error,
+    },
+    /// The connection broke after the request was (or may have been) sent,
+    /// before an answer arrived. Retried only with
+    /// [`RetryPolicy::retry_may_charge_twice`](crate::RetryPolicy::retry_may_charge_twice).
+    #[error("the connection to `{endpoint}` broke before an answer arrived ({}): {}", tries(*attempts), chain(source))]
+    Connection {
+        /// The endpoint's slug.
+        endpoint: &'static str,
+        /// Attempts made.
+        attempts: u32,
+        /// The underlying transport error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The server answered, but not in HTTP the client can read: a malformed
+    /// status line, more headers than allowed, ... The request was delivered
+    /// and may have been charged, so this is never retried.
+    #[error("`{endpoint}` sent an answer that is not valid HTTP ({}): {}", tries(*attempts), chain(source))]
+    MalformedResponse {
+        /// The endpoint's slug.
+        endpoint: &'static str,
+        /// Attempts made.
+        attempts: u32,
+        /// The underlying transport error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// A successful response's body is larger than
+    /// [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes);
+    /// reading stopped at the limit. Never retried: the call succeeded.
+    #[error(
+        "the `{endpoint}` response is larger than the limit of {limit} bytes{} ({}); \
+         not retried, as the call may already have been charged",
+        declared.map(|size| format!(" (it declared {size})")).unwrap_or_default(),
+        tries(*attempts)
+    )]
+    ResponseTooLarge {
+        /// The endpoint's slug.
+        endpoint: &'static str,
+        /// Attempts made.
+        attempts: u32,
+        /// The limit that was reached.
+        limit: u64,
+        /// The size the response declared in `Content-Length`, if it did.
+        declared: Option<u64>,
     },
     /// A successful response whose body could not be read as the endpoint's
     /// output (invalid or truncated JSON, invalid base64, no image, a body
     /// that broke off, ...). Never retried: the call succeeded, so the
     /// server may already have charged for it.
-    #[error("could not decode the `{endpoint}` response: {message}")]
+    #[error("could not decode the `{endpoint}` response ({}): {message}", tries(*attempts))]
     Decode {
         /// The endpoint's slug.
         endpoint: &'static str,
+        /// Attempts made.
+        attempts: u32,
         /// What was wrong with the body.
         message: String,
     },
@@ -114,6 +186,14 @@ pub enum Error {
     },
 }
 
+/// `1 attempt`, `3 attempts`.
+fn tries(attempts: u32) -> String {
+    match attempts {
+        1 => "1 attempt".to_owned(),
+        n => format!("{n} attempts"),
+    }
+}
+
 impl Error {
     /// The server's answer, for the status variants.
     pub fn api_error(&self) -> Option<&ApiError> {
@@ -126,6 +206,7 @@ impl Error {
             | Error::RateLimited(api)
             | Error::Server(api)
             | Error::BadGateway(api)
+            | Error::ServiceUnavailable(api)
             | Error::GatewayTimeout(api)
             | Error::OtherStatus(api) => Some(api.as_ref()),
             _ => None,
@@ -138,19 +219,54 @@ impl Error {
     }
 
     /// How long the server asked to wait before trying again (`Retry-After`).
+    /// A wait longer than the retry policy's
+    /// [`max_delay`](crate::RetryPolicy::max_delay) is not waited for: the
+    /// error is returned at once, carrying it here.
     pub fn retry_after(&self) -> Option<Duration> {
         self.api_error().and_then(|api| api.retry_after)
     }
 
-    /// Whether trying the same request again may succeed: 429, 500, 502, 503,
-    /// 504, timeouts and connection failures. The client retries these itself
-    /// within its [`RetryPolicy`](crate::RetryPolicy).
+    /// How many requests were sent, or tried, for this call: 0 when the
+    /// error came before sending (validation, configuration, encoding).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Connect { attempts, .. }
+            | Error::Timeout { attempts, .. }
+            | Error::Connection { attempts, .. }
+            | Error::MalformedResponse { attempts, .. }
+            | Error::ResponseTooLarge { attempts, .. }
+            | Error::Decode { attempts, .. } => *attempts,
+            other => other.api_error().map_or(0, |api| api.attempts),
+        }
+    }
+
+    /// Whether the same request can be sent again without any risk of paying
+    /// twice: it never left ([`Error::Connect`]), or the server refused it
+    /// before doing any work (429, 503). The default
+    /// [`RetryPolicy`](crate::RetryPolicy) retries exactly these.
+    pub fn is_safe_to_retry(&self) -> bool {
+        match self {
+            Error::Connect { .. } => true,
+            _ => self
+                .status()
+                .is_some_and(|status| matches!(status.as_u16(), 429 | 503)),
+        }
+    }
+
+    /// Whether trying the same request again may succeed: everything
+    /// [`is_safe_to_retry`](Self::is_safe_to_retry), and failures after the
+    /// request was delivered (timeouts, connections broken after sending,
+    /// 500, 502, 504). Sending one of the latter again **may charge twice**:
+    /// the first request may still be running, and will be paid for.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Timeout { .. } | Error::Connection { .. } => true,
-            _ => self
-                .status()
-                .is_some_and(|status| matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504)),
+            _ => {
+                self.is_safe_to_retry()
+                    || self
+                        .status()
+                        .is_some_and(|status| matches!(status.as_u16(), 500 | 502 | 504))
+            }
         }
     }
 
@@ -170,16 +286,38 @@ impl Error {
             429 => Error::RateLimited(api),
             500 => Error::Server(api),
             502 => Error::BadGateway(api),
+            503 => Error::ServiceUnavailable(api),
             504 => Error::GatewayTimeout(api),
             _ => Error::OtherStatus(api),
         }
     }
 
+    /// A failure of the HTTP exchange, sorted by what it tells about the
+    /// request: it never left, the answer was unreadable, none came in time,
+    /// or the connection broke after sending.
     pub(crate) fn transport(endpoint: &'static str, source: reqwest::Error) -> Self {
-        if source.is_timeout() {
-            Error::Timeout { endpoint, source }
-        } else {
-            Error::Connection { endpoint, source }
+        let attempts = 0;
+        match Delivery::of(&source) {
+            Delivery::NotSent => Error::Connect {
+                endpoint,
+                attempts,
+                source,
+            },
+            Delivery::Unreadable => Error::MalformedResponse {
+                endpoint,
+                attempts,
+                source,
+            },
+            Delivery::Unknown if source.is_timeout() => Error::Timeout {
+                endpoint,
+                attempts,
+                source,
+            },
+            Delivery::Unknown => Error::Connection {
+                endpoint,
+                attempts,
+                source,
+            },
         }
     }
 
@@ -190,31 +328,57 @@ impl Error {
     pub(crate) fn unread_success_body(
         endpoint: &'static str,
         status: StatusCode,
-        source: reqwest::Error,
+        source: &(dyn std::error::Error + 'static),
     ) -> Self {
         Error::decode(
             endpoint,
             format!(
                 "the server answered {status} but its body could not be read in full ({}); \
                  not retried, as the call may already have been charged",
-                chain(&source)
+                chain(source)
             ),
         )
     }
 
-    /// This error with any trace of `key` in a [`Decode`](Error::Decode)
+    /// This error as the `attempts`-th attempt of its call.
+    pub(crate) fn at_attempt(mut self, attempt: u32) -> Self {
+        match &mut self {
+            Error::Connect { attempts, .. }
+            | Error::Timeout { attempts, .. }
+            | Error::Connection { attempts, .. }
+            | Error::MalformedResponse { attempts, .. }
+            | Error::ResponseTooLarge { attempts, .. }
+            | Error::Decode { attempts, .. } => *attempts = attempt,
+            Error::BadRequest(api)
+            | Error::Unauthorized(api)
+            | Error::Forbidden(api)
+            | Error::NotFound(api)
+            | Error::InsufficientCredits(api)
+            | Error::RateLimited(api)
+            | Error::Server(api)
+            | Error::BadGateway(api)
+            | Error::ServiceUnavailable(api)
+            | Error::GatewayTimeout(api)
+            | Error::OtherStatus(api) => api.attempts = attempt,
+            Error::Validation(_) | Error::Encode { .. } | Error::Config(_) | Error::Io { .. } => {}
+        }
+        self
+    }
+
+    /// This error with any spelling of `key` in a [`Decode`](Error::Decode)
     /// message (which may quote a successful response's body) replaced by
     /// `***`. Status errors are redacted when they are built.
     pub(crate) fn redacted(self, key: &ApiKey) -> Self {
         match self {
-            Error::Decode { endpoint, message }
-                if contains_secret(message.as_bytes(), key.expose_secret()) =>
-            {
-                Error::Decode {
-                    endpoint,
-                    message: message.replace(key.expose_secret(), "***"),
-                }
-            }
+            Error::Decode {
+                endpoint,
+                attempts,
+                message,
+            } => Error::Decode {
+                endpoint,
+                attempts,
+                message: redact_text(message, key),
+            },
             other => other,
         }
     }
@@ -222,7 +386,44 @@ impl Error {
     pub(crate) fn decode(endpoint: &'static str, message: impl Into<String>) -> Self {
         Error::Decode {
             endpoint,
+            attempts: 0,
             message: message.into(),
+        }
+    }
+}
+
+/// What a transport error tells about whether the request reached the
+/// server.
+enum Delivery {
+    /// It cannot have: connecting failed, or the connection closed before
+    /// the request was written (hyper calls that canceled).
+    NotSent,
+    /// The server answered, with something that is not valid HTTP.
+    Unreadable,
+    /// It may have: a reset, a timeout or a close once the request could
+    /// have been written. From the client's side a reset before the server
+    /// read the request looks the same as one after.
+    Unknown,
+}
+
+impl Delivery {
+    fn of(error: &reqwest::Error) -> Self {
+        let mut cause = std::error::Error::source(error);
+        while let Some(current) = cause {
+            if let Some(hyper) = current.downcast_ref::<hyper::Error>() {
+                if hyper.is_parse() {
+                    return Delivery::Unreadable;
+                }
+                if hyper.is_canceled() {
+                    return Delivery::NotSent;
+                }
+            }
+            cause = current.source();
+        }
+        if error.is_connect() {
+            Delivery::NotSent
+        } else {
+            Delivery::Unknown
         }
     }
 }
@@ -244,26 +445,41 @@ fn chain(error: &dyn std::error::Error) -> String {
 }
 
 /// What the server said when it answered with an error status.
-#[derive(Debug, Clone)]
+///
+/// Its `Debug` shows the start of the body and its length, not all of it.
+#[derive(Clone)]
+#[non_exhaustive]
 pub struct ApiError {
     /// Status, headers and endpoint of the response.
     pub meta: ResponseMeta,
     /// The server's message: the JSON body's `error` (or `message`) field,
-    /// else the body as text, else the status's reason phrase.
+    /// else the body as text, else the status's reason phrase; at most 1,000
+    /// characters.
     pub message: String,
-    /// The body exactly as received.
+    /// The body as received, with the API key redacted in whatever spelling
+    /// it was echoed, and cut at
+    /// [`ClientBuilder::max_error_body_bytes`](crate::ClientBuilder::max_error_body_bytes)
+    /// (see [`body_truncated`](Self::body_truncated)).
     pub body: Bytes,
+    /// Whether the body was longer than the limit and is only its start.
+    pub body_truncated: bool,
     /// How long the server asked to wait before retrying (`Retry-After`, in
     /// seconds or as an HTTP date), when it said.
     pub retry_after: Option<Duration>,
+    /// Which attempt this answer came to (1 for the first).
+    pub attempts: u32,
 }
 
 impl ApiError {
-    /// Reads an error response. Any trace of `key` in the body is replaced by
-    /// `***`, so not even a server echoing it can leak it into an error.
-    pub(crate) fn new(meta: ResponseMeta, body: Bytes, key: &ApiKey) -> Self {
-        let body = redact(body, key.expose_secret());
-        let message = server_message(&body, meta.status);
+    /// Reads an error response. Any spelling of `key` in the body, and so in
+    /// the message decoded from it, is replaced by `***`, so not even a server
+    /// echoing it can leak it into an error.
+    pub(crate) fn new(meta: ResponseMeta, body: LimitedBody, key: &ApiKey) -> Self {
+        let body_truncated = body.truncated;
+        let body = redact_body(body.bytes, key);
+        // Redacted again after decoding: JSON may spell the key in escapes
+        // that only decoding joins up.
+        let message = redact_text(server_message(&body, meta.status), key);
         let retry_after = meta
             .headers
             .get(reqwest::header::RETRY_AFTER)
@@ -273,7 +489,9 @@ impl ApiError {
             meta,
             message,
             body,
+            body_truncated,
             retry_after,
+            attempts: 0,
         }
     }
 
@@ -293,60 +511,56 @@ impl ApiError {
     }
 }
 
+/// A response body read up to a limit.
+pub(crate) struct LimitedBody {
+    pub(crate) bytes: Bytes,
+    /// Whether the body went on past the limit.
+    pub(crate) truncated: bool,
+}
+
+/// How much of a body `Debug` shows.
+const DEBUG_BODY_LIMIT: usize = 512;
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = &self.body[..self.body.len().min(DEBUG_BODY_LIMIT)];
+        f.debug_struct("ApiError")
+            .field("meta", &self.meta)
+            .field("message", &self.message)
+            .field("body_len", &self.body.len())
+            .field("body_start", &String::from_utf8_lossy(shown))
+            .field("body_truncated", &self.body_truncated)
+            .field("retry_after", &self.retry_after)
+            .field("attempts", &self.attempts)
+            .finish()
+    }
+}
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "`{}` answered {}: {}",
-            self.meta.endpoint, self.meta.status, self.message
-        )
+            "`{}` answered {} ({}): {}",
+            self.meta.endpoint,
+            self.meta.status,
+            tries(self.attempts),
+            self.message
+        )?;
+        if let Some(wait) = self.retry_after {
+            write!(
+                f,
+                " (it asked to wait {} s before retrying)",
+                wait.as_secs()
+            )?;
+        }
+        Ok(())
     }
 }
 
 impl std::error::Error for ApiError {}
 
-fn contains_secret(haystack: &[u8], secret: &str) -> bool {
-    let needle = secret.as_bytes();
-    !needle.is_empty()
-        && haystack
-            .windows(needle.len())
-            .any(|window| window == needle)
-}
-
-/// Replaces any trace of `key` in response header values by `***`, so that
-/// the headers kept in a [`ResponseMeta`] (and shown by its `Debug`) cannot
-/// leak it even when a server echoes it.
-pub(crate) fn redact_headers(headers: &mut reqwest::header::HeaderMap, key: &ApiKey) {
-    let secret = key.expose_secret();
-    for value in headers.values_mut() {
-        if contains_secret(value.as_bytes(), secret) {
-            let cleaned = redact(Bytes::copy_from_slice(value.as_bytes()), secret);
-            *value = reqwest::header::HeaderValue::from_maybe_shared(cleaned)
-                .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static("***"));
-        }
-    }
-}
-
-fn redact(body: Bytes, secret: &str) -> Bytes {
-    if !contains_secret(&body, secret) {
-        return body;
-    }
-    let needle = secret.as_bytes();
-    let mut out = Vec::with_capacity(body.len());
-    let mut rest: &[u8] = &body;
-    while !rest.is_empty() {
-        if rest.starts_with(needle) {
-            out.extend_from_slice(b"***");
-            rest = &rest[needle.len()..];
-        } else {
-            out.push(rest[0]);
-            rest = &rest[1..];
-        }
-    }
-    Bytes::from(out)
-}
-
-/// The most useful one-line message in an error body.
+/// The most useful one-line message in an error body, at most
+/// [`MESSAGE_LIMIT`] characters.
 fn server_message(body: &[u8], status: StatusCode) -> String {
     if let Ok(serde_json::Value::Object(map)) = serde_json::from_slice(body) {
         for key in ["error", "message", "detail", "msg"] {
@@ -358,7 +572,7 @@ fn server_message(body: &[u8], status: StatusCode) -> String {
                 _ => None,
             };
             if let Some(text) = text.map(str::trim).filter(|text| !text.is_empty()) {
-                return text.to_owned();
+                return clip(text);
             }
         }
     }
@@ -367,6 +581,12 @@ fn server_message(body: &[u8], status: StatusCode) -> String {
     if text.is_empty() {
         return status.canonical_reason().unwrap_or("no message").to_owned();
     }
+    clip(text)
+}
+
+/// `text` cut to [`MESSAGE_LIMIT`] characters, with `...` when cut: a
+/// server's text in a message is bounded however long the server made it.
+pub(crate) fn clip(text: &str) -> String {
     match text.char_indices().nth(MESSAGE_LIMIT) {
         Some((cut, _)) => format!("{}...", &text[..cut]),
         None => text.to_owned(),
@@ -397,13 +617,43 @@ mod tests {
             server_message(long.as_bytes(), status).len(),
             MESSAGE_LIMIT + 3
         );
+        let long_json = format!(r#"{{"error":"{long}"}}"#);
+        assert_eq!(
+            server_message(long_json.as_bytes(), status).len(),
+            MESSAGE_LIMIT + 3
+        );
     }
 
     #[test]
-    fn the_key_is_redacted_from_bodies() {
-        let body = Bytes::from_static(b"key sk-123 is invalid: sk-123");
-        assert_eq!(&redact(body, "sk-123")[..], b"key *** is invalid: ***");
-        let body = Bytes::from_static(b"nothing here");
-        assert_eq!(&redact(body, "sk-123")[..], b"nothing here");
+    fn an_escaped_key_leaves_neither_the_body_nor_the_message() {
+        let key = ApiKey::new("sk-AB/CD");
+        for body in [
+            r#"{"error":"invalid api key \u0073k-AB\/CD"}"#,
+            r#"{"error":"invalid api key sk-AB\/CD"}"#,
+            r#"{"error":"invalid api key sk-AB/CD"}"#,
+        ] {
+            let meta = ResponseMeta::new("t", StatusCode::UNAUTHORIZED, Default::default());
+            let limited = LimitedBody {
+                bytes: Bytes::from(body),
+                truncated: false,
+            };
+            let api = ApiError::new(meta, limited, &key);
+            assert_eq!(api.message, "invalid api key ***", "{body}");
+            assert_eq!(api.body_text(), r#"{"error":"invalid api key ***"}"#);
+        }
+    }
+
+    #[test]
+    fn debug_shows_the_start_of_a_long_body() {
+        let meta = ResponseMeta::new("t", StatusCode::BAD_GATEWAY, Default::default());
+        let limited = LimitedBody {
+            bytes: Bytes::from(vec![b'x'; 1 << 20]),
+            truncated: true,
+        };
+        let api = ApiError::new(meta, limited, &ApiKey::new("k-123"));
+        let debug = format!("{api:?}");
+        assert!(debug.len() < 4 * DEBUG_BODY_LIMIT, "{} bytes", debug.len());
+        assert!(debug.contains("body_len: 1048576"), "{debug}");
+        assert!(format!("{api}").len() < 2 * MESSAGE_LIMIT);
     }
 }

@@ -9,12 +9,15 @@ mod endpoint;
 mod error;
 mod fields;
 mod image;
+mod redact;
 mod response;
 mod retry;
 mod validation;
 mod wire_enum;
 
-pub use client::{ApiKey, Client, ClientBuilder, RequestOptions, API_KEY_ENV, DEFAULT_BASE_URL};
+pub use client::{
+    ApiKey, Client, ClientBuilder, RequestOptions, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL,
+};
 pub use endpoint::Endpoint;
 pub use error::{ApiError, Error};
 #[doc(hidden)]

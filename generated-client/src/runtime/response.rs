@@ -12,6 +12,7 @@ use reqwest::header::{HeaderMap, HeaderName, CONTENT_TYPE};
 use reqwest::StatusCode;
 use serde_json::Value;
 
+use crate::runtime::error::clip;
 use crate::runtime::Error;
 
 /// The header in which the API reports the account's remaining credits.
@@ -85,6 +86,12 @@ impl ResponseMeta {
 /// for the client to send that endpoint's requests; the crate implements it
 /// for [`ImageResponse`] and [`JsonResponse`].
 pub trait DecodeResponse: Sized {
+    /// Whether the output keeps the server's text (as [`JsonResponse`]
+    /// does), so the client must redact the API key from the body before
+    /// decoding. Image outputs keep only image bytes and leave it `false`,
+    /// which spares scanning megabytes of image.
+    const MAY_QUOTE_BODY: bool = false;
+
     /// Decodes the body of a 2xx response, or explains in an
     /// [`Error::Decode`] why it cannot.
     fn decode(meta: ResponseMeta, body: Bytes) -> Result<Self, Error>;
@@ -290,6 +297,8 @@ impl JsonResponse {
 }
 
 impl DecodeResponse for JsonResponse {
+    const MAY_QUOTE_BODY: bool = true;
+
     fn decode(meta: ResponseMeta, body: Bytes) -> Result<Self, Error> {
         let value = parse_json(&body).map_err(|message| Error::decode(meta.endpoint, message))?;
         Ok(Self { value, meta })
@@ -415,12 +424,15 @@ fn missing_image(map: &serde_json::Map<String, Value>) -> String {
         .iter()
         .find_map(|key| map.get(*key).and_then(Value::as_str));
     match said {
-        Some(message) => format!("the JSON has no `image` field; the server said: {message}"),
+        Some(message) => format!(
+            "the JSON has no `image` field; the server said: {}",
+            clip(message)
+        ),
         None => {
             let keys: Vec<&str> = map.keys().map(String::as_str).collect();
             format!(
                 "the JSON has no `image` or `images` field (found: {})",
-                keys.join(", ")
+                clip(&keys.join(", "))
             )
         }
     }

@@ -4,14 +4,24 @@ use std::time::{Duration, SystemTime};
 
 use crate::runtime::Error;
 
-/// How failed calls are retried: 429, 500, 502, 503, 504, timeouts and
-/// connection failures are tried again up to a bounded number of attempts;
-/// every other error is returned at once.
+/// How failed calls are retried.
+///
+/// Every call costs money, so by default only what cannot have started paid
+/// work is tried again, up to a bounded number of attempts: a request that
+/// never left ([`Error::Connect`]: refused, DNS, TLS, a connection closed
+/// before the request was written) and one the server refused (429, 503).
+/// Everything else is returned at once, including timeouts, connections
+/// broken after sending and 500, 502 and 504, after which the server may
+/// still be generating, and charging for, the first image.
+/// [`retry_may_charge_twice`](Self::retry_may_charge_twice) retries those
+/// too, for callers who accept that risk.
 ///
 /// Between attempts the client waits the server's `Retry-After` when it sent
-/// one (capped at [`max_delay`](Self::max_delay)), otherwise an exponential
-/// backoff — `base_delay`, doubled each retry, capped at `max_delay` — with
-/// full jitter (a random wait between zero and that bound).
+/// one, otherwise an exponential backoff — `base_delay`, doubled each retry,
+/// capped at `max_delay` — with full jitter (a random wait between zero and
+/// that bound). A `Retry-After` longer than `max_delay` is not cut short,
+/// which would only be refused again: the error is returned at once, with
+/// the wait in [`Error::retry_after`].
 ///
 /// ```
 /// use std::time::Duration;
@@ -26,18 +36,32 @@ pub struct RetryPolicy {
     base_delay: Duration,
     max_delay: Duration,
     jitter: bool,
+    may_charge_twice: bool,
 }
 
 impl Default for RetryPolicy {
-    /// Three attempts in all, backoff from 500 ms up to 30 s, with jitter.
+    /// Three attempts in all, backoff from 500 ms up to 30 s, with jitter;
+    /// only requests that cannot have been charged are retried.
     fn default() -> Self {
         Self {
             max_attempts: 3,
             base_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(30),
             jitter: true,
+            may_charge_twice: false,
         }
     }
+}
+
+/// Why a failed attempt is not tried again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum GiveUp {
+    /// The error is not one the policy retries.
+    NotRetried,
+    /// The attempts are used up.
+    OutOfAttempts,
+    /// The server asked for a longer wait than the policy allows.
+    WaitTooLong(Duration),
 }
 
 impl RetryPolicy {
@@ -58,7 +82,8 @@ impl RetryPolicy {
         self
     }
 
-    /// The longest wait between attempts, for backoff and `Retry-After` alike.
+    /// The longest wait between attempts, for backoff and `Retry-After` alike
+    /// (a longer `Retry-After` ends the call with its error).
     pub fn max_delay(mut self, delay: Duration) -> Self {
         self.max_delay = delay;
         self
@@ -71,13 +96,30 @@ impl RetryPolicy {
         self
     }
 
+    /// Also retries requests that reached the server: timeouts, connections
+    /// broken after sending, 500, 502 and 504 (everything
+    /// [`Error::is_retryable`]). **This may charge twice**: the server may
+    /// still be working on the first request, and bills both. Off by default;
+    /// for long generations prefer a longer timeout.
+    pub fn retry_may_charge_twice(mut self, accept: bool) -> Self {
+        self.may_charge_twice = accept;
+        self
+    }
+
     /// How long to wait after attempt number `attempt` (counting from 1)
-    /// failed with `error`, or `None` when it must not be retried.
-    pub(crate) fn delay_after(&self, attempt: u32, error: &Error) -> Option<Duration> {
-        if attempt >= self.max_attempts || !error.is_retryable() {
-            return None;
+    /// failed with `error`, or why it must not be retried.
+    pub(crate) fn delay_after(&self, attempt: u32, error: &Error) -> Result<Duration, GiveUp> {
+        let retried = error.is_safe_to_retry() || (self.may_charge_twice && error.is_retryable());
+        if !retried {
+            return Err(GiveUp::NotRetried);
         }
-        Some(self.delay(attempt, error.retry_after()))
+        if attempt >= self.max_attempts {
+            return Err(GiveUp::OutOfAttempts);
+        }
+        match error.retry_after() {
+            Some(wait) if wait > self.max_delay => Err(GiveUp::WaitTooLong(wait)),
+            retry_after => Ok(self.delay(attempt, retry_after)),
+        }
     }
 
     /// The wait after `failures` failed attempts: the server's `Retry-After`
@@ -151,14 +193,10 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_wins_over_backoff_but_is_capped() {
+    fn retry_after_wins_over_backoff() {
         let policy = policy().jitter(true);
         let wait = Some(Duration::from_millis(300));
         assert_eq!(policy.delay(1, wait), Duration::from_millis(300));
-        assert_eq!(
-            policy.delay(1, Some(Duration::from_secs(3600))),
-            Duration::from_secs(1)
-        );
     }
 
     #[test]
@@ -180,6 +218,66 @@ mod tests {
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("-3", now), None);
         assert_eq!(parse_retry_after("", now), None);
+    }
+
+    fn status_error(code: u16, retry_after: Option<&str>) -> Error {
+        let mut headers = reqwest::header::HeaderMap::new();
+        if let Some(wait) = retry_after {
+            headers.insert(reqwest::header::RETRY_AFTER, wait.parse().unwrap());
+        }
+        let status = reqwest::StatusCode::from_u16(code).unwrap();
+        let meta = crate::runtime::ResponseMeta::new("t", status, headers);
+        let body = crate::runtime::error::LimitedBody {
+            bytes: bytes::Bytes::new(),
+            truncated: false,
+        };
+        Error::from_api(crate::runtime::ApiError::new(
+            meta,
+            body,
+            &crate::runtime::ApiKey::new("k"),
+        ))
+    }
+
+    #[test]
+    fn by_default_only_refusals_are_retried() {
+        let policy = policy();
+        for code in [429, 503] {
+            assert!(policy.delay_after(1, &status_error(code, None)).is_ok());
+        }
+        for code in [400, 401, 403, 404, 406, 410, 418, 500, 502, 504] {
+            let decision = policy.delay_after(1, &status_error(code, None));
+            assert_eq!(decision, Err(GiveUp::NotRetried), "{code}");
+        }
+    }
+
+    #[test]
+    fn delivered_failures_are_retried_only_when_paying_twice_is_accepted() {
+        let policy = policy().retry_may_charge_twice(true);
+        for code in [429, 500, 502, 503, 504] {
+            assert!(
+                policy.delay_after(1, &status_error(code, None)).is_ok(),
+                "{code}"
+            );
+        }
+        for code in [400, 401, 403, 404, 406] {
+            let decision = policy.delay_after(1, &status_error(code, None));
+            assert_eq!(decision, Err(GiveUp::NotRetried), "{code}");
+        }
+    }
+
+    #[test]
+    fn attempts_run_out_and_long_waits_are_not_cut_short() {
+        let policy = policy().max_attempts(3);
+        let busy = status_error(503, None);
+        assert!(policy.delay_after(2, &busy).is_ok());
+        assert_eq!(policy.delay_after(3, &busy), Err(GiveUp::OutOfAttempts));
+        let asked = status_error(429, Some("1"));
+        assert_eq!(policy.delay_after(1, &asked), Ok(Duration::from_secs(1)));
+        let too_long = status_error(429, Some("99999"));
+        assert_eq!(
+            policy.delay_after(1, &too_long),
+            Err(GiveUp::WaitTooLong(Duration::from_secs(99999)))
+        );
     }
 
     #[test]

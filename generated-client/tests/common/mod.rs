@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod fault_server;
+
 use std::time::Duration;
 
 use segmind::runtime::{Checker, Endpoint};
@@ -108,10 +110,14 @@ pub fn variant(error: &Error) -> &'static str {
         Error::RateLimited(_) => "RateLimited",
         Error::Server(_) => "Server",
         Error::BadGateway(_) => "BadGateway",
+        Error::ServiceUnavailable(_) => "ServiceUnavailable",
         Error::GatewayTimeout(_) => "GatewayTimeout",
         Error::OtherStatus(_) => "OtherStatus",
         Error::Timeout { .. } => "Timeout",
+        Error::Connect { .. } => "Connect",
         Error::Connection { .. } => "Connection",
+        Error::MalformedResponse { .. } => "MalformedResponse",
+        Error::ResponseTooLarge { .. } => "ResponseTooLarge",
         Error::Decode { .. } => "Decode",
         Error::Encode { .. } => "Encode",
         Error::Config(_) => "Config",
