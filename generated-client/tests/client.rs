@@ -610,25 +610,6 @@ async fn retries_that_fit_in_the_total_timeout_are_made() {
 }
 
 #[tokio::test]
-async fn an_unreachable_server_is_a_connection_error() {
-    // A port that was just free: nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let client = builder(&format!("http://127.0.0.1:{port}"))
-        .build()
-        .unwrap();
-    let error = client.send(&TestImageRequest::new("p")).await.unwrap_err();
-    assert_eq!(variant(&error), "Connect", "{error}");
-    assert!(error.is_safe_to_retry());
-    assert_eq!(error.attempts(), 3, "retried by default: nothing was sent");
-    assert!(error.to_string().contains("test-img2img"), "{error}");
-    assert!(error.to_string().contains("3 attempts"), "{error}");
-}
-
-#[tokio::test]
 async fn a_connection_closed_after_sending_is_not_retried_unless_the_caller_accepts_paying_twice() {
     let server = FaultServer::start(|_| Action::CloseAfterRead);
     let client = client_without_waits(server.address, 4);

@@ -616,3 +616,87 @@ fn the_log_capture_sees_the_clients_and_the_http_librarys_events() {
     assert!(logs.contains("retrying"), "the retry decision");
     assert!(logs.contains("starting new connection"), "reqwest's events");
 }
+
+// ------------------------------------------------------------- pooled connections
+
+/// The server answers with keep-alive, then closes the idle connection: the
+/// client must notice, send the next call on a new connection, and send
+/// each call once.
+fn answers_then_closes() -> FaultServer {
+    FaultServer::start(|_| {
+        Action::SendAndClose(response("200 OK", &[("content-type", "image/jpeg")], JPEG))
+    })
+}
+
+#[tokio::test]
+async fn a_pooled_connection_the_server_closed_is_replaced_without_sending_twice() {
+    let server = answers_then_closes();
+    let client = segmind::Client::builder()
+        .api_key(KEY)
+        .base_url(server.base_url())
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    for call in 1..=5 {
+        client.send(&TestImageRequest::new("p")).await.unwrap();
+        assert_eq!(server.requests(), call);
+        tokio::time::sleep(ms(20)).await;
+    }
+}
+
+#[test]
+fn a_pooled_connection_the_server_closed_is_replaced_without_sending_twice_blocking() {
+    let server = answers_then_closes();
+    let client = segmind::Client::builder()
+        .api_key(KEY)
+        .base_url(server.base_url())
+        .retry(RetryPolicy::none())
+        .build_blocking()
+        .unwrap();
+    for call in 1..=5 {
+        client.send(&TestImageRequest::new("p")).unwrap();
+        assert_eq!(server.requests(), call);
+        std::thread::sleep(ms(20));
+    }
+}
+
+/// A base URL where nothing listens: a port that was just free.
+fn nothing_listening() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    format!("http://127.0.0.1:{port}/v1")
+}
+
+fn refused_builder() -> ClientBuilder {
+    segmind::Client::builder()
+        .api_key(KEY)
+        .base_url(nothing_listening())
+        .retry(suite_retry())
+}
+
+fn judge_refused(result: Result<segmind::ImageResponse, Error>, elapsed: Duration) {
+    let error = result.unwrap_err();
+    assert_eq!(variant(&error), "Connect", "{error}");
+    assert_eq!(error.attempts(), 3, "retried: nothing was sent");
+    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
+    assert!(!reveals_key(&format!("{error} {error:?} {error:#?}")));
+}
+
+#[tokio::test]
+async fn connection_refused_is_retried_because_nothing_was_sent() {
+    let client = refused_builder().build().unwrap();
+    let start = Instant::now();
+    let result = client.send(&TestImageRequest::new("p")).await;
+    judge_refused(result, start.elapsed());
+}
+
+#[test]
+fn connection_refused_is_retried_because_nothing_was_sent_blocking() {
+    let client = refused_builder().build_blocking().unwrap();
+    let start = Instant::now();
+    let result = client.send(&TestImageRequest::new("p"));
+    judge_refused(result, start.elapsed());
+}
