@@ -141,7 +141,18 @@ fn memory_stays_near_the_limits_and_descriptors_stay_bounded() {
     });
     println!("async, 128 MiB error body: peak grew {} MiB", growth / MIB);
     assert!(growth < 24 * MIB, "peak grew {} MiB", growth / MIB);
-    drop((client, error_body));
+    let blocking = builder(&error_body).build_blocking().unwrap();
+    let growth = peak_growth(|| {
+        let error = blocking.send(&TestImageRequest::new("p")).unwrap_err();
+        assert_eq!(variant(&error), "BadGateway", "{error}");
+        assert!(format!("{error:?}").len() < 8 << 10);
+    });
+    println!(
+        "blocking, 128 MiB error body: peak grew {} MiB",
+        growth / MIB
+    );
+    assert!(growth < 24 * MIB, "peak grew {} MiB", growth / MIB);
+    drop((client, blocking, error_body));
 
     // 2,000 requests at concurrency 64: every one answered, descriptors
     // bounded by the pool (both ends of each connection are in this
@@ -192,6 +203,33 @@ fn memory_stays_near_the_limits_and_descriptors_stay_bounded() {
         "{most} descriptors open for {connections} connections"
     );
     drop(client);
+
+    // The same load through the blocking client, from 64 threads.
+    let blocking = builder(&ok).build_blocking().unwrap();
+    let before = ok.requests();
+    let started = Instant::now();
+    std::thread::scope(|scope| {
+        for worker in 0..64 {
+            let blocking = &blocking;
+            scope.spawn(move || {
+                for _ in 0..(2_000 / 64 + usize::from(worker < 2_000 % 64)) {
+                    blocking.send(&TestImageRequest::new("p")).unwrap();
+                }
+            });
+        }
+    });
+    let most_blocking = open_descriptors();
+    println!(
+        "blocking: 2,000 requests from 64 threads in {:?}, {most_blocking} descriptors after",
+        started.elapsed()
+    );
+    assert_eq!(ok.requests() - before, 2_000);
+    assert!(
+        ok.connections() <= 8 * 64,
+        "{} connections",
+        ok.connections()
+    );
+    drop(blocking);
     drop(ok);
     drop(runtime);
     assert!(
