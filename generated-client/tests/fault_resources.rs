@@ -154,6 +154,38 @@ fn memory_stays_near_the_limits_and_descriptors_stay_bounded() {
     assert!(growth < 24 * MIB, "peak grew {} MiB", growth / MIB);
     drop((client, blocking, error_body));
 
+    // A 12 MiB JSON answer full of `\/` escapes, which the client scans
+    // for the key before decoding: the scan allocates nothing, so the peak
+    // is the body and the parsed value.
+    let body = {
+        let mut body = b"{\"text\":\"".to_vec();
+        body.extend(b"a\\/".repeat(4 * MIB as usize));
+        body.extend_from_slice(b"\"}");
+        body
+    };
+    let body_len = body.len() as u64;
+    let json = FaultServer::start(move |_| {
+        Action::Send(response(
+            "200 OK",
+            &[("content-type", "application/json")],
+            &body,
+        ))
+    });
+    let client = builder(&json).build().unwrap();
+    let growth = peak_growth(|| {
+        let request = common::TestJsonRequest { prompt: "p".into() };
+        let answer = runtime.block_on(client.send(&request)).unwrap();
+        assert!(format!("{answer:?}").len() < 4 << 10);
+    });
+    println!(
+        "async, {} MiB JSON body full of escapes: peak grew {} MiB",
+        body_len / MIB,
+        growth / MIB
+    );
+    // The body, the server's copy of it, and the parsed string.
+    assert!(growth < 4 * body_len, "peak grew {} MiB", growth / MIB);
+    drop((client, json));
+
     // 2,000 requests at concurrency 64: every one answered, descriptors
     // bounded by the pool (both ends of each connection are in this
     // process), and none left over.
@@ -219,6 +251,11 @@ fn memory_stays_near_the_limits_and_descriptors_stay_bounded() {
         }
     });
     let most_blocking = open_descriptors();
+    assert!(
+        most_blocking <= baseline + 2 * ok.connections() + 32,
+        "{most_blocking} descriptors open for {} connections",
+        ok.connections()
+    );
     println!(
         "blocking: 2,000 requests from 64 threads in {:?}, {most_blocking} descriptors after",
         started.elapsed()

@@ -56,6 +56,8 @@ struct Case {
     untouched: Option<FaultServer>,
     /// More checks on the error.
     check: Option<Check>,
+    /// Calls the server with `https`, which it does not speak.
+    https: bool,
 }
 
 impl Case {
@@ -70,6 +72,7 @@ impl Case {
             json: false,
             untouched: None,
             check: None,
+            https: false,
         }
     }
 
@@ -105,6 +108,11 @@ impl Case {
         configure: impl Fn(ClientBuilder) -> ClientBuilder + Send + Sync + 'static,
     ) -> Self {
         self.configure = Box::new(configure);
+        self
+    }
+
+    fn https(mut self) -> Self {
+        self.https = true;
         self
     }
 
@@ -368,6 +376,45 @@ fault_cases! {
     // Redirects are never followed: not to another host, not to the same.
     redirect_307_to_another_host => redirect_elsewhere("307 Temporary Redirect");
     redirect_302_to_another_host_with_a_configured_client => redirect_elsewhere("302 Found").client(redirects_asked_for);
+    redirect_301_to_another_host => redirect_elsewhere("301 Moved Permanently");
+    redirect_303_to_another_host_with_a_configured_client => redirect_elsewhere("303 See Other").client(redirects_asked_for);
+    redirect_308_to_the_same_host => Case::always(Action::Send(response("308 Permanent Redirect", &[("location", "/v1/test-img2img")], b"")))
+        .expect("OtherStatus", 1);
+    // The key where a cut could break it in two.
+    key_straddling_the_error_body_limit => Case::always(Action::Send(response(
+            "500 Internal Server Error",
+            &[("content-type", "text/plain")],
+            format!("{}{KEY}", "y".repeat((64 << 10) - 8)).as_bytes(),
+        )))
+        .expect("Server", 1)
+        .check(|error| {
+            let api = error.api_error().unwrap();
+            assert!(api.body_truncated);
+            assert!(api.body_text().ends_with("y***"), "{}", &api.body_text()[api.body.len() - 20..]);
+        });
+    key_straddling_the_message_limit => Case::always(ok_body(
+            "application/json",
+            format!(r#"{{"error":"{}{KEY_U_ESCAPED}"}}"#, "x".repeat(960)).as_bytes(),
+        ))
+        .expect("Decode", 1)
+        .check(|error| assert!(!error.to_string().contains("sk-fault"), "{error}"));
+    key_as_a_data_url_type => Case::always(ok_body(
+            "application/json",
+            format!(r#"{{"image":"data:image/{KEY};base64,/9j/4AAQ"}}"#).as_bytes(),
+        ))
+        .expect("Ok", 1);
+    verbose_logging_asked_for => Case::always(jpeg())
+        .client(|builder| {
+            builder
+                .configure_http(|http| http.connection_verbose(true))
+                .configure_blocking_http(|http| http.connection_verbose(true))
+        })
+        .expect("Ok", 1);
+    // TLS that fails: the request never left, so it is retried.
+    tls_handshake_reset => Case::always(Action::ResetBeforeRead)
+        .https()
+        .expect("Connect", 0)
+        .attempts(3);
     redirect_307_to_the_same_host_with_a_configured_client => Case::always(Action::Send(response("307 Temporary Redirect", &[("location", "/v1/test-img2img")], b"")))
         .client(redirects_asked_for)
         .expect("OtherStatus", 1);
@@ -382,9 +429,14 @@ fn suite_retry() -> RetryPolicy {
 }
 
 fn builder(server: &FaultServer, case: &Case) -> ClientBuilder {
+    let base_url = if case.https {
+        format!("https://{}/v1", server.address)
+    } else {
+        server.base_url()
+    };
     let builder = segmind::Client::builder()
         .api_key(KEY)
-        .base_url(server.base_url())
+        .base_url(base_url)
         .timeout(Duration::from_secs(3))
         .retry(suite_retry());
     (case.configure)(builder)

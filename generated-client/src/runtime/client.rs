@@ -182,6 +182,9 @@ pub(crate) struct Config {
     skip_validation: bool,
     max_response_bytes: u64,
     max_error_body_bytes: u64,
+    /// The base URL is plain http to loopback: it must not go through a
+    /// proxy, which would carry the key unencrypted over the network.
+    unencrypted_loopback: bool,
 }
 
 /// One request, encoded and ready for its attempts.
@@ -344,7 +347,7 @@ impl Config {
         let meta = ResponseMeta::new(endpoint, status, headers);
         if status.is_success() {
             let body = if O::MAY_QUOTE_BODY {
-                redact_body(body.bytes, &self.api_key)
+                redact_body(body.bytes, &self.api_key, false)
             } else {
                 body.bytes
             };
@@ -614,11 +617,15 @@ impl ClientBuilder {
 
     /// Adjusts the HTTP client the builder creates: a proxy, root
     /// certificates, pool settings, ... `configure` gets reqwest's builder
-    /// with this builder's connect timeout set, and may change anything; the
-    /// client then sets what keeps the key safe last, so it cannot be undone:
+    /// with this builder's connect timeout set, and may change anything but
+    /// what keeps the key and the credits safe, which the client sets last:
     /// redirects are never followed (following one would carry `x-api-key`
-    /// to wherever it points, and send the paid request again), and the
-    /// key, content type and user agent go on every request.
+    /// to wherever it points, and send the paid request again); reqwest's
+    /// own retries are off (the client's [`RetryPolicy`] decides, and counts
+    /// [`attempts`](Error::attempts)); verbose connection logging, which
+    /// would print the key, is off; a plain-http loopback base URL bypasses
+    /// any proxy; and the key, content type and user agent go on every
+    /// request.
     ///
     /// ```no_run
     /// # fn main() -> Result<(), segmind::Error> {
@@ -655,9 +662,15 @@ impl ClientBuilder {
         if let Some(configure) = &self.configure_http {
             http = configure(http);
         }
-        let http = http
+        let mut http = http
             .redirect(reqwest::redirect::Policy::none())
-            .default_headers(config.headers.clone())
+            .retry(reqwest::retry::never())
+            .connection_verbose(false)
+            .default_headers(config.headers.clone());
+        if config.unencrypted_loopback {
+            http = http.no_proxy();
+        }
+        let http = http
             .build()
             .map_err(|error| Error::Config(format!("cannot create the HTTP client: {error}")))?;
         Ok(Client {
@@ -675,9 +688,15 @@ impl ClientBuilder {
         if let Some(configure) = &self.configure_blocking_http {
             http = configure(http);
         }
-        let http = http
+        let mut http = http
             .redirect(reqwest::redirect::Policy::none())
-            .default_headers(config.headers.clone())
+            .retry(reqwest::retry::never())
+            .connection_verbose(false)
+            .default_headers(config.headers.clone());
+        if config.unencrypted_loopback {
+            http = http.no_proxy();
+        }
+        let http = http
             .build()
             .map_err(|error| Error::Config(format!("cannot create the HTTP client: {error}")))?;
         Ok(crate::blocking::Client::from_parts(http, config))
@@ -691,6 +710,13 @@ impl ClientBuilder {
         let api_key = ApiKey(api_key.0.trim().to_owned());
         if api_key.0.is_empty() {
             return Err(Error::Config("the API key is empty".to_owned()));
+        }
+        // Visible ASCII only, which is also what redaction can recognise in
+        // every escaped spelling.
+        if !api_key.0.bytes().all(|byte| byte.is_ascii_graphic()) {
+            return Err(Error::Config(
+                "the API key contains characters that cannot be sent in an HTTP header".to_owned(),
+            ));
         }
         let mut key_header = HeaderValue::from_str(&api_key.0).map_err(|_| {
             Error::Config(
@@ -715,8 +741,10 @@ impl ClientBuilder {
                 .filter(|url| !url.trim().is_empty())
                 .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()),
         };
+        let base_url = check_base_url(&base_url, self.allow_plain_http)?;
         Ok(Config {
-            base_url: check_base_url(&base_url, self.allow_plain_http)?,
+            unencrypted_loopback: base_url.starts_with("http:") && !self.allow_plain_http,
+            base_url,
             api_key,
             headers,
             timeout: self.timeout,
@@ -761,7 +789,10 @@ fn check_base_url(url: &str, allow_plain_http: bool) -> Result<String, Error> {
         return Err(invalid("the scheme must be http or https"));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(invalid("it must not have a query or fragment"));
+        // Not echoed either: a query may hold a credential.
+        return Err(Error::Config(
+            "invalid base URL: it must not have a query or fragment".into(),
+        ));
     }
     if parsed.scheme() == "http" && !allow_plain_http && !is_loopback(&parsed) {
         return Err(invalid(
@@ -781,10 +812,9 @@ fn is_loopback(url: &reqwest::Url) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
     match host.parse::<std::net::IpAddr>() {
         Ok(ip) => ip.is_loopback(),
-        Err(_) => {
-            let host = host.to_ascii_lowercase();
-            host == "localhost" || host.ends_with(".localhost")
-        }
+        // Only the name itself: other names ending in `.localhost` are left
+        // to resolvers, which may send them anywhere.
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
     }
 }
 
@@ -947,7 +977,9 @@ mod tests {
         );
         assert!(message(check("api.segmind.com")).contains("invalid base URL"));
         assert!(message(check("ftp://host/v1")).contains("scheme"));
-        assert!(message(check("https://host/v1?x=1")).contains("query"));
+        let with_query = message(check("https://host/v1?key=sk-in-query"));
+        assert!(with_query.contains("query"), "{with_query}");
+        assert!(!with_query.contains("sk-in-query"), "{with_query}");
         let with_password = message(check("https://me:hunter2@host/v1"));
         assert!(
             with_password.contains("user name or password"),
@@ -964,7 +996,6 @@ mod tests {
             "http://[::1]:8080/v1",
             "http://localhost:3000/v1",
             "http://LocalHost/v1",
-            "http://mock.localhost/v1",
         ] {
             assert!(check_base_url(url, false).is_ok(), "{url}");
         }
@@ -973,6 +1004,7 @@ mod tests {
             "http://10.0.0.2/v1",
             "http://[::2]/v1",
             "http://localhost.example.com/v1",
+            "http://mock.localhost/v1",
         ] {
             let error = message(check_base_url(url, false));
             assert!(error.contains("allow_plain_http"), "{url}: {error}");
@@ -982,6 +1014,11 @@ mod tests {
 
     #[test]
     fn bad_keys_are_rejected_without_echoing_them() {
+        for bad in ["sk-se\ncret", "sk-se cret", "sk-sé-cret"] {
+            let error = message(Client::new(bad));
+            assert!(error.contains("HTTP header"), "{error}");
+            assert!(!error.contains("sk-se"));
+        }
         let error = message(Client::new("sk-se\ncret"));
         assert!(error.contains("HTTP header"), "{error}");
         assert!(!error.contains("sk-se"));

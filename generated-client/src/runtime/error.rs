@@ -367,7 +367,9 @@ impl Error {
 
     /// This error with any spelling of `key` in a [`Decode`](Error::Decode)
     /// message (which may quote a successful response's body) replaced by
-    /// `***`. Status errors are redacted when they are built.
+    /// `***`, then the message cut to a bounded length: in that order, so
+    /// that the cut cannot break a key in two and leave half of it. Status
+    /// errors are redacted when they are built.
     pub(crate) fn redacted(self, key: &ApiKey) -> Self {
         match self {
             Error::Decode {
@@ -377,7 +379,7 @@ impl Error {
             } => Error::Decode {
                 endpoint,
                 attempts,
-                message: redact_text(message, key),
+                message: clip(&redact_text(message, key)),
             },
             other => other,
         }
@@ -408,23 +410,34 @@ enum Delivery {
 
 impl Delivery {
     fn of(error: &reqwest::Error) -> Self {
-        let mut cause = std::error::Error::source(error);
+        match Self::from_causes(std::error::Error::source(error)) {
+            Delivery::Unknown if error.is_connect() => Delivery::NotSent,
+            delivery => delivery,
+        }
+    }
+
+    /// What the chain of causes under a transport error tells.
+    fn from_causes(mut cause: Option<&(dyn std::error::Error + 'static)>) -> Self {
         while let Some(current) = cause {
             if let Some(hyper) = current.downcast_ref::<hyper::Error>() {
                 if hyper.is_parse() {
                     return Delivery::Unreadable;
                 }
+                // Hyper cancels a request it had queued but never started
+                // writing when the connection closes.
                 if hyper.is_canceled() {
+                    return Delivery::NotSent;
+                }
+            }
+            // HTTP/2's way of saying the server did not process the stream.
+            if let Some(h2) = current.downcast_ref::<h2::Error>() {
+                if h2.reason() == Some(h2::Reason::REFUSED_STREAM) {
                     return Delivery::NotSent;
                 }
             }
             cause = current.source();
         }
-        if error.is_connect() {
-            Delivery::NotSent
-        } else {
-            Delivery::Unknown
-        }
+        Delivery::Unknown
     }
 }
 
@@ -453,8 +466,8 @@ pub struct ApiError {
     /// Status, headers and endpoint of the response.
     pub meta: ResponseMeta,
     /// The server's message: the JSON body's `error` (or `message`) field,
-    /// else the body as text, else the status's reason phrase; at most 1,000
-    /// characters.
+    /// else the body as text, else the status's reason phrase; cut after
+    /// 1,000 characters (with `...`).
     pub message: String,
     /// The body as received, with the API key redacted in whatever spelling
     /// it was echoed, and cut at
@@ -476,10 +489,10 @@ impl ApiError {
     /// echoing it can leak it into an error.
     pub(crate) fn new(meta: ResponseMeta, body: LimitedBody, key: &ApiKey) -> Self {
         let body_truncated = body.truncated;
-        let body = redact_body(body.bytes, key);
+        let body = redact_body(body.bytes, key, body_truncated);
         // Redacted again after decoding: JSON may spell the key in escapes
         // that only decoding joins up.
-        let message = redact_text(server_message(&body, meta.status), key);
+        let message = clip(&redact_text(server_message(&body, meta.status), key));
         let retry_after = meta
             .headers
             .get(reqwest::header::RETRY_AFTER)
@@ -559,8 +572,8 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-/// The most useful one-line message in an error body, at most
-/// [`MESSAGE_LIMIT`] characters.
+/// The most useful one-line message in an error body, not yet cut: the
+/// caller redacts it, then cuts it with [`clip`].
 fn server_message(body: &[u8], status: StatusCode) -> String {
     if let Ok(serde_json::Value::Object(map)) = serde_json::from_slice(body) {
         for key in ["error", "message", "detail", "msg"] {
@@ -572,7 +585,7 @@ fn server_message(body: &[u8], status: StatusCode) -> String {
                 _ => None,
             };
             if let Some(text) = text.map(str::trim).filter(|text| !text.is_empty()) {
-                return clip(text);
+                return text.to_owned();
             }
         }
     }
@@ -581,7 +594,7 @@ fn server_message(body: &[u8], status: StatusCode) -> String {
     if text.is_empty() {
         return status.canonical_reason().unwrap_or("no message").to_owned();
     }
-    clip(text)
+    text.to_owned()
 }
 
 /// `text` cut to [`MESSAGE_LIMIT`] characters, with `...` when cut: a
@@ -612,16 +625,39 @@ mod tests {
         assert_eq!(server_message(b"plain text\n", status), "plain text");
         assert_eq!(server_message(br#"{"other":1}"#, status), r#"{"other":1}"#);
         assert_eq!(server_message(b"", status), "Bad Request");
+    }
+
+    fn api_error(status: StatusCode, body: &str, key: &str, truncated: bool) -> ApiError {
+        let meta = ResponseMeta::new("t", status, Default::default());
+        let limited = LimitedBody {
+            bytes: Bytes::from(body.to_owned()),
+            truncated,
+        };
+        ApiError::new(meta, limited, &ApiKey::new(key))
+    }
+
+    #[test]
+    fn long_messages_are_cut_after_the_key_is_redacted() {
+        let status = StatusCode::BAD_REQUEST;
         let long = "x".repeat(MESSAGE_LIMIT + 10);
         assert_eq!(
-            server_message(long.as_bytes(), status).len(),
+            api_error(status, &long, "k-1", false).message.len(),
             MESSAGE_LIMIT + 3
         );
         let long_json = format!(r#"{{"error":"{long}"}}"#);
         assert_eq!(
-            server_message(long_json.as_bytes(), status).len(),
+            api_error(status, &long_json, "k-1", false).message.len(),
             MESSAGE_LIMIT + 3
         );
+        // A key across the cut is redacted whole, not cut in half.
+        let key = "sk-0123456789abcdef";
+        let straddling = format!(r#"{{"error":"{}{key}"}}"#, "x".repeat(MESSAGE_LIMIT - 5));
+        let message = api_error(status, &straddling, key, false).message;
+        assert!(!message.contains("sk-01"), "{message}");
+        // And so is one that the body limit cut in half.
+        let cut = format!("{}sk-0123", "y".repeat(100));
+        let api = api_error(status, &cut, key, true);
+        assert_eq!(api.body_text(), format!("{}***", "y".repeat(100)));
     }
 
     #[test]
@@ -641,6 +677,33 @@ mod tests {
             assert_eq!(api.message, "invalid api key ***", "{body}");
             assert_eq!(api.body_text(), r#"{"error":"invalid api key ***"}"#);
         }
+    }
+
+    #[test]
+    fn a_refused_http2_stream_was_not_sent_and_other_resets_may_have_been() {
+        #[derive(Debug)]
+        struct Wrapper(h2::Error);
+        impl fmt::Display for Wrapper {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("request failed")
+            }
+        }
+        impl std::error::Error for Wrapper {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let refused = Wrapper(h2::Error::from(h2::Reason::REFUSED_STREAM));
+        assert!(matches!(
+            Delivery::from_causes(Some(&refused)),
+            Delivery::NotSent
+        ));
+        let reset = Wrapper(h2::Error::from(h2::Reason::INTERNAL_ERROR));
+        assert!(matches!(
+            Delivery::from_causes(Some(&reset)),
+            Delivery::Unknown
+        ));
+        assert!(matches!(Delivery::from_causes(None), Delivery::Unknown));
     }
 
     #[test]

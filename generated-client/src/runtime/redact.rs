@@ -22,7 +22,22 @@ const MASK: &[u8] = b"***";
 /// `text` with every spelling of `secret` replaced by `***`; borrowed when
 /// there is none (the usual case, which allocates nothing).
 pub(crate) fn redact_bytes<'a>(text: &'a [u8], secret: &str) -> Cow<'a, [u8]> {
-    let spans = secret_spans(text, secret.as_bytes());
+    mask(text, secret_spans(text, secret.as_bytes()))
+}
+
+/// [`redact_bytes`] for text that was cut short: a spelling of the key that
+/// the cut broke off is masked too, so not even a part of it is left at the
+/// end.
+pub(crate) fn redact_cut_bytes<'a>(text: &'a [u8], secret: &str) -> Cow<'a, [u8]> {
+    let mut spans = secret_spans(text, secret.as_bytes());
+    let tail_from = spans.last().map_or(0, |span| span.end);
+    if let Some(start) = broken_off_prefix(text, tail_from, secret.as_bytes()) {
+        spans.push(start..text.len());
+    }
+    mask(text, spans)
+}
+
+fn mask(text: &[u8], spans: Vec<Range<usize>>) -> Cow<'_, [u8]> {
     if spans.is_empty() {
         return Cow::Borrowed(text);
     }
@@ -37,9 +52,15 @@ pub(crate) fn redact_bytes<'a>(text: &'a [u8], secret: &str) -> Cow<'a, [u8]> {
     Cow::Owned(out)
 }
 
-/// [`redact_bytes`] for a body kept as [`Bytes`].
-pub(crate) fn redact_body(body: Bytes, key: &ApiKey) -> Bytes {
-    match redact_bytes(&body, key.expose_secret()) {
+/// [`redact_bytes`] for a body kept as [`Bytes`]; `cut` when the body was
+/// cut at a limit.
+pub(crate) fn redact_body(body: Bytes, key: &ApiKey, cut: bool) -> Bytes {
+    let redacted = if cut {
+        redact_cut_bytes(&body, key.expose_secret())
+    } else {
+        redact_bytes(&body, key.expose_secret())
+    };
+    match redacted {
         Cow::Borrowed(_) => body,
         Cow::Owned(cleaned) => Bytes::from(cleaned),
     }
@@ -49,8 +70,8 @@ pub(crate) fn redact_body(body: Bytes, key: &ApiKey) -> Bytes {
 pub(crate) fn redact_text(text: String, key: &ApiKey) -> String {
     match redact_bytes(text.as_bytes(), key.expose_secret()) {
         Cow::Borrowed(_) => text,
-        // Only whole escape sequences and ASCII keys are replaced, so the
-        // result is still UTF-8; the lossy conversion never loses anything.
+        // Only whole escape sequences are replaced, by ASCII, and keys are
+        // visible ASCII, so the result is still UTF-8.
         Cow::Owned(cleaned) => String::from_utf8_lossy(&cleaned).into_owned(),
     }
 }
@@ -68,29 +89,32 @@ pub(crate) fn redact_headers(headers: &mut HeaderMap, key: &ApiKey) {
 
 /// Where `secret` is spelled in `text`, raw or escaped, as byte ranges of
 /// `text` that start and end on whole escape sequences, in order and
-/// without overlap.
+/// without overlap. Allocates nothing unless it finds one.
 fn secret_spans(text: &[u8], secret: &[u8]) -> Vec<Range<usize>> {
     if secret.is_empty() || text.len() < secret.len() {
         return Vec::new();
     }
-    // Fast path: no escape characters, so only the raw spelling can occur.
+    let raw = raw_spans(text, secret);
+    // Without escape characters only the raw spelling can occur.
     if !text.iter().any(|byte| matches!(byte, b'\\' | b'%')) {
-        return raw_spans(text, secret);
+        return raw;
     }
-    let unescaped = Unescaped::new(text);
-    let mut spans: Vec<Range<usize>> = Vec::new();
-    let mut index = 0;
-    while index + secret.len() <= unescaped.bytes.len() {
-        if unescaped.bytes[index..].starts_with(secret) {
-            let start = unescaped.starts[index];
-            let end = unescaped.ends[index + secret.len() - 1];
-            spans.push(start..end);
-            index += secret.len();
-        } else {
-            index += 1;
+    let escaped = escaped_spans(text, secret);
+    if raw.is_empty() {
+        return escaped;
+    }
+    // A key that itself holds `%` or `\` may show raw and escaped at once.
+    let mut all = raw;
+    all.extend(escaped);
+    all.sort_by_key(|span| span.start);
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(all.len());
+    for span in all {
+        match merged.last_mut() {
+            Some(last) if span.start < last.end => last.end = last.end.max(span.end),
+            _ => merged.push(span),
         }
     }
-    spans
+    merged
 }
 
 fn raw_spans(text: &[u8], secret: &[u8]) -> Vec<Range<usize>> {
@@ -107,37 +131,62 @@ fn raw_spans(text: &[u8], secret: &[u8]) -> Vec<Range<usize>> {
     spans
 }
 
-/// Text with JSON string escapes and percent-encoding undone, one level,
-/// remembering for each resulting byte the span of the original it came
-/// from.
-struct Unescaped {
-    bytes: Vec<u8>,
-    starts: Vec<usize>,
-    ends: Vec<usize>,
+/// The spellings of `secret` once JSON string escapes and percent-encoding
+/// are undone, one level, found by walking the escapes in place.
+fn escaped_spans(text: &[u8], secret: &[u8]) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    let mut index = 0;
+    while index < text.len() {
+        match spelled_at(text, index, secret) {
+            Spelled::Whole(end) => {
+                spans.push(index..end);
+                index = end;
+            }
+            Spelled::BrokenOff | Spelled::No => index += unescape_at(text, index).1,
+        }
+    }
+    spans
 }
 
-impl Unescaped {
-    fn new(text: &[u8]) -> Self {
-        let mut out = Self {
-            bytes: Vec::with_capacity(text.len()),
-            starts: Vec::with_capacity(text.len()),
-            ends: Vec::with_capacity(text.len()),
-        };
-        let mut index = 0;
-        while index < text.len() {
-            let (byte, width) = unescape_at(text, index);
-            out.bytes.push(byte);
-            out.starts.push(index);
-            out.ends.push(index + width);
-            index += width;
+enum Spelled {
+    /// `secret` is spelled from here up to this end.
+    Whole(usize),
+    /// The text ends after a proper start of `secret`.
+    BrokenOff,
+    No,
+}
+
+fn spelled_at(text: &[u8], start: usize, secret: &[u8]) -> Spelled {
+    let mut at = start;
+    for &wanted in secret {
+        if at >= text.len() {
+            return Spelled::BrokenOff;
         }
-        out
+        let (byte, width) = unescape_at(text, at);
+        if byte != wanted {
+            return Spelled::No;
+        }
+        at += width;
     }
+    Spelled::Whole(at)
+}
+
+/// Where a start of `secret` that runs into the end of `text` begins, at
+/// or after `from`, if one does.
+fn broken_off_prefix(text: &[u8], from: usize, secret: &[u8]) -> Option<usize> {
+    let mut index = from;
+    while index < text.len() {
+        if let Spelled::BrokenOff = spelled_at(text, index, secret) {
+            return Some(index);
+        }
+        index += unescape_at(text, index).1;
+    }
+    None
 }
 
 /// The byte the sequence at `index` stands for, and how long the sequence
 /// is. Escapes of characters outside ASCII become a NUL, which no key can
-/// contain (keys must be visible ASCII to travel in a header).
+/// contain (the client refuses keys that are not visible ASCII).
 fn unescape_at(text: &[u8], index: usize) -> (u8, usize) {
     let rest = &text[index..];
     match rest {
@@ -216,6 +265,33 @@ mod tests {
         );
         assert_eq!(redacted("%73%6b%2d%41%42%2f%43%44"), "***");
         assert_eq!(redacted("100% sure"), "100% sure");
+    }
+
+    #[test]
+    fn a_key_holding_escape_characters_is_masked_raw_and_escaped() {
+        let key = r"sk-%41%42c\d";
+        let mask = |text: &str| {
+            String::from_utf8(redact_bytes(text.as_bytes(), key).into_owned()).unwrap()
+        };
+        assert_eq!(mask(r"bad key sk-%41%42c\d!"), "bad key ***!");
+        assert_eq!(mask("bad key sk-%2541%2542c%5Cd!"), "bad key ***!");
+    }
+
+    #[test]
+    fn a_key_broken_off_by_a_cut_is_masked_too() {
+        let cut = |text: &str| {
+            String::from_utf8(redact_cut_bytes(text.as_bytes(), KEY).into_owned()).unwrap()
+        };
+        assert_eq!(
+            cut(r"error: sk-AB/CD, again sk-AB\/"),
+            "error: ***, again ***"
+        );
+        assert_eq!(cut(r"error: \\u0073k-A"), r"error: \\u0073k-A");
+        assert_eq!(cut(r"error: \u0073k-A"), "error: ***");
+        assert_eq!(cut(r"error: sk-A"), "error: ***");
+        assert_eq!(cut("error: sk-AB/CD done"), "error: *** done");
+        // Without the cut, a start of the key is just text.
+        assert_eq!(redacted("error: sk-A"), "error: sk-A");
     }
 
     #[test]

@@ -12,7 +12,6 @@ use reqwest::header::{HeaderMap, HeaderName, CONTENT_TYPE};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::runtime::error::clip;
 use crate::runtime::Error;
 
 /// The header in which the API reports the account's remaining credits.
@@ -255,7 +254,9 @@ impl DecodeResponse for ImageResponse {
 }
 
 /// The parsed JSON answer of an endpoint that returns JSON.
-#[derive(Debug, Clone)]
+///
+/// Its `Debug` shows the start of the JSON, not all of it.
+#[derive(Clone)]
 pub struct JsonResponse {
     value: Value,
     meta: ResponseMeta,
@@ -293,6 +294,61 @@ impl JsonResponse {
     /// The account's credits after this call, when the API said.
     pub fn remaining_credits(&self) -> Option<f64> {
         self.meta.remaining_credits
+    }
+}
+
+/// How much of a JSON answer `Debug` shows.
+const DEBUG_JSON_LIMIT: usize = 1 << 10;
+
+impl fmt::Debug for JsonResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut start = BoundedText::new(DEBUG_JSON_LIMIT);
+        // Stops with an error once the bound is reached: the rest is not
+        // serialised at all.
+        let _ = serde_json::to_writer(&mut start, &self.value);
+        f.debug_struct("JsonResponse")
+            .field("value_start", &start.text())
+            .field("cut", &start.cut)
+            .field("meta", &self.meta)
+            .finish()
+    }
+}
+
+/// A writer that keeps the first `limit` bytes and then refuses more.
+struct BoundedText {
+    bytes: Vec<u8>,
+    limit: usize,
+    cut: bool,
+}
+
+impl BoundedText {
+    fn new(limit: usize) -> Self {
+        Self {
+            bytes: Vec::new(),
+            limit,
+            cut: false,
+        }
+    }
+
+    fn text(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(&self.bytes)
+    }
+}
+
+impl std::io::Write for BoundedText {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let room = self.limit - self.bytes.len();
+        if bytes.len() > room {
+            self.bytes.extend_from_slice(&bytes[..room]);
+            self.cut = true;
+            return Err(std::io::Error::other("enough"));
+        }
+        self.bytes.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -334,6 +390,15 @@ fn ends_with_ignore_case(text: &str, suffix: &str) -> bool {
 /// An image media type, lower-cased: borrowed when it is a common one, so
 /// the usual response allocates no string for it.
 fn image_type(media_type: &str) -> Cow<'static, str> {
+    match common_image_type(media_type) {
+        Some(known) => Cow::Borrowed(known),
+        None => Cow::Owned(media_type.to_ascii_lowercase()),
+    }
+}
+
+/// The common image type `media_type` names, compared without regard to
+/// case.
+fn common_image_type(media_type: &str) -> Option<&'static str> {
     const COMMON: [&str; 5] = [
         "image/jpeg",
         "image/png",
@@ -341,13 +406,10 @@ fn image_type(media_type: &str) -> Cow<'static, str> {
         "image/gif",
         "image/jpg",
     ];
-    match COMMON
+    COMMON
         .iter()
         .find(|known| known.eq_ignore_ascii_case(media_type))
-    {
-        Some(known) => Cow::Borrowed(*known),
-        None => Cow::Owned(media_type.to_ascii_lowercase()),
-    }
+        .copied()
 }
 
 /// Reads an image endpoint's body by its content type: JSON carries base64,
@@ -424,15 +486,13 @@ fn missing_image(map: &serde_json::Map<String, Value>) -> String {
         .iter()
         .find_map(|key| map.get(*key).and_then(Value::as_str));
     match said {
-        Some(message) => format!(
-            "the JSON has no `image` field; the server said: {}",
-            clip(message)
-        ),
+        // Not cut here: the client redacts the key first, then cuts.
+        Some(message) => format!("the JSON has no `image` field; the server said: {message}"),
         None => {
             let keys: Vec<&str> = map.keys().map(String::as_str).collect();
             format!(
                 "the JSON has no `image` or `images` field (found: {})",
-                clip(&keys.join(", "))
+                keys.join(", ")
             )
         }
     }
@@ -463,8 +523,10 @@ fn decode_base64(encoded: &str, field: &str) -> Result<Image, String> {
     if bytes.is_empty() {
         return Err(format!("`{field}` is empty"));
     }
-    let content_type = match declared.filter(|kind| kind.starts_with("image/")) {
-        Some(kind) => Cow::Owned(kind.to_owned()),
+    // A declared type is kept only when it is a common image type: it is
+    // the server's text, and could hold anything (the key, megabytes).
+    let content_type = match declared.and_then(common_image_type) {
+        Some(kind) => Cow::Borrowed(kind),
         None => Cow::Borrowed(sniff(&bytes).unwrap_or(DEFAULT_IMAGE_TYPE)),
     };
     Ok(Image::with_type(Bytes::from(bytes), content_type))
@@ -596,6 +658,27 @@ mod tests {
         let meta = ResponseMeta::new("test", StatusCode::OK, headers);
         assert_eq!(meta.remaining_credits, Some(12.5));
         assert_eq!(self::meta(None).remaining_credits, None);
+    }
+
+    #[test]
+    fn a_data_url_declares_only_a_common_image_type() {
+        let body = br#"{"image":"data:image/secret-sk-123;base64,iVBORw0KGgpyZXN0"}"#;
+        let response = decode(Some("application/json"), body).unwrap();
+        assert_eq!(response.content_type(), "image/png");
+        let body = br#"{"image":"data:IMAGE/WEBP;base64,AAAA"}"#;
+        let response = decode(Some("application/json"), body).unwrap();
+        assert_eq!(response.content_type(), "image/webp");
+    }
+
+    #[test]
+    fn a_large_json_answer_shows_only_its_start_in_debug() {
+        let big = format!(r#"{{"text":"{}"}}"#, "x".repeat(1 << 20));
+        let response = JsonResponse::decode(meta(None), Bytes::from(big)).unwrap();
+        let debug = format!("{response:?}");
+        assert!(debug.len() < 2 * DEBUG_JSON_LIMIT, "{} bytes", debug.len());
+        assert!(debug.contains("cut: true"));
+        let small = JsonResponse::decode(meta(None), Bytes::from_static(b"[1]")).unwrap();
+        assert!(format!("{small:?}").contains("cut: false"));
     }
 
     #[test]

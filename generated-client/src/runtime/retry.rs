@@ -149,7 +149,13 @@ pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration
         return Some(Duration::from_secs(seconds));
     }
     if let Ok(seconds) = value.parse::<f64>() {
-        return Duration::try_from_secs_f64(seconds).ok();
+        // Too large for a `Duration` is as good as forever; negative or not
+        // a number is ignored.
+        return match Duration::try_from_secs_f64(seconds) {
+            Ok(wait) => Some(wait),
+            Err(_) if seconds.is_finite() && seconds > 0.0 => Some(Duration::MAX),
+            Err(_) => None,
+        };
     }
     let date = httpdate::parse_http_date(value).ok()?;
     Some(date.duration_since(now).unwrap_or(Duration::ZERO))
@@ -215,6 +221,12 @@ mod tests {
         );
         let earlier = httpdate::fmt_http_date(now - Duration::from_secs(90));
         assert_eq!(parse_retry_after(&earlier, now), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("1e23", now), Some(Duration::MAX));
+        assert_eq!(
+            parse_retry_after("99999999999999999999", now),
+            Some(Duration::MAX)
+        );
+        assert_eq!(parse_retry_after("NaN", now), None);
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("-3", now), None);
         assert_eq!(parse_retry_after("", now), None);

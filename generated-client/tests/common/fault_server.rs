@@ -144,6 +144,8 @@ impl Drop for FaultServer {
 async fn accept_loop(listener: TcpListener, plan: Plan, stats: Arc<Stats>) {
     loop {
         let Ok((stream, _)) = listener.accept().await else {
+            // Out of descriptors, say: wait rather than spin.
+            tokio::time::sleep(Duration::from_millis(10)).await;
             continue;
         };
         stats.connections.fetch_add(1, Ordering::SeqCst);
