@@ -445,6 +445,24 @@ impl BodyBuffer {
 /// [`ClientBuilder::configure_http`] takes it.
 type Configure<B> = Arc<dyn Fn(B) -> B + Send + Sync>;
 
+/// Sets, after whatever [`ClientBuilder::configure_http`] did, what keeps
+/// the key and the credits safe, and builds the reqwest client (async or
+/// blocking: their builders have the same methods).
+macro_rules! finish_http {
+    ($http:expr, $config:expr) => {{
+        let mut http = $http
+            .redirect(reqwest::redirect::Policy::none())
+            .retry(reqwest::retry::never())
+            .connection_verbose(false)
+            .default_headers($config.headers.clone());
+        if $config.unencrypted_loopback {
+            http = http.no_proxy();
+        }
+        http.build()
+            .map_err(|error| Error::Config(format!("cannot create the HTTP client: {error}")))?
+    }};
+}
+
 /// Configures a [`Client`] (or a [`blocking::Client`](crate::blocking::Client)
 /// with the `blocking` feature).
 ///
@@ -662,17 +680,7 @@ impl ClientBuilder {
         if let Some(configure) = &self.configure_http {
             http = configure(http);
         }
-        let mut http = http
-            .redirect(reqwest::redirect::Policy::none())
-            .retry(reqwest::retry::never())
-            .connection_verbose(false)
-            .default_headers(config.headers.clone());
-        if config.unencrypted_loopback {
-            http = http.no_proxy();
-        }
-        let http = http
-            .build()
-            .map_err(|error| Error::Config(format!("cannot create the HTTP client: {error}")))?;
+        let http = finish_http!(http, config);
         Ok(Client {
             inner: Arc::new(Inner { http, config }),
         })
@@ -688,17 +696,7 @@ impl ClientBuilder {
         if let Some(configure) = &self.configure_blocking_http {
             http = configure(http);
         }
-        let mut http = http
-            .redirect(reqwest::redirect::Policy::none())
-            .retry(reqwest::retry::never())
-            .connection_verbose(false)
-            .default_headers(config.headers.clone());
-        if config.unencrypted_loopback {
-            http = http.no_proxy();
-        }
-        let http = http
-            .build()
-            .map_err(|error| Error::Config(format!("cannot create the HTTP client: {error}")))?;
+        let http = finish_http!(http, config);
         Ok(crate::blocking::Client::from_parts(http, config))
     }
 

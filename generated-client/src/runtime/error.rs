@@ -194,23 +194,31 @@ fn tries(attempts: u32) -> String {
     }
 }
 
+/// Matches the status variants, which all hold a boxed [`ApiError`], binding
+/// it to `$api`; anything else gives `$otherwise`.
+macro_rules! with_api_error {
+    ($error:expr, $api:ident => $then:expr, _ => $otherwise:expr) => {
+        match $error {
+            Error::BadRequest($api)
+            | Error::Unauthorized($api)
+            | Error::Forbidden($api)
+            | Error::NotFound($api)
+            | Error::InsufficientCredits($api)
+            | Error::RateLimited($api)
+            | Error::Server($api)
+            | Error::BadGateway($api)
+            | Error::ServiceUnavailable($api)
+            | Error::GatewayTimeout($api)
+            | Error::OtherStatus($api) => $then,
+            _ => $otherwise,
+        }
+    };
+}
+
 impl Error {
     /// The server's answer, for the status variants.
     pub fn api_error(&self) -> Option<&ApiError> {
-        match self {
-            Error::BadRequest(api)
-            | Error::Unauthorized(api)
-            | Error::Forbidden(api)
-            | Error::NotFound(api)
-            | Error::InsufficientCredits(api)
-            | Error::RateLimited(api)
-            | Error::Server(api)
-            | Error::BadGateway(api)
-            | Error::ServiceUnavailable(api)
-            | Error::GatewayTimeout(api)
-            | Error::OtherStatus(api) => Some(api.as_ref()),
-            _ => None,
-        }
+        with_api_error!(self, api => Some(api.as_ref()), _ => None)
     }
 
     /// The HTTP status, when the server answered with an error status.
@@ -349,18 +357,7 @@ impl Error {
             | Error::MalformedResponse { attempts, .. }
             | Error::ResponseTooLarge { attempts, .. }
             | Error::Decode { attempts, .. } => *attempts = attempt,
-            Error::BadRequest(api)
-            | Error::Unauthorized(api)
-            | Error::Forbidden(api)
-            | Error::NotFound(api)
-            | Error::InsufficientCredits(api)
-            | Error::RateLimited(api)
-            | Error::Server(api)
-            | Error::BadGateway(api)
-            | Error::ServiceUnavailable(api)
-            | Error::GatewayTimeout(api)
-            | Error::OtherStatus(api) => api.attempts = attempt,
-            Error::Validation(_) | Error::Encode { .. } | Error::Config(_) | Error::Io { .. } => {}
+            other => with_api_error!(other, api => api.attempts = attempt, _ => {}),
         }
         self
     }
