@@ -45,8 +45,8 @@ struct Args {
     /// Calls per minute per key before 429 (default: no limit).
     #[arg(long, value_name = "CALLS")]
     rate_limit: Option<u32>,
-    /// Image encoding: jpeg or png.
-    #[arg(long, default_value = "jpeg", value_parser = format)]
+    /// Image encoding: png or jpeg.
+    #[arg(long, default_value = "png", value_parser = format)]
     format: ImageFormat,
     /// A wait added before every answer.
     #[arg(long, default_value = "0ms", value_parser = duration)]

@@ -16,7 +16,7 @@ use crate::mock::picture::ImageFormat;
 ///     .credits(10.0)
 ///     .cost_per_call(0.5)
 ///     .accept_keys(["key-a", "key-b"])
-///     .image_format(ImageFormat::Png)
+///     .image_format(ImageFormat::Jpeg)
 ///     .job_timing(Duration::from_millis(50), Duration::from_millis(100))
 ///     .fault(FaultRule::new("ssd-1b", 2, Fault::status(503)));
 /// # let _ = config;
@@ -52,7 +52,7 @@ impl Default for MockConfig {
             processing_for: Duration::from_millis(800),
             result_ttl: Duration::from_secs(3600),
             rate_limit: None,
-            format: ImageFormat::Jpeg,
+            format: ImageFormat::Png,
             latency: Duration::ZERO,
             faults: Vec::new(),
             log_capacity: 1000,
@@ -122,8 +122,8 @@ impl MockConfig {
         self
     }
 
-    /// How images are encoded (default JPEG); a request's `x-mock-format:
-    /// png` header overrides it.
+    /// How images are encoded (default PNG); a request's `x-mock-format:
+    /// jpeg` header overrides it.
     pub fn image_format(mut self, format: ImageFormat) -> Self {
         self.format = format;
         self

@@ -11,8 +11,8 @@
 //! - `POST /v1/<slug>`: the synchronous call. The body is read by
 //!   [`AnyRequest::from_json`](crate::AnyRequest::from_json) and checked by
 //!   its `validate()`; a rejected body gets 400 with the message the client
-//!   itself would give. The answer is a real image (JPEG by default, PNG
-//!   with [`ImageFormat::Png`] or the `x-mock-format: png` header) drawn
+//!   itself would give. The answer is a real image (PNG by default, JPEG
+//!   with [`ImageFormat::Jpeg`] or the `x-mock-format: jpeg` header) drawn
 //!   from a hash of slug, prompt, seed, size and sample index, sized by
 //!   `img_width`/`img_height` (else [`MockConfig::default_size`]); raw bytes
 //!   for one image, `{"image": "<base64>"}` with `base64: true`, and
@@ -54,7 +54,7 @@
 //!     .build()?;
 //!
 //! let image = client.ssd_1b(&Ssd1bRequest::new("a lighthouse").seed(7)).await?;
-//! assert_eq!(image.content_type(), "image/jpeg");
+//! assert_eq!(image.content_type(), "image/png");
 //! assert_eq!(image.remaining_credits(), Some(999.0));
 //!
 //! // The next call to ssd-1b answers 503.

@@ -16,11 +16,14 @@ use crate::mock::fault::ParseError;
 /// How the mock encodes its images.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ImageFormat {
-    /// `image/jpeg`, quality 85.
+    /// `image/png`, zlib level 1 without filtering: about 1 ms for a fresh
+    /// 512×512 image, even unoptimised (see BENCHMARKS.md).
     #[default]
-    Jpeg,
-    /// `image/png`, fast compression.
     Png,
+    /// `image/jpeg`, quality 85: several times slower to encode, and much
+    /// slower in unoptimised builds, where the encoder's generic code is
+    /// compiled with this crate's settings.
+    Jpeg,
 }
 
 impl ImageFormat {
@@ -106,7 +109,12 @@ fn byte(value: u64) -> i32 {
 }
 
 /// Draws the picture as packed RGB: a diagonal gradient between two
-/// colours, a disc in a third, and soft bands, all chosen by the hash.
+/// colours, crossed by horizontal bands of a darker shade, with a disc in a
+/// third colour, all chosen by the hash.
+///
+/// Every row is copied out of precomputed lines rather than computed pixel
+/// by pixel, so drawing costs a few copies per row and stays fast even
+/// unoptimised (in tests).
 pub(crate) fn draw(picture: &Picture) -> Vec<u8> {
     let mut state = fnv1a(&[
         picture.slug.as_bytes(),
@@ -120,33 +128,52 @@ pub(crate) fn draw(picture: &Picture) -> Vec<u8> {
     let to = mix(&mut state);
     let disc = mix(&mut state);
     let shape = mix(&mut state);
-    let (width, height) = (picture.width as i64, picture.height as i64);
-    let (from, to, ink) = (
-        [byte(from), byte(from >> 8), byte(from >> 16)],
-        [byte(to), byte(to >> 8), byte(to >> 16)],
-        [byte(disc), byte(disc >> 8), byte(disc >> 16)],
+    let (width, height) = (picture.width as usize, picture.height as usize);
+    let from = [byte(from), byte(from >> 8), byte(from >> 16)];
+    let to = [byte(to), byte(to >> 8), byte(to >> 16)];
+    let ink = [
+        byte(disc) as u8,
+        byte(disc >> 8) as u8,
+        byte(disc >> 16) as u8,
+    ];
+    // The gradient along the diagonal x + y, plain and shaded.
+    let span = width + height;
+    let mut plain = Vec::with_capacity(span * 3);
+    let mut shaded = Vec::with_capacity(span * 3);
+    for step in 0..span {
+        let t = (step * 256 / span.max(1)) as i32;
+        for channel in 0..3 {
+            let value = from[channel] + (to[channel] - from[channel]) * t / 256;
+            plain.push(value.clamp(0, 255) as u8);
+            shaded.push((value - 24).clamp(0, 255) as u8);
+        }
+    }
+    let ink_row: Vec<u8> = ink.iter().copied().cycle().take(width * 3).collect();
+    let (cx, cy) = (
+        (shape & 0xffff) as i64 * width as i64 / 0x1_0000,
+        ((shape >> 16) & 0xffff) as i64 * height as i64 / 0x1_0000,
     );
-    let cx = (shape & 0xffff) as i64 * width / 0x1_0000;
-    let cy = ((shape >> 16) & 0xffff) as i64 * height / 0x1_0000;
-    let side = width.min(height).max(1);
+    let side = width.min(height).max(1) as i64;
     let radius = side / 8 + ((shape >> 32) & 0xffff) as i64 * side / 4 / 0x1_0000;
-    let band = 8 + ((shape >> 48) & 0x3f) as i64;
-    let span = (width + height).max(1);
-    let mut pixels = Vec::with_capacity((width * height * 3) as usize);
-    for y in 0..height {
-        let dy = (y - cy) * (y - cy);
-        for x in 0..width {
-            // 0..=256 along the diagonal.
-            let t = ((x + y) * 256 / span) as i32;
-            let shade = if ((x + 2 * y) / band) % 2 == 0 { 0 } else { 12 };
-            let inside = (x - cx) * (x - cx) + dy <= radius * radius;
-            for channel in 0..3 {
-                let base = if inside {
-                    ink[channel]
-                } else {
-                    from[channel] + (to[channel] - from[channel]) * t / 256
-                };
-                pixels.push((base - shade).clamp(0, 255) as u8);
+    let band = 8 + ((shape >> 48) & 0x3f) as usize;
+    let mut pixels = vec![0; width * height * 3];
+    for (y, row) in pixels.chunks_exact_mut(width * 3).enumerate() {
+        let line = if (y / band).is_multiple_of(2) { &plain } else { &shaded };
+        if let Some(source) = line.get(y * 3..(y + width) * 3) {
+            row.copy_from_slice(source);
+        }
+        // The disc's chord on this row, if it crosses it.
+        let dy = y as i64 - cy;
+        let reach = radius * radius - dy * dy;
+        if reach >= 0 {
+            let half = (reach as f64).sqrt() as i64;
+            let start = (cx - half).clamp(0, width as i64) as usize;
+            let end = (cx + half + 1).clamp(0, width as i64) as usize;
+            if let (Some(target), Some(source)) = (
+                row.get_mut(start * 3..end * 3),
+                ink_row.get(start * 3..end * 3),
+            ) {
+                target.copy_from_slice(source);
             }
         }
     }
@@ -160,7 +187,7 @@ pub(crate) fn render(picture: &Picture) -> Result<Bytes, image::ImageError> {
     let mut out = Vec::with_capacity(pixels.len() / 16);
     match picture.format {
         ImageFormat::Png => {
-            PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Sub)
+            PngEncoder::new_with_quality(&mut out, CompressionType::Level(1), FilterType::NoFilter)
                 .write_image(&pixels, width, height, ExtendedColorType::Rgb8)?
         }
         ImageFormat::Jpeg => JpegEncoder::new_with_quality(&mut out, 85).write_image(

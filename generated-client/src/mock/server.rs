@@ -736,7 +736,7 @@ async fn answer(shared: &Shared, order: &Order) -> Response {
     let content_type = order
         .pictures
         .first()
-        .map_or(ImageFormat::Jpeg, |p| p.format)
+        .map_or(ImageFormat::Png, |p| p.format)
         .content_type();
     match images.as_slice() {
         [only] if !order.base64 => ([(CONTENT_TYPE, content_type)], only.clone()).into_response(),
