@@ -91,6 +91,35 @@ pub use state::{key_fingerprint, RecordedRequest};
 
 use state::{lock, Shared};
 
+/// The image the mock answers for `slug` with this prompt, seed, size and
+/// sample index (0 for the first): the same bytes a call gets, for tests
+/// that compare them and for the benchmark. `None` for a slug not compiled
+/// in, a side outside 1 to [`MAX_SIDE`], or an encoder failure.
+pub fn render_image(
+    slug: &str,
+    prompt: &str,
+    seed: i64,
+    (width, height): (u32, u32),
+    format: ImageFormat,
+    sample: u32,
+) -> Option<bytes::Bytes> {
+    let info = crate::runtime::EndpointInfo::find(slug)?;
+    let sides = 1..=MAX_SIDE;
+    if !sides.contains(&width) || !sides.contains(&height) {
+        return None;
+    }
+    let picture = picture::Picture {
+        slug: info.slug,
+        prompt: prompt.to_owned(),
+        seed,
+        width,
+        height,
+        format,
+        index: sample,
+    };
+    picture::render(&picture).ok()
+}
+
 /// A running mock of the API on 127.0.0.1; it stops when dropped.
 ///
 /// See the [module docs](self) for what it serves.

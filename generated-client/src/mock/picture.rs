@@ -158,7 +158,11 @@ pub(crate) fn draw(picture: &Picture) -> Vec<u8> {
     let band = 8 + ((shape >> 48) & 0x3f) as usize;
     let mut pixels = vec![0; width * height * 3];
     for (y, row) in pixels.chunks_exact_mut(width * 3).enumerate() {
-        let line = if (y / band).is_multiple_of(2) { &plain } else { &shaded };
+        let line = if (y / band).is_multiple_of(2) {
+            &plain
+        } else {
+            &shaded
+        };
         if let Some(source) = line.get(y * 3..(y + width) * 3) {
             row.copy_from_slice(source);
         }
