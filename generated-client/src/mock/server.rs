@@ -543,6 +543,9 @@ struct Order {
     pictures: Vec<Picture>,
     base64: bool,
     request: Value,
+    /// A random seed: its images will not be asked for again, so they are
+    /// not cached.
+    random: bool,
 }
 
 /// Reads, checks and sizes the body as the real API would; a 400 answer
@@ -593,6 +596,7 @@ fn read_order(
             )))
         }
     };
+    let random = int("seed") == Some(-1);
     let seed = match int("seed") {
         // The API's "random seed".
         Some(-1) => fastrand::i64(0..i64::MAX),
@@ -624,6 +628,7 @@ fn read_order(
         pictures,
         base64,
         request,
+        random,
     })
 }
 
@@ -700,9 +705,9 @@ async fn endpoint_call(shared: Arc<Shared>, call: Call, path: String, api: Api) 
     response
 }
 
-/// The image, from the cache or freshly drawn.
-fn image(shared: &Shared, picture: &Picture) -> Result<Bytes, Reject> {
-    let cacheable = shared.config.cache_bytes > 0;
+/// The image, from the cache or freshly drawn (and cached when `keep`).
+fn image(shared: &Shared, picture: &Picture, keep: bool) -> Result<Bytes, Reject> {
+    let cacheable = keep && shared.config.cache_bytes > 0;
     if cacheable {
         if let Some(bytes) = lock(&shared.cache).get(picture) {
             return Ok(bytes);
@@ -728,7 +733,7 @@ async fn answer(shared: &Shared, order: &Order) -> Response {
     }
     let mut images = Vec::with_capacity(order.pictures.len());
     for picture in &order.pictures {
-        match image(shared, picture) {
+        match image(shared, picture, !order.random) {
             Ok(bytes) => images.push(bytes),
             Err(reject) => return reject.into_response(),
         }
@@ -924,7 +929,7 @@ async fn job_image(State(shared): AppState, Path((id, file)): Path<(String, Stri
     let Some(picture) = index.and_then(|index| job.pictures.get(index)) else {
         return gone();
     };
-    match image(&shared, picture) {
+    match image(&shared, picture, true) {
         Ok(bytes) => ([(CONTENT_TYPE, picture.format.content_type())], bytes).into_response(),
         Err(reject) => reject.into_response(),
     }
