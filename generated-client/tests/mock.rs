@@ -13,6 +13,10 @@ use segmind::{
 };
 use serde_json::{json, Value};
 
+mod common;
+
+use common::variant;
+
 const KEY: &str = "sk-mock-test-SECRET-91d4";
 
 fn manifest_dir() -> PathBuf {
@@ -262,26 +266,6 @@ async fn images_depend_on_slug_prompt_seed_and_size_only() {
     // seed -1 is the API's random seed.
     let random = base.clone().seed(-1);
     assert_ne!(call(random.clone()).await, call(random).await);
-}
-
-/// The variant's name, for compact assertions.
-fn variant(error: &Error) -> &'static str {
-    match error {
-        Error::BadRequest(_) => "BadRequest",
-        Error::Unauthorized(_) => "Unauthorized",
-        Error::Forbidden(_) => "Forbidden",
-        Error::NotFound(_) => "NotFound",
-        Error::InsufficientCredits(_) => "InsufficientCredits",
-        Error::RateLimited(_) => "RateLimited",
-        Error::Server(_) => "Server",
-        Error::BadGateway(_) => "BadGateway",
-        Error::GatewayTimeout(_) => "GatewayTimeout",
-        Error::OtherStatus(_) => "OtherStatus",
-        Error::Timeout { .. } => "Timeout",
-        Error::Connection { .. } => "Connection",
-        Error::Decode { .. } => "Decode",
-        _ => "other",
-    }
 }
 
 async fn failing_call(server: &MockServer) -> Error {
@@ -758,6 +742,25 @@ async fn submit(server: &MockServer, slug: &str, headers: &[(&str, &str)], body:
     response.json().await.unwrap()
 }
 
+/// Polls a job's status or result URL until it says `COMPLETED`; the last
+/// answer. Bounded: the tests' jobs take 20 ms, well under 200 polls of
+/// 10 ms.
+async fn poll_until_completed(url: &Value) -> Value {
+    let mut answer = Value::Null;
+    for _ in 0..200 {
+        answer = get(url.as_str().unwrap(), Some(KEY))
+            .await
+            .json()
+            .await
+            .unwrap();
+        if answer["status"] == "COMPLETED" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    answer
+}
+
 #[tokio::test]
 async fn queued_jobs_move_through_their_phases() {
     let body = json!({ "prompt": "a lighthouse", "seed": 3 });
@@ -829,19 +832,7 @@ async fn queued_jobs_move_through_their_phases() {
     .await
     .unwrap();
     let job = submit(&done, "ssd-1b", &[], &body).await;
-    // Bounded: 20 ms of processing takes well under 200 polls of 10 ms.
-    let mut status = Value::Null;
-    for _ in 0..200 {
-        status = get(job["status_url"].as_str().unwrap(), Some(KEY))
-            .await
-            .json()
-            .await
-            .unwrap();
-        if status["status"] == "COMPLETED" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    let status = poll_until_completed(&job["status_url"]).await;
     assert_eq!(status["status"], "COMPLETED", "{status}");
     assert_eq!(status["metrics"]["inference_time"], 0.02);
     let result: Value = get(job["response_url"].as_str().unwrap(), Some(KEY))
@@ -869,19 +860,7 @@ async fn queued_jobs_move_through_their_phases() {
         &with(body.clone(), "samples", json!(2)),
     )
     .await;
-    tokio::time::sleep(Duration::from_millis(40)).await;
-    let mut result = Value::Null;
-    for _ in 0..200 {
-        result = get(job["response_url"].as_str().unwrap(), Some(KEY))
-            .await
-            .json()
-            .await
-            .unwrap();
-        if result["status"] == "COMPLETED" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    let result = poll_until_completed(&job["response_url"]).await;
     assert_eq!(
         result["output"].as_array().map(Vec::len),
         Some(2),

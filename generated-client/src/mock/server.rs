@@ -851,19 +851,26 @@ fn job_trouble(id: &str, job: &Job, phase: Phase) -> Option<Response> {
     }
 }
 
+/// What the status and result routes share: faults, the key, the job and
+/// its phase; a failed or expired job, or none, is answered here.
+async fn job_now(shared: &Shared, call: &Call, id: &str) -> Result<(Job, Phase), Box<Response>> {
+    if let Some(response) = apply_fault(shared, call, None).await {
+        return Err(Box::new(response));
+    }
+    let job = find_job(shared, call, id).map_err(|reject| Box::new(reject.into_response()))?;
+    let phase = job.phase(Instant::now());
+    match job_trouble(id, &job, phase) {
+        Some(response) => Err(Box::new(response)),
+        None => Ok((job, phase)),
+    }
+}
+
 async fn job_status(State(shared): AppState, Path(id): Path<String>, request: Request) -> Response {
     logged(&shared, request, |shared, call| async move {
-        if let Some(response) = apply_fault(&shared, &call, None).await {
-            return response;
-        }
-        let job = match find_job(&shared, &call, &id) {
-            Ok(job) => job,
-            Err(reject) => return reject.into_response(),
+        let (_, phase) = match job_now(&shared, &call, &id).await {
+            Ok(found) => found,
+            Err(response) => return *response,
         };
-        let phase = job.phase(Instant::now());
-        if let Some(response) = job_trouble(&id, &job, phase) {
-            return response;
-        }
         Json(json!({ "status": phase_name(phase), "request_id": id, "metrics": metrics(phase) }))
             .into_response()
     })
@@ -872,17 +879,10 @@ async fn job_status(State(shared): AppState, Path(id): Path<String>, request: Re
 
 async fn job_result(State(shared): AppState, Path(id): Path<String>, request: Request) -> Response {
     logged(&shared, request, |shared, call| async move {
-        if let Some(response) = apply_fault(&shared, &call, None).await {
-            return response;
-        }
-        let job = match find_job(&shared, &call, &id) {
-            Ok(job) => job,
-            Err(reject) => return reject.into_response(),
+        let (job, phase) = match job_now(&shared, &call, &id).await {
+            Ok(found) => found,
+            Err(response) => return *response,
         };
-        let phase = job.phase(Instant::now());
-        if let Some(response) = job_trouble(&id, &job, phase) {
-            return response;
-        }
         let output = match (phase, &job.document) {
             (Phase::Completed(_), Some(document)) => document.clone(),
             (Phase::Completed(_), None) => {
