@@ -1,23 +1,5 @@
 //! Faults on demand: what a call should suffer instead of (or on top of) a
 //! normal answer, and the scripts that schedule them.
-//!
-//! One text form is shared by the `x-mock-fault` header, the binary's
-//! `--fault` flag and the admin route, so a fault is written the same way
-//! everywhere. A fault is a comma-separated list of items:
-//!
-//! | item | effect |
-//! |---|---|
-//! | `503` or `status=503` | answer with this status (400–599) and `{"error": "..."}` |
-//! | `retry-after=5` | with a status: send `Retry-After: 5` |
-//! | `retry-after-date=5` | with a status: send `Retry-After` as the HTTP date 5 seconds from now |
-//! | `latency=250ms` | wait this long before answering |
-//! | `truncate` | declare the whole body's length but send half of it, then close |
-//! | `slow-body=2s` | trickle the body out in ten pieces over this long |
-//! | `reset` | reset the connection without answering |
-//! | `fail-job` | a queued (`/v2`) job fails after it has been processed |
-//! | `expire-job` | a queued job's result has expired by the time it completes |
-//!
-//! Durations take a unit: `ms`, `s`, `m` or `h` (`1.5s`).
 
 use std::fmt;
 use std::str::FromStr;
@@ -69,7 +51,25 @@ pub enum JobFault {
     Expire,
 }
 
-/// What one call suffers; see the [module docs](self) for the text form.
+/// What one call suffers instead of, or on top of, a normal answer.
+///
+/// One text form is shared by the `x-mock-fault` header, the binary's
+/// `--fault` flag and the admin route, so a fault is written the same way
+/// everywhere. A fault is a comma-separated list of items:
+///
+/// | item | effect |
+/// |---|---|
+/// | `503` or `status=503` | answer with this status (400–599) and `{"error": "..."}` |
+/// | `retry-after=5` | with a status: send `Retry-After: 5` |
+/// | `retry-after-date=5` | with a status: send `Retry-After` as the HTTP date 5 seconds from now |
+/// | `latency=250ms` | wait this long before answering |
+/// | `truncate` | declare the whole body's length but send half of it, then close |
+/// | `slow-body=2s` | trickle the body out in ten pieces over this long |
+/// | `reset` | reset the connection without answering |
+/// | `fail-job` | a queued (`/v2`) job fails after it has been processed |
+/// | `expire-job` | a queued job's result has expired by the time it completes |
+///
+/// Durations take a unit: `ms`, `s`, `m` or `h` (`1.5s`).
 ///
 /// ```
 /// use std::time::Duration;
