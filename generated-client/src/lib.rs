@@ -45,6 +45,8 @@
 #[doc = include_str!("../../README.md")]
 struct ReadmeDoctests;
 
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod runtime;
 
 // Formatted by prettyplease at generation time; rustfmt would fight the

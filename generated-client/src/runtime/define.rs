@@ -227,7 +227,7 @@ macro_rules! define_wire_enum {
     };
 }
 
-/// Defines `AnyRequest` and `ENDPOINTS` over every endpoint, each variant
+/// Defines `AnyRequest`, `ENDPOINTS` and `ENDPOINT_INFO` over every endpoint, each variant
 /// and match arm behind its endpoint's cargo feature. The code stays valid,
 /// and warning-free, with any set of endpoints compiled in, none included.
 #[macro_export]
@@ -322,6 +322,13 @@ macro_rules! define_any_request {
         pub const ENDPOINTS: &[&str] = &[$(
             #[cfg(feature = $feature)]
             $slug,
+        )*];
+
+        /// Slug, path and kind of answer of every endpoint compiled in, in
+        /// the order of [`ENDPOINTS`].
+        pub const ENDPOINT_INFO: &[$crate::runtime::EndpointInfo] = &[$(
+            #[cfg(feature = $feature)]
+            $crate::runtime::EndpointInfo::of::<$variant>(),
         )*];
     };
 }

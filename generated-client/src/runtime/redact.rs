@@ -186,7 +186,7 @@ fn broken_off_prefix(text: &[u8], from: usize, secret: &[u8]) -> Option<usize> {
 
 /// The byte the sequence at `index` stands for, and how long the sequence
 /// is. Escapes of characters outside ASCII become a NUL, which no key can
-/// contain (the client refuses keys that are not visible ASCII).
+/// contain (the client refuses keys that are not visible ASCII or spaces).
 fn unescape_at(text: &[u8], index: usize) -> (u8, usize) {
     let rest = &text[index..];
     match rest {
