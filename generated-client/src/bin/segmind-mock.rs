@@ -97,14 +97,18 @@ async fn main() -> std::io::Result<()> {
         config = config.fault(rule);
     }
     let server = MockServer::start_with(config).await?;
-    println!("segmind-mock listening on {}", server.url());
-    println!("SEGMIND_BASE_URL={}", server.base_url());
-    println!(
-        "endpoints: {}; admin: {}/mock/requests, {}/mock/faults; Ctrl-C stops",
-        segmind::ENDPOINTS.join(", "),
-        server.url(),
-        server.url()
+    // Written, not printed: a reader that closes the pipe after the first
+    // lines (a test, `head`) must not panic the server.
+    let banner = format!(
+        "segmind-mock listening on {url}\nSEGMIND_BASE_URL={base}\n\
+         endpoints: {endpoints}; admin: {url}/mock/requests, {url}/mock/faults; Ctrl-C stops\n",
+        url = server.url(),
+        base = server.base_url(),
+        endpoints = segmind::ENDPOINTS.join(", "),
     );
+    let mut stdout = std::io::stdout();
+    let _ = std::io::Write::write_all(&mut stdout, banner.as_bytes());
+    let _ = std::io::Write::flush(&mut stdout);
     tokio::signal::ctrl_c().await?;
     drop(server);
     Ok(())
