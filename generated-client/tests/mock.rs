@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 
 mod common;
 
-use common::variant;
+use common::{variant, DOCUMENTED_STATUSES};
 
 const KEY: &str = "sk-mock-test-SECRET-91d4";
 
@@ -278,19 +278,7 @@ async fn failing_call(server: &MockServer) -> Error {
 #[tokio::test]
 async fn every_documented_status_can_be_scripted() {
     let server = MockServer::start().await.unwrap();
-    let statuses = [
-        (400, "BadRequest"),
-        (401, "Unauthorized"),
-        (403, "Forbidden"),
-        (404, "NotFound"),
-        (406, "InsufficientCredits"),
-        (429, "RateLimited"),
-        (500, "Server"),
-        (502, "BadGateway"),
-        (503, "ServiceUnavailable"),
-        (504, "GatewayTimeout"),
-    ];
-    for (status, name) in statuses {
+    for (status, name) in DOCUMENTED_STATUSES {
         server.push_fault(FaultRule::new("ssd-1b", 1, Fault::status(status)));
         let error = failing_call(&server).await;
         assert_eq!(variant(&error), name, "{status}: {error}");

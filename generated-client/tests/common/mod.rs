@@ -98,6 +98,20 @@ pub fn once() -> RequestOptions {
     RequestOptions::new().no_retries()
 }
 
+/// Each documented error status (and 503) with the `Error` variant it maps to.
+pub const DOCUMENTED_STATUSES: [(u16, &str); 10] = [
+    (400, "BadRequest"),
+    (401, "Unauthorized"),
+    (403, "Forbidden"),
+    (404, "NotFound"),
+    (406, "InsufficientCredits"),
+    (429, "RateLimited"),
+    (500, "Server"),
+    (502, "BadGateway"),
+    (503, "ServiceUnavailable"),
+    (504, "GatewayTimeout"),
+];
+
 /// The variant's name, for compact assertions.
 pub fn variant(error: &Error) -> &'static str {
     match error {
