@@ -56,9 +56,9 @@ mod generated;
 
 pub use generated::*;
 pub use runtime::{
-    ApiError, ApiKey, Client, ClientBuilder, DecodeResponse, Error, Image, ImageInput,
-    ImageResponse, JsonResponse, RequestOptions, ResponseMeta, RetryPolicy, ValidationErrors,
-    Violation,
+    ApiError, ApiKey, Client, ClientBuilder, Credits, DecodeResponse, Error, Image, ImageInput,
+    ImageResponse, Job, JobState, JobStatus, JobUpdate, JsonResponse, Queue, RequestOptions,
+    ResponseMeta, RetryPolicy, ValidationErrors, Violation, WaitOptions,
 };
 
 /// The synchronous client (cargo feature `blocking`).

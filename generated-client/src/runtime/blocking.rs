@@ -19,8 +19,16 @@ use std::io::Read as _;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::runtime::client::{BodyBuffer, Config, Deadline, Prepared};
-use crate::runtime::{ApiKey, ClientBuilder, DecodeResponse, Endpoint, Error, RequestOptions};
+use serde::Serialize;
+
+use crate::runtime::client::{
+    Answer, Api, BodyBuffer, Config, Deadline, Prepared, API_KEY_HEADER, CREDITS,
+};
+use crate::runtime::endpoint::slug_path;
+pub use crate::runtime::queue::blocking::Queue;
+use crate::runtime::{
+    ApiKey, ClientBuilder, Credits, DecodeResponse, Endpoint, Error, JsonResponse, RequestOptions,
+};
 
 /// How much of a body one read takes.
 const READ_CHUNK: usize = 64 << 10;
@@ -85,17 +93,65 @@ impl Client {
         E: Endpoint,
         E::Output: DecodeResponse,
     {
-        let prepared = self.inner.config.prepare(request, &options)?;
+        let config = &self.inner.config;
+        let prepared = config.prepare(Api::Sync, request, &options)?;
+        self.execute(&prepared, |answer| config.finish(E::SLUG, answer))
+    }
+
+    /// The queued API: submit a request, then poll and fetch its result.
+    pub fn queue(&self) -> Queue {
+        Queue::new(self.clone())
+    }
+
+    /// The account's credits (`GET /get-user-credits` on the base URL).
+    pub fn credits(&self) -> Result<Credits, Error> {
+        let config = &self.inner.config;
+        let prepared = config.prepare_credits();
+        self.execute(&prepared, |answer| {
+            config.finish::<JsonResponse>(CREDITS, answer)?.json()
+        })
+    }
+
+    /// Calls the endpoint `slug` with `body`; see
+    /// [`Client::call`](crate::Client::call).
+    pub fn call<O: DecodeResponse>(&self, slug: &str, body: &impl Serialize) -> Result<O, Error> {
+        self.call_with(slug, body, RequestOptions::default())
+    }
+
+    /// [`call`](Self::call) with per-call overrides.
+    pub fn call_with<O: DecodeResponse>(
+        &self,
+        slug: &str,
+        body: &impl Serialize,
+        options: RequestOptions,
+    ) -> Result<O, Error> {
+        let config = &self.inner.config;
+        let (endpoint, path) = slug_path(slug)?;
+        let prepared = config.prepare_post(Api::Sync, endpoint, &path, body, &options)?;
+        self.execute(&prepared, |answer| config.finish(endpoint, answer))
+    }
+
+    pub(crate) fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// Sends `prepared`, turning each answer into a result with `interpret`,
+    /// and retries as its policy says.
+    pub(crate) fn execute<T>(
+        &self,
+        prepared: &Prepared,
+        interpret: impl Fn(Answer) -> Result<T, Error>,
+    ) -> Result<T, Error> {
         let deadline = Deadline::start(prepared.total_timeout);
         let mut attempt = 1;
         loop {
-            tracing::debug!(endpoint = E::SLUG, attempt, "sending request");
+            tracing::debug!(endpoint = prepared.endpoint, method = %prepared.method, attempt, "sending request");
             let timeout = deadline.attempt_timeout(prepared.timeout);
-            let error = match self.attempt(&prepared, timeout) {
+            let error = match self.attempt(prepared, timeout).and_then(&interpret) {
                 Ok(output) => return Ok(output),
                 Err(error) => error.at_attempt(attempt),
             };
-            let Some(delay) = deadline.next_wait(&prepared, attempt, &error) else {
+            let Some(delay) = deadline.next_wait(prepared, attempt, &error) else {
                 return Err(error);
             };
             std::thread::sleep(delay);
@@ -103,19 +159,21 @@ impl Client {
         }
     }
 
-    fn attempt<O: DecodeResponse>(
-        &self,
-        prepared: &Prepared,
-        timeout: Duration,
-    ) -> Result<O, Error> {
+    fn attempt(&self, prepared: &Prepared, timeout: Duration) -> Result<Answer, Error> {
         let endpoint = prepared.endpoint;
         let config = &self.inner.config;
-        let mut response = self
+        let mut request = self
             .inner
             .http
-            .post(&prepared.url)
-            .timeout(timeout)
-            .body(prepared.body.clone())
+            .request(prepared.method.clone(), &prepared.url)
+            .timeout(timeout);
+        if let Some(body) = &prepared.body {
+            request = request.body(body.clone());
+        }
+        if prepared.send_key {
+            request = request.header(API_KEY_HEADER, config.key_header().clone());
+        }
+        let mut response = request
             .send()
             .map_err(|error| Error::transport(endpoint, error))?;
         let status = response.status();
@@ -140,6 +198,10 @@ impl Client {
                 Err(_) => break,
             }
         }
-        config.finish(endpoint, status, headers, body.finish())
+        Ok(Answer {
+            status,
+            headers,
+            body: body.finish(),
+        })
     }
 }

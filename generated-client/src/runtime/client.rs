@@ -7,12 +7,16 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
+use serde::Serialize;
 
+use crate::runtime::endpoint::slug_path;
 use crate::runtime::error::LimitedBody;
 use crate::runtime::redact::{redact_body, redact_headers};
 use crate::runtime::retry::GiveUp;
-use crate::runtime::{ApiError, DecodeResponse, Endpoint, Error, ResponseMeta, RetryPolicy};
+use crate::runtime::{
+    ApiError, Credits, DecodeResponse, Endpoint, Error, JsonResponse, ResponseMeta, RetryPolicy,
+};
 
 /// The API's address, with its version.
 pub const DEFAULT_BASE_URL: &str = "https://api.segmind.com/v1";
@@ -29,8 +33,11 @@ const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 << 20;
 /// The default limit on an error response body: room for any explanation.
 const DEFAULT_MAX_ERROR_BODY_BYTES: u64 = 64 << 10;
 
+/// The account endpoint's name, which is also its path.
+pub(crate) const CREDITS: &str = "get-user-credits";
+
 /// The header the API key travels in.
-const API_KEY_HEADER: &str = "x-api-key";
+pub(crate) const API_KEY_HEADER: &str = "x-api-key";
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -173,9 +180,15 @@ pub(crate) struct Config {
     base_url: String,
     api_key: ApiKey,
     /// The headers every request carries, as the HTTP client's default
-    /// headers: the key (its value marked sensitive, so HTTP debugging output
-    /// leaves it out too), the content type and the user agent.
+    /// headers: the content type and the user agent.
     headers: HeaderMap,
+    /// The key as a header value, marked sensitive so HTTP debugging output
+    /// leaves it out. Added per request, and only to the API's own origin:
+    /// a queued job's output URL may be on a storage host that must never
+    /// see it.
+    key_header: HeaderValue,
+    /// The queued API's base URL (`.../v2`), when one can be derived.
+    queue_base_url: Option<String>,
     timeout: Duration,
     total_timeout: Option<Duration>,
     retry: RetryPolicy,
@@ -190,8 +203,12 @@ pub(crate) struct Config {
 /// One request, encoded and ready for its attempts.
 pub(crate) struct Prepared {
     pub(crate) endpoint: &'static str,
+    pub(crate) method: Method,
     pub(crate) url: String,
-    pub(crate) body: Bytes,
+    /// The JSON body of a `POST`; `None` for a `GET`.
+    pub(crate) body: Option<Bytes>,
+    /// Whether `x-api-key` goes with it: only to the API's own origin.
+    pub(crate) send_key: bool,
     pub(crate) timeout: Duration,
     pub(crate) total_timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
@@ -257,20 +274,48 @@ impl Deadline {
     }
 }
 
+/// Which of the API's two bases a call goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Api {
+    /// `.../v1`: the synchronous calls.
+    Sync,
+    /// `.../v2`: the queue.
+    Queue,
+}
+
+/// A complete answer, its body read up to the limit, before it is decoded.
+pub(crate) struct Answer {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: LimitedBody,
+}
+
 impl Config {
-    /// Validates (unless told not to) and encodes a request.
+    /// Validates (unless told not to) and encodes a request to a generated
+    /// endpoint.
     pub(crate) fn prepare<E: Endpoint>(
         &self,
+        api: Api,
         request: &E,
         options: &RequestOptions,
     ) -> Result<Prepared, Error> {
         if !options.skip_validation.unwrap_or(self.skip_validation) {
             request.validate()?;
         }
-        let encode_error = |source| Error::Encode {
-            endpoint: E::SLUG,
-            source,
-        };
+        self.prepare_post(api, E::SLUG, E::PATH, request, options)
+    }
+
+    /// Encodes a request to `path` (`/<slug>`) on the chosen base: the
+    /// shared last step of typed and by-slug calls.
+    pub(crate) fn prepare_post(
+        &self,
+        api: Api,
+        endpoint: &'static str,
+        path: &str,
+        request: &impl Serialize,
+        options: &RequestOptions,
+    ) -> Result<Prepared, Error> {
+        let encode_error = |source| Error::Encode { endpoint, source };
         let body = if options.body_fields.is_empty() {
             serde_json::to_vec(request).map_err(encode_error)?
         } else {
@@ -282,17 +327,78 @@ impl Config {
             }
             serde_json::to_vec(&body).map_err(encode_error)?
         };
-        let mut url = String::with_capacity(self.base_url.len() + E::PATH.len());
-        url.push_str(&self.base_url);
-        url.push_str(E::PATH);
+        let base = self.base(api)?;
+        let mut url = String::with_capacity(base.len() + path.len());
+        url.push_str(base);
+        url.push_str(path);
         Ok(Prepared {
-            endpoint: E::SLUG,
+            endpoint,
+            method: Method::POST,
             url,
-            body: Bytes::from(body),
+            body: Some(Bytes::from(body)),
+            send_key: true,
             timeout: options.timeout.unwrap_or(self.timeout),
             total_timeout: options.total_timeout.or(self.total_timeout),
             retry: options.retry.unwrap_or(self.retry),
         })
+    }
+
+    /// A `GET` of `url` (a job's status or result, an output image, the
+    /// credits). Reading changes nothing and costs nothing, so every
+    /// transient failure is retried, as the retry policy's attempts and
+    /// waits allow; the key goes only to the API's own origin.
+    pub(crate) fn prepare_get(&self, endpoint: &'static str, url: String) -> Prepared {
+        Prepared {
+            endpoint,
+            method: Method::GET,
+            send_key: self.is_api_origin(&url),
+            url,
+            body: None,
+            timeout: self.timeout,
+            total_timeout: self.total_timeout,
+            retry: self.retry.retry_may_charge_twice(true),
+        }
+    }
+
+    /// `GET /get-user-credits` on the synchronous base.
+    pub(crate) fn prepare_credits(&self) -> Prepared {
+        self.prepare_get(CREDITS, format!("{}/{CREDITS}", self.base_url))
+    }
+
+    /// The base URL of `api`, without a trailing slash.
+    pub(crate) fn base(&self, api: Api) -> Result<&str, Error> {
+        match api {
+            Api::Sync => Ok(&self.base_url),
+            Api::Queue => self.queue_base_url.as_deref().ok_or_else(|| {
+                Error::Config(format!(
+                    "the base URL `{}` has no `/v1` segment to derive the queue's `/v2` base \
+                     from; set one with `ClientBuilder::queue_base_url`",
+                    self.base_url
+                ))
+            }),
+        }
+    }
+
+    /// Whether `url` is on the same origin (scheme, host and port) as the
+    /// base URL: the only place the key may go.
+    pub(crate) fn is_api_origin(&self, url: &str) -> bool {
+        let origin = |url: &str| reqwest::Url::parse(url).ok().map(|url| url.origin());
+        let Some(theirs) = origin(url) else {
+            return false;
+        };
+        let ours = std::iter::once(&self.base_url).chain(&self.queue_base_url);
+        ours.filter_map(|base| origin(base))
+            .any(|origin| origin == theirs)
+    }
+
+    /// The key's header value, marked sensitive.
+    pub(crate) fn key_header(&self) -> &HeaderValue {
+        &self.key_header
+    }
+
+    /// The API key, for redacting it from what a server sends.
+    pub(crate) fn api_key(&self) -> &ApiKey {
+        &self.api_key
     }
 
     /// How much of a body with this status is read: the full limit for a
@@ -328,34 +434,72 @@ impl Config {
     pub(crate) fn finish<O: DecodeResponse>(
         &self,
         endpoint: &'static str,
-        status: StatusCode,
-        mut headers: HeaderMap,
-        body: LimitedBody,
+        answer: Answer,
     ) -> Result<O, Error> {
-        redact_headers(&mut headers, &self.api_key);
-        if status.is_success() && body.truncated {
-            let declared = headers
-                .get(CONTENT_LENGTH)
-                .and_then(|value| value.to_str().ok()?.parse().ok());
-            return Err(Error::ResponseTooLarge {
-                endpoint,
-                attempts: 0,
-                limit: self.max_response_bytes,
-                declared,
-            });
+        if !answer.status.is_success() {
+            return Err(Error::from_api(self.api_error(endpoint, answer)));
         }
-        let meta = ResponseMeta::new(endpoint, status, headers);
-        if status.is_success() {
-            let body = if O::MAY_QUOTE_BODY {
-                redact_body(body.bytes, &self.api_key, false)
-            } else {
-                body.bytes
-            };
-            O::decode(meta, body).map_err(|error| error.redacted(&self.api_key))
+        if answer.body.truncated {
+            return Err(self.too_large(endpoint, &answer.headers));
+        }
+        let body = if O::MAY_QUOTE_BODY {
+            redact_body(answer.body.bytes, &self.api_key, false)
         } else {
-            Err(Error::from_api(ApiError::new(meta, body, &self.api_key)))
+            answer.body.bytes
+        };
+        let meta = ResponseMeta::new(
+            endpoint,
+            answer.status,
+            redacted(answer.headers, &self.api_key),
+        );
+        O::decode(meta, body).map_err(|error| error.redacted(&self.api_key))
+    }
+
+    /// An answer's metadata, its headers redacted.
+    pub(crate) fn meta(&self, endpoint: &'static str, answer: Answer) -> ResponseMeta {
+        ResponseMeta::new(
+            endpoint,
+            answer.status,
+            redacted(answer.headers, &self.api_key),
+        )
+    }
+
+    /// An answer as the server's explanation of an error (or of a failed
+    /// job): redacted, and cut at the error body limit however large a
+    /// success status let it be.
+    pub(crate) fn api_error(&self, endpoint: &'static str, answer: Answer) -> ApiError {
+        let Answer {
+            status,
+            headers,
+            mut body,
+        } = answer;
+        let limit = usize::try_from(self.max_error_body_bytes).unwrap_or(usize::MAX);
+        if body.bytes.len() > limit {
+            body.bytes.truncate(limit);
+            body.truncated = true;
+        }
+        let meta = ResponseMeta::new(endpoint, status, redacted(headers, &self.api_key));
+        ApiError::new(meta, body, &self.api_key)
+    }
+
+    /// The error for a success whose body went past the limit.
+    pub(crate) fn too_large(&self, endpoint: &'static str, headers: &HeaderMap) -> Error {
+        let declared = headers
+            .get(CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok()?.parse().ok());
+        Error::ResponseTooLarge {
+            endpoint,
+            attempts: 0,
+            limit: self.max_response_bytes,
+            declared,
         }
     }
+}
+
+/// `headers` with any spelling of the key replaced.
+fn redacted(mut headers: HeaderMap, key: &ApiKey) -> HeaderMap {
+    redact_headers(&mut headers, key);
+    headers
 }
 
 /// Collects a body chunk by chunk up to a limit, so that memory stays near
@@ -480,6 +624,7 @@ macro_rules! finish_http {
 pub struct ClientBuilder {
     api_key: Option<ApiKey>,
     base_url: Option<String>,
+    queue_base_url: Option<String>,
     allow_plain_http: bool,
     connect_timeout: Duration,
     timeout: Duration,
@@ -499,6 +644,7 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("api_key", &self.api_key)
             .field("base_url", &self.base_url)
+            .field("queue_base_url", &self.queue_base_url)
             .field("allow_plain_http", &self.allow_plain_http)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
@@ -518,6 +664,7 @@ impl Default for ClientBuilder {
         Self {
             api_key: None,
             base_url: None,
+            queue_base_url: None,
             allow_plain_http: false,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
@@ -559,6 +706,16 @@ impl ClientBuilder {
     /// unencrypted, and needs [`allow_plain_http`](Self::allow_plain_http).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self
+    }
+
+    /// The queued API's base URL (default: the base URL with its last `/v1`
+    /// segment changed to `/v2`, so `https://api.segmind.com/v1` queues at
+    /// `https://api.segmind.com/v2`). Only needed for a base URL without a
+    /// `/v1` segment; the same rules as for [`base_url`](Self::base_url)
+    /// apply.
+    pub fn queue_base_url(mut self, url: impl Into<String>) -> Self {
+        self.queue_base_url = Some(url.into());
         self
     }
 
@@ -732,8 +889,7 @@ impl ClientBuilder {
                 self.user_agent.escape_debug()
             ))
         })?;
-        let mut headers = HeaderMap::with_capacity(3);
-        headers.insert(API_KEY_HEADER, key_header);
+        let mut headers = HeaderMap::with_capacity(2);
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         headers.insert(USER_AGENT, user_agent);
         let base_url = match &self.base_url {
@@ -744,11 +900,17 @@ impl ClientBuilder {
                 .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()),
         };
         let base_url = check_base_url(&base_url, self.allow_plain_http)?;
+        let queue_base_url = match &self.queue_base_url {
+            Some(url) => Some(check_base_url(url, self.allow_plain_http)?),
+            None => queue_base_from(&base_url),
+        };
         Ok(Config {
             unencrypted_loopback: base_url.starts_with("http:") && !self.allow_plain_http,
             base_url,
             api_key,
             headers,
+            key_header,
+            queue_base_url,
             timeout: self.timeout,
             total_timeout: self.total_timeout,
             retry: self.retry,
@@ -757,6 +919,23 @@ impl ClientBuilder {
             max_error_body_bytes: self.max_error_body_bytes,
         })
     }
+}
+
+/// The queued API's base from the synchronous one: its last `/v1` path
+/// segment becomes `/v2`, so a staging or mock base keeps its host and
+/// prefix. `None` when it has no such segment.
+fn queue_base_from(base_url: &str) -> Option<String> {
+    let url = reqwest::Url::parse(base_url).ok()?;
+    let path = url.path();
+    // The path as written, which the parsed one is unless it was normalised.
+    let prefix = base_url.strip_suffix(path)?;
+    let at = path
+        .match_indices("/v1")
+        .map(|(at, _)| at)
+        .filter(|&at| matches!(path.as_bytes().get(at + 3), None | Some(b'/')))
+        .last()?;
+    let (before, after) = (path.get(..at)?, path.get(at + 3..)?);
+    Some(format!("{prefix}{before}/v2{after}"))
 }
 
 /// The key from the environment variable's value, or why there is none.
@@ -887,17 +1066,82 @@ impl Client {
         E: Endpoint,
         E::Output: DecodeResponse,
     {
-        let prepared = self.inner.config.prepare(request, &options)?;
+        let config = &self.inner.config;
+        let prepared = config.prepare(Api::Sync, request, &options)?;
+        self.execute(&prepared, |answer| config.finish(E::SLUG, answer))
+            .await
+    }
+
+    /// The queued API: submit a request, then poll and fetch its result.
+    pub fn queue(&self) -> crate::runtime::Queue {
+        crate::runtime::Queue::new(self.clone())
+    }
+
+    /// The account's credits (`GET /get-user-credits` on the base URL).
+    pub async fn credits(&self) -> Result<Credits, Error> {
+        let config = &self.inner.config;
+        let prepared = config.prepare_credits();
+        self.execute(&prepared, |answer| {
+            config.finish::<JsonResponse>(CREDITS, answer)?.json()
+        })
+        .await
+    }
+
+    /// Calls the endpoint `slug` with `body`, for models the crate has no
+    /// request type for: the same retries, key handling, errors and
+    /// decoding as a generated endpoint, without validation. `O` is what it
+    /// answers with: [`ImageResponse`](crate::ImageResponse) for an image
+    /// model, [`JsonResponse`] for one that answers with JSON.
+    ///
+    /// ```no_run
+    /// # async fn run(client: segmind::Client) -> Result<(), segmind::Error> {
+    /// let body = serde_json::json!({ "prompt": "a red fox in snow", "steps": 4 });
+    /// let image: segmind::ImageResponse = client.call("flux-schnell", &body).await?;
+    /// # let _ = image; Ok(()) }
+    /// ```
+    pub async fn call<O: DecodeResponse>(
+        &self,
+        slug: &str,
+        body: &impl Serialize,
+    ) -> Result<O, Error> {
+        self.call_with(slug, body, RequestOptions::default()).await
+    }
+
+    /// [`call`](Self::call) with per-call overrides.
+    pub async fn call_with<O: DecodeResponse>(
+        &self,
+        slug: &str,
+        body: &impl Serialize,
+        options: RequestOptions,
+    ) -> Result<O, Error> {
+        let config = &self.inner.config;
+        let (endpoint, path) = slug_path(slug)?;
+        let prepared = config.prepare_post(Api::Sync, endpoint, &path, body, &options)?;
+        self.execute(&prepared, |answer| config.finish(endpoint, answer))
+            .await
+    }
+
+    pub(crate) fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// Sends `prepared`, turning each answer into a result with `interpret`,
+    /// and retries as its policy says.
+    pub(crate) async fn execute<T>(
+        &self,
+        prepared: &Prepared,
+        interpret: impl Fn(Answer) -> Result<T, Error>,
+    ) -> Result<T, Error> {
         let deadline = Deadline::start(prepared.total_timeout);
         let mut attempt = 1;
         loop {
-            tracing::debug!(endpoint = E::SLUG, attempt, "sending request");
+            tracing::debug!(endpoint = prepared.endpoint, method = %prepared.method, attempt, "sending request");
             let timeout = deadline.attempt_timeout(prepared.timeout);
-            let error = match self.attempt(&prepared, timeout).await {
+            let error = match self.attempt(prepared, timeout).await.and_then(&interpret) {
                 Ok(output) => return Ok(output),
                 Err(error) => error.at_attempt(attempt),
             };
-            let Some(delay) = deadline.next_wait(&prepared, attempt, &error) else {
+            let Some(delay) = deadline.next_wait(prepared, attempt, &error) else {
                 return Err(error);
             };
             tokio::time::sleep(delay).await;
@@ -905,19 +1149,21 @@ impl Client {
         }
     }
 
-    async fn attempt<O: DecodeResponse>(
-        &self,
-        prepared: &Prepared,
-        timeout: Duration,
-    ) -> Result<O, Error> {
+    async fn attempt(&self, prepared: &Prepared, timeout: Duration) -> Result<Answer, Error> {
         let endpoint = prepared.endpoint;
         let config = &self.inner.config;
-        let mut response = self
+        let mut request = self
             .inner
             .http
-            .post(&prepared.url)
-            .timeout(timeout)
-            .body(prepared.body.clone())
+            .request(prepared.method.clone(), &prepared.url)
+            .timeout(timeout);
+        if let Some(body) = &prepared.body {
+            request = request.body(body.clone());
+        }
+        if prepared.send_key {
+            request = request.header(API_KEY_HEADER, config.key_header.clone());
+        }
+        let mut response = request
             .send()
             .await
             .map_err(|error| Error::transport(endpoint, error))?;
@@ -944,7 +1190,11 @@ impl Client {
                 Err(_) => break,
             }
         }
-        config.finish(endpoint, status, headers, body.finish())
+        Ok(Answer {
+            status,
+            headers,
+            body: body.finish(),
+        })
     }
 }
 

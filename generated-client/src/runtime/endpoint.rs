@@ -1,6 +1,7 @@
 //! What every generated request type tells the client about its endpoint.
 
-use crate::runtime::ValidationErrors;
+use crate::runtime::queue::JobOutput;
+use crate::runtime::{Error, ImageResponse, JsonResponse, ResponseMeta, ValidationErrors};
 
 /// A request to one endpoint: where it goes, what comes back, and how to
 /// check it before any credits are spent.
@@ -32,17 +33,40 @@ pub enum Returns {
 /// The output types of generated endpoints, which say what the endpoint
 /// answers with; implemented for [`ImageResponse`](crate::ImageResponse)
 /// and [`JsonResponse`](crate::JsonResponse).
-pub trait OutputKind {
+pub trait OutputKind: Sized {
     /// What the endpoint answers with.
     const RETURNS: Returns;
+
+    /// The output of a finished queued job.
+    #[doc(hidden)]
+    fn from_job_output(meta: ResponseMeta, output: JobOutput) -> Result<Self, Error>;
 }
 
-impl OutputKind for crate::runtime::ImageResponse {
+impl OutputKind for ImageResponse {
     const RETURNS: Returns = Returns::Image;
+
+    fn from_job_output(meta: ResponseMeta, output: JobOutput) -> Result<Self, Error> {
+        match output {
+            JobOutput::Images(images) => ImageResponse::from_images(meta, images),
+            JobOutput::Json(_) => Err(Error::decode(
+                meta.endpoint,
+                "the job's output holds no image",
+            )),
+        }
+    }
 }
 
-impl OutputKind for crate::runtime::JsonResponse {
+impl OutputKind for JsonResponse {
     const RETURNS: Returns = Returns::Json;
+
+    fn from_job_output(meta: ResponseMeta, output: JobOutput) -> Result<Self, Error> {
+        match output {
+            JobOutput::Json(value) => Ok(JsonResponse::from_value(meta, value)),
+            JobOutput::Images(_) => {
+                Err(Error::decode(meta.endpoint, "the job's output is not JSON"))
+            }
+        }
+    }
 }
 
 /// One endpoint compiled in, as [`ENDPOINT_INFO`](crate::ENDPOINT_INFO)
@@ -76,5 +100,102 @@ impl EndpointInfo {
     /// The endpoint compiled in with this slug.
     pub fn find(slug: &str) -> Option<&'static EndpointInfo> {
         crate::ENDPOINT_INFO.iter().find(|info| info.slug == slug)
+    }
+}
+
+/// The most distinct slugs outside the compiled-in endpoints that
+/// [`static_slug`] keeps; a program calling more models than this by slug
+/// is refused rather than let grow without bound.
+const MAX_OTHER_SLUGS: usize = 1024;
+
+/// The longest slug accepted.
+const MAX_SLUG_LEN: usize = 128;
+
+/// Checks a slug given at run time and returns it with the path it is
+/// called at (`/<slug>`).
+///
+/// Errors name the endpoint by its slug, as a `&'static str`: a compiled-in
+/// endpoint's own, or else a copy kept for the life of the process (at most
+/// [`MAX_OTHER_SLUGS`] of them, a few hundred bytes each).
+pub(crate) fn slug_path(slug: &str) -> Result<(&'static str, String), crate::Error> {
+    check_slug(slug).map_err(|why| {
+        crate::Error::Config(format!(
+            "invalid endpoint slug `{}`: {why}",
+            slug.escape_debug()
+        ))
+    })?;
+    let endpoint = static_slug(slug).ok_or_else(|| {
+        crate::Error::Config(format!(
+            "more than {MAX_OTHER_SLUGS} distinct endpoint slugs called in one process"
+        ))
+    })?;
+    Ok((endpoint, format!("/{slug}")))
+}
+
+/// A slug is one path segment of letters, digits, `.`, `_` and `-`, which
+/// cannot climb out of the base URL or reach the queue's own routes.
+pub(crate) fn check_slug(slug: &str) -> Result<(), &'static str> {
+    if slug.is_empty() || slug.len() > MAX_SLUG_LEN {
+        return Err("it must have 1 to 128 characters");
+    }
+    if !slug
+        .bytes()
+        .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'_' | b'-'))
+    {
+        return Err("only letters, digits, `.`, `_` and `-` are allowed");
+    }
+    if slug.starts_with('.') {
+        return Err("it must not start with `.`");
+    }
+    if slug == "requests" {
+        return Err("`requests` is the queue's own route, not a model");
+    }
+    Ok(())
+}
+
+/// `slug` as a `&'static str`: a compiled-in endpoint's, or one kept for
+/// good; `None` once [`MAX_OTHER_SLUGS`] are kept.
+pub(crate) fn static_slug(slug: &str) -> Option<&'static str> {
+    if let Some(info) = EndpointInfo::find(slug) {
+        return Some(info.slug);
+    }
+    static OTHERS: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    let mut others = OTHERS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(kept) = others.iter().find(|kept| **kept == slug) {
+        return Some(kept);
+    }
+    if others.len() >= MAX_OTHER_SLUGS {
+        return None;
+    }
+    let kept: &'static str = Box::leak(slug.to_owned().into_boxed_str());
+    others.push(kept);
+    Some(kept)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_one_safe_path_segment() {
+        for good in ["ssd-1b", "sd1.5-img2img", "flux_schnell", "a"] {
+            assert_eq!(slug_path(good).unwrap().1, format!("/{good}"));
+        }
+        for bad in [
+            "", "..", ".hidden", "a/b", "a?b", "a#b", "a b", "requests", "é",
+        ] {
+            let error = slug_path(bad).unwrap_err().to_string();
+            assert!(error.contains("invalid endpoint slug"), "{bad}: {error}");
+        }
+        assert!(slug_path(&"x".repeat(129)).is_err());
+    }
+
+    #[test]
+    fn a_slug_is_kept_once() {
+        let first = static_slug("some-model-not-compiled-in").unwrap();
+        let again = static_slug("some-model-not-compiled-in").unwrap();
+        assert!(std::ptr::eq(first, again));
     }
 }

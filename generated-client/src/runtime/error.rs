@@ -161,6 +161,50 @@ pub enum Error {
         /// What was wrong with the body.
         message: String,
     },
+    /// A queued job ended `FAILED`: the server ran it and reports it did not
+    /// produce a result. The server's answer (HTTP 200 or 422, its message
+    /// and body) is in the [`ApiError`]. Not retried: the job was accepted,
+    /// and may have been charged.
+    #[error("the `{endpoint}` job `{request_id}` failed: {}", api.message)]
+    JobFailed {
+        /// The endpoint's slug.
+        endpoint: &'static str,
+        /// The job's request id.
+        request_id: String,
+        /// The answer that said so.
+        api: Box<ApiError>,
+    },
+    /// Waiting for a queued job outlived its deadline
+    /// ([`WaitOptions::deadline`](crate::WaitOptions::deadline)). The job
+    /// may still finish: wait again for the same [`Job`](crate::Job), or
+    /// one made from its request id, to collect it without paying again.
+    #[error(
+        "gave up waiting for the `{endpoint}` job `{request_id}` after {:.1} s \
+         (last status {last_status}); it may still finish: wait again with its request id",
+        waited.as_secs_f64()
+    )]
+    JobDeadline {
+        /// The endpoint's slug.
+        endpoint: &'static str,
+        /// The job's request id, to resume with.
+        request_id: String,
+        /// How long this wait lasted.
+        waited: Duration,
+        /// The status the last poll reported.
+        last_status: crate::runtime::JobStatus,
+    },
+    /// A queued job's result is no longer kept: the API deletes results
+    /// about an hour after the job completes. The server's answer is in
+    /// the [`ApiError`].
+    #[error("the result of the `{endpoint}` job `{request_id}` has expired: {api}")]
+    JobExpired {
+        /// The endpoint's slug.
+        endpoint: &'static str,
+        /// The job's request id.
+        request_id: String,
+        /// The answer that said so.
+        api: Box<ApiError>,
+    },
     /// The request could not be encoded as JSON.
     #[error("could not encode the `{endpoint}` request as JSON: {source}")]
     Encode {
@@ -244,6 +288,7 @@ impl Error {
             | Error::MalformedResponse { attempts, .. }
             | Error::ResponseTooLarge { attempts, .. }
             | Error::Decode { attempts, .. } => *attempts,
+            Error::JobFailed { api, .. } | Error::JobExpired { api, .. } => api.attempts,
             other => other.api_error().map_or(0, |api| api.attempts),
         }
     }
@@ -275,6 +320,18 @@ impl Error {
                         .status()
                         .is_some_and(|status| matches!(status.as_u16(), 500 | 502 | 504))
             }
+        }
+    }
+
+    /// The request id of the queued job the error is about
+    /// ([`JobFailed`](Error::JobFailed), [`JobDeadline`](Error::JobDeadline),
+    /// [`JobExpired`](Error::JobExpired)).
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::JobFailed { request_id, .. }
+            | Error::JobDeadline { request_id, .. }
+            | Error::JobExpired { request_id, .. } => Some(request_id),
+            _ => None,
         }
     }
 
@@ -357,6 +414,7 @@ impl Error {
             | Error::MalformedResponse { attempts, .. }
             | Error::ResponseTooLarge { attempts, .. }
             | Error::Decode { attempts, .. } => *attempts = attempt,
+            Error::JobFailed { api, .. } | Error::JobExpired { api, .. } => api.attempts = attempt,
             other => with_api_error!(other, api => api.attempts = attempt, _ => {}),
         }
         self
@@ -501,6 +559,19 @@ impl ApiError {
             body,
             body_truncated,
             retry_after,
+            attempts: 0,
+        }
+    }
+
+    /// An answer whose explanation is `message` (a failed job that said
+    /// nothing more).
+    pub(crate) fn from_message(meta: ResponseMeta, message: &str) -> Self {
+        Self {
+            meta,
+            message: message.to_owned(),
+            body: Bytes::new(),
+            body_truncated: false,
+            retry_after: None,
             attempts: 0,
         }
     }

@@ -9,6 +9,7 @@ mod endpoint;
 mod error;
 mod fields;
 mod image;
+mod queue;
 mod redact;
 mod response;
 mod retry;
@@ -26,8 +27,12 @@ pub use fields::{
     validate_request, Check, FieldReader, FieldWriter, RequestFields, ToWire, Wire,
 };
 pub use image::ImageInput;
+#[doc(hidden)]
+pub use queue::JobOutput;
+pub use queue::{Job, JobState, JobStatus, JobUpdate, Queue, WaitOptions};
 pub use response::{
-    DecodeResponse, Image, ImageResponse, JsonResponse, ResponseMeta, REMAINING_CREDITS_HEADER,
+    Credits, DecodeResponse, Image, ImageResponse, JsonResponse, ResponseMeta,
+    REMAINING_CREDITS_HEADER,
 };
 pub use retry::RetryPolicy;
 pub use validation::{Checker, Rule, ValidationErrors, Violation};

@@ -243,6 +243,16 @@ impl ImageResponse {
     }
 }
 
+impl ImageResponse {
+    /// The images of a finished queued job; an error when there are none.
+    pub(crate) fn from_images(meta: ResponseMeta, images: Vec<Image>) -> Result<Self, Error> {
+        if images.is_empty() {
+            return Err(Error::decode(meta.endpoint, "the result holds no image"));
+        }
+        Ok(Self { images, meta })
+    }
+}
+
 impl DecodeResponse for ImageResponse {
     fn decode(meta: ResponseMeta, body: Bytes) -> Result<Self, Error> {
         let images = decode_images(&meta, body).map_err(|m| Error::decode(meta.endpoint, m))?;
@@ -350,6 +360,24 @@ impl std::io::Write for BoundedText {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+}
+
+impl JsonResponse {
+    pub(crate) fn from_value(meta: ResponseMeta, value: Value) -> Self {
+        Self { value, meta }
+    }
+}
+
+/// The account's balance, from [`Client::credits`](crate::Client::credits)
+/// (`GET /get-user-credits`).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize)]
+#[non_exhaustive]
+pub struct Credits {
+    /// Paid credits left.
+    pub credits: f64,
+    /// Free credits left.
+    #[serde(rename = "free-credits")]
+    pub free_credits: f64,
 }
 
 impl DecodeResponse for JsonResponse {
@@ -499,7 +527,7 @@ fn missing_image(map: &serde_json::Map<String, Value>) -> String {
 }
 
 /// Decodes one base64 image, with or without padding or a `data:` prefix.
-fn decode_base64(encoded: &str, field: &str) -> Result<Image, String> {
+pub(crate) fn decode_base64(encoded: &str, field: &str) -> Result<Image, String> {
     let (declared, data) = match encoded.strip_prefix("data:") {
         Some(rest) => match rest.split_once(',') {
             Some((header, data)) => (header.strip_suffix(";base64"), data),
