@@ -70,20 +70,37 @@ pub const RESERVED_TYPES: &[&str] = &[
 /// switches on the blocking client.
 const RESERVED_MODULES: &[&str] = &["blocking", "default", "enums"];
 
-/// Methods the clients already have (their own, private ones included, and
-/// those of the traits they implement); an endpoint's method must not
-/// clash with them. `tests/client_methods.rs` keeps this list complete.
+/// Methods the clients and their queues already have (their own, private
+/// ones included, and those of the traits they implement); an endpoint's
+/// method, which goes on both, must not clash with them.
+/// `tests/client_methods.rs` keeps this list complete.
 pub const CLIENT_METHODS: &[&str] = &[
     "attempt",
     "builder",
+    "call",
+    "call_with",
     "clone",
     "clone_from",
+    "config",
+    "credits",
+    "execute",
+    "fetch",
     "fmt",
     "from_env",
     "from_parts",
+    "job",
+    "job_for",
     "new",
+    "poll",
+    "queue",
+    "run",
     "send",
     "send_with",
+    "status",
+    "submit",
+    "submit_with",
+    "wait",
+    "wait_with",
 ];
 
 /// Keeps only ASCII letters and digits, splitting words at everything else,

@@ -47,6 +47,9 @@ pub enum BodyFault {
 pub enum JobFault {
     /// The job ends `FAILED` (HTTP 422 on its status and result URLs).
     Fail,
+    /// The job ends `FAILED`, served with HTTP 200: the body, not the
+    /// status code, says it failed.
+    FailWithOk,
     /// The job's result has expired by the time it completes.
     Expire,
 }
@@ -66,7 +69,8 @@ pub enum JobFault {
 /// | `truncate` | declare the whole body's length but send half of it, then close |
 /// | `slow-body=2s` | trickle the body out in ten pieces over this long |
 /// | `reset` | reset the connection without answering |
-/// | `fail-job` | a queued (`/v2`) job fails after it has been processed |
+/// | `fail-job` | a queued (`/v2`) job fails after it has been processed (HTTP 422) |
+/// | `fail-job-200` | the same, served with HTTP 200 |
 /// | `expire-job` | a queued job's result has expired by the time it completes |
 ///
 /// Durations take a unit: `ms`, `s`, `m` or `h` (`1.5s`).
@@ -127,6 +131,14 @@ impl Fault {
     pub fn failed_job() -> Self {
         Self {
             job: Some(JobFault::Fail),
+            ..Self::default()
+        }
+    }
+
+    /// A queued job that fails once processed, reported with HTTP 200.
+    pub fn failed_job_with_ok() -> Self {
+        Self {
+            job: Some(JobFault::FailWithOk),
             ..Self::default()
         }
     }
@@ -217,6 +229,7 @@ impl fmt::Display for Fault {
         }
         match self.job {
             Some(JobFault::Fail) => items.push("fail-job".into()),
+            Some(JobFault::FailWithOk) => items.push("fail-job-200".into()),
             Some(JobFault::Expire) => items.push("expire-job".into()),
             None => {}
         }
@@ -252,12 +265,15 @@ impl FromStr for Fault {
                 }
                 "latency" => fault.latency = Some(parse_duration(needs()?)?),
                 "slow-body" => fault.body = Some(BodyFault::Slow(parse_duration(needs()?)?)),
-                "truncate" | "reset" | "fail-job" | "expire-job" if value.is_some() => {
+                "truncate" | "reset" | "fail-job" | "fail-job-200" | "expire-job"
+                    if value.is_some() =>
+                {
                     return Err(error(format!("`{name}` takes no value")));
                 }
                 "truncate" => fault.body = Some(BodyFault::Truncated),
                 "reset" => fault.body = Some(BodyFault::Reset),
                 "fail-job" => fault.job = Some(JobFault::Fail),
+                "fail-job-200" => fault.job = Some(JobFault::FailWithOk),
                 "expire-job" => fault.job = Some(JobFault::Expire),
                 "none" => {}
                 _ if value.is_none() && name.bytes().all(|b| b.is_ascii_digit()) => {
@@ -267,7 +283,7 @@ impl FromStr for Fault {
                     return Err(error(format!(
                         "unknown fault `{item}`; expected a status (503), retry-after=SECONDS, \
                          retry-after-date=SECONDS, latency=DURATION, truncate, slow-body=DURATION, \
-                         reset, fail-job or expire-job"
+                         reset, fail-job, fail-job-200 or expire-job"
                     )))
                 }
             }
@@ -354,7 +370,8 @@ pub(crate) fn show_duration(duration: Duration) -> String {
 /// `ssd-1b` answer 503.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FaultRule {
-    /// The endpoint it applies to; `None` for any.
+    /// The endpoint it applies to (`requests` for the queue's status and
+    /// result routes); `None` for any call.
     pub slug: Option<String>,
     /// How many more calls it applies to.
     pub times: u32,
@@ -445,6 +462,7 @@ mod tests {
             Fault::slow_body(Duration::from_secs(2)),
             Fault::reset_connection(),
             Fault::failed_job(),
+            Fault::failed_job_with_ok(),
             Fault::expired_job().with_latency(Duration::from_secs_f64(1.5)),
         ];
         for fault in faults {

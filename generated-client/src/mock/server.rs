@@ -26,7 +26,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{watch, Notify};
 
 use crate::mock::config::{MAX_SAMPLES, MAX_SIDE};
-use crate::mock::fault::{BodyFault, Fault, FaultRule};
+use crate::mock::fault::{BodyFault, Fault, FaultRule, JobFault};
 use crate::mock::picture::{render, ImageFormat, Picture};
 use crate::mock::state::{
     key_fingerprint, lock, Job, Phase, RecordedRequest, Refusal, Shared, MAX_JOBS,
@@ -301,6 +301,10 @@ impl Drop for ResetLog {
         }
     }
 }
+
+/// The name scripted faults use for the queue's status and result routes
+/// (`--fault requests:2:503` fails the next two polls or fetches).
+pub(crate) const QUEUE_ROUTES: &str = "requests";
 
 /// The endpoint a `/v1/...` or `/v2/...` path names: by slug, or by the
 /// spec's path when it differs.
@@ -838,7 +842,10 @@ fn job_trouble(id: &str, job: &Job, phase: Phase) -> Option<Response> {
     match phase {
         Phase::Failed(_) => Some(
             (
-                StatusCode::UNPROCESSABLE_ENTITY,
+                match job.fault {
+                    Some(JobFault::FailWithOk) => StatusCode::OK,
+                    _ => StatusCode::UNPROCESSABLE_ENTITY,
+                },
                 Json(json!({ "status": "FAILED", "error": format!("mock: the `{}` job failed", job.slug) })),
             )
                 .into_response(),
@@ -854,7 +861,7 @@ fn job_trouble(id: &str, job: &Job, phase: Phase) -> Option<Response> {
 /// What the status and result routes share: faults, the key, the job and
 /// its phase; a failed or expired job, or none, is answered here.
 async fn job_now(shared: &Shared, call: &Call, id: &str) -> Result<(Job, Phase), Box<Response>> {
-    if let Some(response) = apply_fault(shared, call, None).await {
+    if let Some(response) = apply_fault(shared, call, Some(QUEUE_ROUTES)).await {
         return Err(Box::new(response));
     }
     let job = find_job(shared, call, id).map_err(|reject| Box::new(reject.into_response()))?;

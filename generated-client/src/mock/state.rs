@@ -178,7 +178,7 @@ impl Job {
         }
         let seconds = self.processing_for.as_secs_f64();
         match self.fault {
-            Some(JobFault::Fail) => Phase::Failed(seconds),
+            Some(JobFault::Fail | JobFault::FailWithOk) => Phase::Failed(seconds),
             _ => Phase::Completed(seconds),
         }
     }

@@ -177,6 +177,38 @@ macro_rules! define_request {
                 self.send(request)
             }
         }
+
+        impl $crate::Queue {
+            #[doc = concat!(
+                "Submits a ", $title, " request to the queue (`POST /v2", $path,
+                "`) after validating it; wait for its result with [`wait`](Self::wait).\n\n",
+                "Await the returned future, as with an `async fn`."
+            )]
+            #[inline]
+            pub fn $method<'a>(
+                &'a self,
+                request: &'a $name,
+            ) -> impl ::std::future::Future<
+                Output = ::std::result::Result<$crate::Job<$crate::$output>, $crate::Error>,
+            > + 'a {
+                self.submit(request)
+            }
+        }
+
+        #[cfg(feature = "blocking")]
+        impl $crate::blocking::Queue {
+            #[doc = concat!(
+                "Submits a ", $title, " request to the queue (`POST /v2", $path,
+                "`) after validating it; wait for its result with [`wait`](Self::wait)."
+            )]
+            #[inline]
+            pub fn $method(
+                &self,
+                request: &$name,
+            ) -> ::std::result::Result<$crate::Job<$crate::$output>, $crate::Error> {
+                self.submit(request)
+            }
+        }
     };
 }
 
