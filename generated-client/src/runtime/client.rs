@@ -1161,7 +1161,7 @@ impl Client {
             request = request.body(body.clone());
         }
         if prepared.send_key {
-            request = request.header(API_KEY_HEADER, config.key_header.clone());
+            request = request.header(API_KEY_HEADER, config.key_header().clone());
         }
         let mut response = request
             .send()
@@ -1281,15 +1281,19 @@ mod tests {
     fn the_fixed_headers_are_built_once_and_the_key_is_sensitive() {
         let builder = Client::builder().api_key(" sk-secret ").user_agent("t/1");
         let config = builder.config().unwrap();
-        let key = config.headers.get(API_KEY_HEADER).unwrap();
+        let key = config.key_header();
         assert_eq!(key, "sk-secret");
         assert!(key.is_sensitive());
+        assert!(
+            config.headers.get(API_KEY_HEADER).is_none(),
+            "the key is added per request, only to the API's origin"
+        );
         assert_eq!(
             config.headers.get(CONTENT_TYPE).unwrap(),
             "application/json"
         );
         assert_eq!(config.headers.get(USER_AGENT).unwrap(), "t/1");
-        assert_eq!(config.headers.len(), 3);
+        assert_eq!(config.headers.len(), 2);
         let debug = format!("{config:?} {builder:?}");
         assert!(!debug.contains("sk-secret"), "{debug}");
     }
