@@ -7,7 +7,34 @@ use crate::runtime::{Error, ImageResponse, JsonResponse, ResponseMeta, Validatio
 /// check it before any credits are spent.
 ///
 /// Implemented by the generated request types; the client's generic `send`
-/// works with any of them.
+/// and the queue's `submit` work with any of them, and with a type of your
+/// own, for a model the specs do not cover yet:
+///
+/// ```no_run
+/// use segmind::runtime::Endpoint;
+///
+/// #[derive(serde::Serialize)]
+/// struct FluxSchnell {
+///     prompt: String,
+///     steps: u32,
+/// }
+///
+/// impl Endpoint for FluxSchnell {
+///     const SLUG: &'static str = "flux-schnell";
+///     const PATH: &'static str = "/flux-schnell";
+///     type Output = segmind::ImageResponse;
+///     fn validate(&self) -> Result<(), segmind::ValidationErrors> {
+///         Ok(()) // or check what the model's page documents
+///     }
+/// }
+///
+/// # async fn run(client: segmind::Client) -> Result<(), segmind::Error> {
+/// let request = FluxSchnell { prompt: "a red fox in snow".into(), steps: 4 };
+/// let image = client.send(&request).await?;
+/// let job = client.queue().submit(&request).await?;
+/// let queued = client.queue().wait(&job).await?;
+/// # let _ = (image, queued); Ok(()) }
+/// ```
 pub trait Endpoint: serde::Serialize {
     /// The endpoint's slug as the API names it (`sd1.5-img2img`).
     const SLUG: &'static str;
