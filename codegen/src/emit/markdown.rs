@@ -24,17 +24,23 @@ pub fn reference(model: &Model) -> String {
     let _ = writeln!(
         doc,
         "Every endpoint of the `segmind` crate with its parameters. Optional parameters that \
-         are not set are not sent, and the server applies the default shown.\n"
+         are not set are not sent, and the server applies the default shown. Each endpoint \
+         is also queued: the queue method submits the same body to `POST /v2/<slug>`, and \
+         `Queue::wait` ends with the same output.\n"
     );
-    let _ = writeln!(doc, "| Endpoint | Request type | Client method | Returns |");
-    let _ = writeln!(doc, "|---|---|---|---|");
+    let _ = writeln!(
+        doc,
+        "| Endpoint | Request type | Client method | Queue method | Returns |"
+    );
+    let _ = writeln!(doc, "|---|---|---|---|---|");
     for endpoint in &model.endpoints {
         let _ = writeln!(
             doc,
-            "| {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} |",
             cell(&code(&format!("POST {}", endpoint.path))),
             code(&endpoint.type_name),
             code(&format!("Client::{}", endpoint.method)),
+            code(&format!("Queue::{}", endpoint.method)),
             returns(endpoint.returns)
         );
     }
