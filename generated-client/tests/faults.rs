@@ -18,10 +18,11 @@
 mod common;
 
 use std::net::{IpAddr, Ipv4Addr};
-use std::sync::{Arc, Mutex, Once};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use common::fault_server::{head, response, Action, FaultServer};
+use common::logs::{capture_logs, captured_logs};
 use common::{variant, TestImageRequest, TestJsonRequest, JPEG};
 use segmind::{ClientBuilder, Error, RetryPolicy};
 
@@ -621,43 +622,6 @@ fn the_leak_check_sees_every_spelling() {
 }
 
 // ------------------------------------------------------------- log capture
-
-static LOGS: Mutex<Vec<u8>> = Mutex::new(Vec::new());
-
-struct Capture;
-
-impl std::io::Write for Capture {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        LOGS.lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Sends every event at TRACE, this crate's and its dependencies' (reqwest
-/// logs through `log`, which is bridged), to one buffer for the whole test
-/// binary.
-fn capture_logs() {
-    static INIT: Once = Once::new();
-    INIT.call_once(|| {
-        tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .with_writer(|| Capture)
-            .try_init()
-            .expect("the only subscriber");
-    });
-}
-
-fn captured_logs() -> String {
-    String::from_utf8_lossy(&LOGS.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
-        .into_owned()
-}
 
 #[test]
 fn the_log_capture_sees_the_clients_and_the_http_librarys_events() {

@@ -6,7 +6,7 @@
 //! that hits 503 and recovers; one submission per job; and the key in no
 //! error, log line or `Debug`.
 
-use std::sync::{Arc, Mutex, Once};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use segmind::mock::{Fault, FaultRule, MockConfig, MockServer, RecordedRequest};
@@ -17,6 +17,10 @@ use segmind::{
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer as WireMock, ResponseTemplate};
+
+mod common;
+
+use common::logs::{capture_logs, captured_logs};
 
 const KEY: &str = "sk-queue-test-SECRET-5e2b";
 
@@ -513,35 +517,6 @@ fn the_queue_base_follows_the_base_url_and_can_be_set() {
 
 // ------------------------------------------------------------- the key
 
-static LOGS: Mutex<Vec<u8>> = Mutex::new(Vec::new());
-
-struct Capture;
-
-impl std::io::Write for Capture {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        LOGS.lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn capture_logs() {
-    static INIT: Once = Once::new();
-    INIT.call_once(|| {
-        tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .with_writer(|| Capture)
-            .try_init()
-            .expect("the only subscriber");
-    });
-}
-
 #[tokio::test]
 async fn the_key_is_in_no_error_log_line_or_debug_even_when_a_server_echoes_it() {
     capture_logs();
@@ -580,7 +555,7 @@ async fn the_key_is_in_no_error_log_line_or_debug_even_when_a_server_echoes_it()
     );
     assert!(!shown.contains(KEY), "{shown}");
     assert!(shown.contains("may not run this model"));
-    let logs = String::from_utf8_lossy(&LOGS.lock().unwrap()).into_owned();
+    let logs = captured_logs();
     assert!(logs.contains("job submitted"), "the capture works");
     assert!(!logs.contains(KEY), "{logs}");
 }

@@ -22,7 +22,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::runtime::client::{
-    Answer, Api, BodyBuffer, Config, Deadline, Prepared, API_KEY_HEADER, CREDITS,
+    build_request, Answer, Api, BodyBuffer, Config, Deadline, Prepared, API_KEY_HEADER, CREDITS,
 };
 use crate::runtime::endpoint::slug_path;
 pub use crate::runtime::queue::blocking::Queue;
@@ -162,18 +162,7 @@ impl Client {
     fn attempt(&self, prepared: &Prepared, timeout: Duration) -> Result<Answer, Error> {
         let endpoint = prepared.endpoint;
         let config = &self.inner.config;
-        let mut request = self
-            .inner
-            .http
-            .request(prepared.method.clone(), &prepared.url)
-            .timeout(timeout);
-        if let Some(body) = &prepared.body {
-            request = request.body(body.clone());
-        }
-        if prepared.send_key {
-            request = request.header(API_KEY_HEADER, config.key_header().clone());
-        }
-        let mut response = request
+        let mut response = build_request!(self.inner.http, prepared, config, timeout)
             .send()
             .map_err(|error| Error::transport(endpoint, error))?;
         let status = response.status();

@@ -607,6 +607,25 @@ macro_rules! finish_http {
     }};
 }
 
+/// One attempt's request from `prepared` (async or blocking: their
+/// builders have the same methods): the key only where `send_key` says.
+macro_rules! build_request {
+    ($http:expr, $prepared:expr, $config:expr, $timeout:expr) => {{
+        let mut request = $http
+            .request($prepared.method.clone(), &$prepared.url)
+            .timeout($timeout);
+        if let Some(body) = &$prepared.body {
+            request = request.body(body.clone());
+        }
+        if $prepared.send_key {
+            request = request.header(API_KEY_HEADER, $config.key_header().clone());
+        }
+        request
+    }};
+}
+#[cfg(feature = "blocking")]
+pub(crate) use build_request;
+
 /// Configures a [`Client`] (or a [`blocking::Client`](crate::blocking::Client)
 /// with the `blocking` feature).
 ///
@@ -1152,18 +1171,7 @@ impl Client {
     async fn attempt(&self, prepared: &Prepared, timeout: Duration) -> Result<Answer, Error> {
         let endpoint = prepared.endpoint;
         let config = &self.inner.config;
-        let mut request = self
-            .inner
-            .http
-            .request(prepared.method.clone(), &prepared.url)
-            .timeout(timeout);
-        if let Some(body) = &prepared.body {
-            request = request.body(body.clone());
-        }
-        if prepared.send_key {
-            request = request.header(API_KEY_HEADER, config.key_header().clone());
-        }
-        let mut response = request
+        let mut response = build_request!(self.inner.http, prepared, config, timeout)
             .send()
             .await
             .map_err(|error| Error::transport(endpoint, error))?;

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod fault_server;
+pub mod logs;
 
 use std::time::Duration;
 
