@@ -24,7 +24,6 @@ use serde::Serialize;
 use crate::runtime::client::{
     build_request, Answer, Api, BodyBuffer, Config, Deadline, Prepared, API_KEY_HEADER, CREDITS,
 };
-use crate::runtime::endpoint::slug_path;
 pub use crate::runtime::queue::blocking::Queue;
 use crate::runtime::{
     ApiKey, ClientBuilder, Credits, DecodeResponse, Endpoint, Error, JsonResponse, RequestOptions,
@@ -126,9 +125,8 @@ impl Client {
         options: RequestOptions,
     ) -> Result<O, Error> {
         let config = &self.inner.config;
-        let (endpoint, path) = slug_path(slug)?;
-        let prepared = config.prepare_post(Api::Sync, endpoint, &path, body, &options)?;
-        self.execute(&prepared, |answer| config.finish(endpoint, answer))
+        let prepared = config.prepare_slug(Api::Sync, slug, body, &options)?;
+        self.execute(&prepared, |answer| config.finish(prepared.endpoint, answer))
     }
 
     pub(crate) fn config(&self) -> &Config {

@@ -343,6 +343,19 @@ impl Config {
         })
     }
 
+    /// [`prepare_post`](Self::prepare_post) for a slug given at run time,
+    /// checked first: a call by slug is not validated.
+    pub(crate) fn prepare_slug(
+        &self,
+        api: Api,
+        slug: &str,
+        body: &impl Serialize,
+        options: &RequestOptions,
+    ) -> Result<Prepared, Error> {
+        let (endpoint, path) = slug_path(slug)?;
+        self.prepare_post(api, endpoint, &path, body, options)
+    }
+
     /// A `GET` of `url` (a job's status or result, an output image, the
     /// credits). Reading changes nothing and costs nothing, so every
     /// transient failure is retried, as the retry policy's attempts and
@@ -1134,9 +1147,8 @@ impl Client {
         options: RequestOptions,
     ) -> Result<O, Error> {
         let config = &self.inner.config;
-        let (endpoint, path) = slug_path(slug)?;
-        let prepared = config.prepare_post(Api::Sync, endpoint, &path, body, &options)?;
-        self.execute(&prepared, |answer| config.finish(endpoint, answer))
+        let prepared = config.prepare_slug(Api::Sync, slug, body, &options)?;
+        self.execute(&prepared, |answer| config.finish(prepared.endpoint, answer))
             .await
     }
 

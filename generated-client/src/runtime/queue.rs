@@ -809,10 +809,9 @@ macro_rules! queue_methods {
                 options: crate::RequestOptions,
             ) -> Result<Job<O>, Error> {
                 let config = self.client.config();
-                let (endpoint, path) = crate::runtime::endpoint::slug_path(slug)?;
-                let prepared = config.prepare_post(Api::Queue, endpoint, &path, body, &options)?;
+                let prepared = config.prepare_slug(Api::Queue, slug, body, &options)?;
                 self.client
-                    .execute(&prepared, |answer| read_submission(config, endpoint, slug, answer))
+                    .execute(&prepared, |answer| read_submission(config, prepared.endpoint, slug, answer))
                     $($await)*
             }
 
