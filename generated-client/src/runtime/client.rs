@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT};
 use reqwest::{Method, StatusCode};
+use secrecy::{ExposeSecret as _, SecretString};
 use serde::Serialize;
 
 use crate::runtime::endpoint::slug_path;
@@ -46,32 +47,47 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// `Duration::MAX`. A year is as good as no timeout.
 const LONGEST_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 60 * 60);
 
-/// An API key. It prints as `***` in `Debug` and `Display`, so it cannot end
-/// up in logs or error messages by accident.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ApiKey(String);
+/// An API key, held in a [`secrecy::SecretString`]: zeroed when dropped,
+/// printed as `***` by `Debug` and `Display`, so it cannot end up in logs
+/// or error messages by accident.
+#[derive(Clone)]
+pub struct ApiKey(SecretString);
 
 impl ApiKey {
     /// Wraps a key; surrounding whitespace is dropped when the client is built.
     pub fn new(key: impl Into<String>) -> Self {
-        Self(key.into())
+        Self(SecretString::from(key.into()))
     }
 
     /// The key itself. Keep it out of logs.
     pub fn expose_secret(&self) -> &str {
-        &self.0
+        self.0.expose_secret()
     }
 }
 
+impl PartialEq for ApiKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.expose_secret() == other.expose_secret()
+    }
+}
+
+impl Eq for ApiKey {}
+
 impl From<String> for ApiKey {
     fn from(key: String) -> Self {
-        Self(key)
+        Self::new(key)
     }
 }
 
 impl From<&str> for ApiKey {
     fn from(key: &str) -> Self {
-        Self(key.to_owned())
+        Self::new(key)
+    }
+}
+
+impl From<SecretString> for ApiKey {
+    fn from(key: SecretString) -> Self {
+        Self(key)
     }
 }
 
@@ -894,14 +910,14 @@ impl ClientBuilder {
             Some(key) => key.clone(),
             None => key_from_env(std::env::var(API_KEY_ENV).ok())?,
         };
-        let api_key = ApiKey(api_key.0.trim().to_owned());
-        if api_key.0.is_empty() {
+        let api_key = ApiKey::new(api_key.expose_secret().trim());
+        if api_key.expose_secret().is_empty() {
             return Err(Error::Config("the API key is empty".to_owned()));
         }
         // Visible ASCII and spaces only, which is also what redaction can recognise in
         // every escaped spelling.
         if !api_key
-            .0
+            .expose_secret()
             .bytes()
             .all(|byte| byte.is_ascii_graphic() || byte == b' ')
         {
@@ -909,7 +925,7 @@ impl ClientBuilder {
                 "the API key contains characters that cannot be sent in an HTTP header".to_owned(),
             ));
         }
-        let mut key_header = HeaderValue::from_str(&api_key.0).map_err(|_| {
+        let mut key_header = HeaderValue::from_str(api_key.expose_secret()).map_err(|_| {
             Error::Config(
                 "the API key contains characters that cannot be sent in an HTTP header".to_owned(),
             )
@@ -979,7 +995,7 @@ fn key_from_env(value: Option<String>) -> Result<ApiKey, Error> {
         Some(value) if value.trim().is_empty() => Err(Error::Config(format!(
             "the {API_KEY_ENV} environment variable is empty"
         ))),
-        Some(value) => Ok(ApiKey(value)),
+        Some(value) => Ok(ApiKey::new(value)),
     }
 }
 
