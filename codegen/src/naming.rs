@@ -101,6 +101,7 @@ pub const CLIENT_METHODS: &[&str] = &[
     "submit_with",
     "wait",
     "wait_with",
+    "with_options",
 ];
 
 /// Keeps only ASCII letters and digits, splitting words at everything else,

@@ -193,7 +193,7 @@ impl Caller for Generated {
     async fn call(&self) -> usize {
         let response = self
             .client
-            .ssd_1b(&self.request)
+            .ssd_1b(&*self.request)
             .await
             .expect("generated client call");
         response.images().len()

@@ -963,9 +963,9 @@ fn the_blocking_server_serves_the_blocking_client() {
         .build_blocking()
         .unwrap();
     server.push_fault(FaultRule::new("ssd-1b", 1, Fault::status(500)));
-    let error = client.ssd_1b(&Ssd1bRequest::new("x")).unwrap_err();
+    let error = client.ssd_1b(Ssd1bRequest::new("x")).unwrap_err();
     assert_eq!(variant(&error), "Server");
-    let image = client.ssd_1b(&Ssd1bRequest::new("x")).unwrap();
+    let image = client.ssd_1b(Ssd1bRequest::new("x")).unwrap();
     assert_eq!(dimensions(image.bytes()), (512, 512));
     assert_eq!(server.requests().len(), 2);
 }

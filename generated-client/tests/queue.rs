@@ -559,3 +559,47 @@ async fn the_key_is_in_no_error_log_line_or_debug_even_when_a_server_echoes_it()
     assert!(logs.contains("job submitted"), "the capture works");
     assert!(!logs.contains(KEY), "{logs}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calls_can_be_spawned_and_take_their_request_by_value_or_by_reference() {
+    let server = MockServer::start_with(quick_jobs()).await.unwrap();
+    let client = client(&server.base_url());
+    let request = Ssd1bRequest::new("a kite").seed(11);
+    // No borrow outlives the call: the futures are `'static` and `Send`.
+    let by_reference = tokio::spawn(client.ssd_1b(&request));
+    let by_value = tokio::spawn(client.ssd_1b(request.clone()));
+    let queued = tokio::spawn(client.queue().ssd_1b(request.clone()));
+    let (a, b) = (
+        by_reference.await.unwrap().unwrap(),
+        by_value.await.unwrap().unwrap(),
+    );
+    assert_eq!(a.bytes(), b.bytes());
+    let job = queued.await.unwrap().unwrap();
+    let (options, _) = fast_wait();
+    assert_eq!(
+        client
+            .queue()
+            .wait_with(&job, options)
+            .await
+            .unwrap()
+            .bytes(),
+        a.bytes()
+    );
+}
+
+#[tokio::test]
+async fn with_options_applies_to_every_call_of_the_client_it_returns() {
+    let server = MockServer::start_with(quick_jobs()).await.unwrap();
+    let plain = client(&server.base_url());
+    let tagged = plain.with_options(segmind::RequestOptions::new().body_field("seed", 99));
+    tagged.ssd_1b(Ssd1bRequest::new("a")).await.unwrap();
+    tagged.queue().ssd_1b(Ssd1bRequest::new("b")).await.unwrap();
+    plain.ssd_1b(Ssd1bRequest::new("c")).await.unwrap();
+    let seeds: Vec<Value> = server
+        .requests()
+        .iter()
+        .filter(|request| request.method == "POST")
+        .map(|request| request.body.as_ref().unwrap()["seed"].clone())
+        .collect();
+    assert_eq!(seeds, [json!(99), json!(99), Value::Null]);
+}

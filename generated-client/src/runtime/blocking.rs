@@ -97,6 +97,15 @@ impl Client {
         self.execute(&prepared, |answer| config.finish(E::SLUG, answer))
     }
 
+    /// A client whose every call uses `options` over this one's settings;
+    /// see [`Client::with_options`](crate::Client::with_options).
+    pub fn with_options(&self, options: RequestOptions) -> Self {
+        Self::from_parts(
+            self.inner.http.clone(),
+            self.inner.config.with_options(&options),
+        )
+    }
+
     /// The queued API: submit a request, then poll and fetch its result.
     pub fn queue(&self) -> Queue {
         Queue::new(self.clone())

@@ -191,7 +191,7 @@ impl RequestOptions {
 }
 
 /// Settings shared by the async and blocking clients once built.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Config {
     base_url: String,
     api_key: ApiKey,
@@ -209,6 +209,8 @@ pub(crate) struct Config {
     total_timeout: Option<Duration>,
     retry: RetryPolicy,
     skip_validation: bool,
+    /// Fields added to every request's body ([`Client::with_options`]).
+    body_fields: Vec<(String, serde_json::Value)>,
     max_response_bytes: u64,
     max_error_body_bytes: u64,
     /// The base URL is plain http to loopback: it must not go through a
@@ -307,6 +309,20 @@ pub(crate) struct Answer {
 }
 
 impl Config {
+    /// These settings with `options` over them, for
+    /// [`Client::with_options`].
+    pub(crate) fn with_options(&self, options: &RequestOptions) -> Self {
+        let mut config = self.clone();
+        config.timeout = options.timeout.unwrap_or(self.timeout);
+        config.total_timeout = options.total_timeout.or(self.total_timeout);
+        config.retry = options.retry.unwrap_or(self.retry);
+        config.skip_validation = options.skip_validation.unwrap_or(self.skip_validation);
+        config
+            .body_fields
+            .extend(options.body_fields.iter().cloned());
+        config
+    }
+
     /// Validates (unless told not to) and encodes a request to a generated
     /// endpoint.
     pub(crate) fn prepare<E: Endpoint>(
@@ -332,12 +348,12 @@ impl Config {
         options: &RequestOptions,
     ) -> Result<Prepared, Error> {
         let encode_error = |source| Error::Encode { endpoint, source };
-        let body = if options.body_fields.is_empty() {
+        let body = if options.body_fields.is_empty() && self.body_fields.is_empty() {
             serde_json::to_vec(request).map_err(encode_error)?
         } else {
             let mut body = serde_json::to_value(request).map_err(encode_error)?;
             if let serde_json::Value::Object(fields) = &mut body {
-                for (name, value) in &options.body_fields {
+                for (name, value) in self.body_fields.iter().chain(&options.body_fields) {
                     fields.insert(name.clone(), value.clone());
                 }
             }
@@ -963,6 +979,7 @@ impl ClientBuilder {
             total_timeout: self.total_timeout,
             retry: self.retry,
             skip_validation: self.skip_validation,
+            body_fields: Vec::new(),
             max_response_bytes: self.max_response_bytes,
             max_error_body_bytes: self.max_error_body_bytes,
         })
@@ -1118,6 +1135,26 @@ impl Client {
         let prepared = config.prepare(Api::Sync, request, &options)?;
         self.execute(&prepared, |answer| config.finish(E::SLUG, answer))
             .await
+    }
+
+    /// A client whose every call uses `options` over this one's settings
+    /// (the same connection pool; `send_with`'s options still go over
+    /// them): per-call settings without another call shape.
+    ///
+    /// ```no_run
+    /// # async fn run(client: segmind::Client) -> Result<(), segmind::Error> {
+    /// use std::time::Duration;
+    /// let patient = client.with_options(segmind::RequestOptions::new().timeout(Duration::from_secs(600)));
+    /// let image = patient.ssd_1b(&segmind::Ssd1bRequest::new("a slow, detailed castle")).await?;
+    /// # let _ = image; Ok(()) }
+    /// ```
+    pub fn with_options(&self, options: RequestOptions) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                http: self.inner.http.clone(),
+                config: self.inner.config.with_options(&options),
+            }),
+        }
     }
 
     /// The queued API: submit a request, then poll and fetch its result.

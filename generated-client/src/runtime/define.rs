@@ -145,21 +145,23 @@ macro_rules! define_request {
         $crate::impl_request_traits!($name);
 
         impl $crate::Client {
-            // A plain method returning `send`'s future rather than an
-            // `async fn` wrapping it: no extra state machine per endpoint.
             #[doc = concat!(
                 "Calls ", $title, " (`POST ", $path,
                 "`): validates `request`, sends it and decodes the answer.\n\n",
-                "Await the returned future, as with an `async fn`."
+                "The future owns what it needs (`'static` and `Send`), so it can be ",
+                "handed to `tokio::spawn`. Pass the request by value, or a reference, ",
+                "which is cloned."
             )]
             #[inline]
-            pub fn $method<'a>(
-                &'a self,
-                request: &'a $name,
+            pub fn $method(
+                &self,
+                request: impl ::std::convert::Into<$name>,
             ) -> impl ::std::future::Future<
                 Output = ::std::result::Result<$crate::$output, $crate::Error>,
-            > + 'a {
-                self.send(request)
+            > + ::std::marker::Send + 'static {
+                let client = ::std::clone::Clone::clone(self);
+                let request: $name = request.into();
+                async move { client.send(&request).await }
             }
         }
 
@@ -172,9 +174,9 @@ macro_rules! define_request {
             #[inline]
             pub fn $method(
                 &self,
-                request: &$name,
+                request: impl ::std::convert::Into<$name>,
             ) -> ::std::result::Result<$crate::$output, $crate::Error> {
-                self.send(request)
+                self.send(&request.into())
             }
         }
 
@@ -182,16 +184,18 @@ macro_rules! define_request {
             #[doc = concat!(
                 "Submits a ", $title, " request to the queue (`POST /v2", $path,
                 "`) after validating it; wait for its result with [`wait`](Self::wait).\n\n",
-                "Await the returned future, as with an `async fn`."
+                "The future is `'static` and `Send`, like the client's."
             )]
             #[inline]
-            pub fn $method<'a>(
-                &'a self,
-                request: &'a $name,
+            pub fn $method(
+                &self,
+                request: impl ::std::convert::Into<$name>,
             ) -> impl ::std::future::Future<
                 Output = ::std::result::Result<$crate::Job<$crate::$output>, $crate::Error>,
-            > + 'a {
-                self.submit(request)
+            > + ::std::marker::Send + 'static {
+                let queue = ::std::clone::Clone::clone(self);
+                let request: $name = request.into();
+                async move { queue.submit(&request).await }
             }
         }
 
@@ -204,9 +208,9 @@ macro_rules! define_request {
             #[inline]
             pub fn $method(
                 &self,
-                request: &$name,
+                request: impl ::std::convert::Into<$name>,
             ) -> ::std::result::Result<$crate::Job<$crate::$output>, $crate::Error> {
-                self.submit(request)
+                self.submit(&request.into())
             }
         }
     };

@@ -406,5 +406,12 @@ macro_rules! impl_request_traits {
                 $crate::runtime::debug_request(self, stringify!($ty), f)
             }
         }
+        /// A copy, so that the client's methods take a reference as well as
+        /// a request by value.
+        impl ::std::convert::From<&$ty> for $ty {
+            fn from(request: &$ty) -> Self {
+                ::std::clone::Clone::clone(request)
+            }
+        }
     };
 }
