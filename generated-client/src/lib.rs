@@ -61,6 +61,22 @@ pub use runtime::{
     ResponseMeta, RetryPolicy, ValidationErrors, Violation, WaitOptions,
 };
 
+// Crates whose types appear in the public API, so callers use the same
+// versions without naming them in their own Cargo.toml.
+/// The byte buffers images and bodies are held in.
+#[doc(no_inline)]
+pub use bytes::{self, Bytes};
+/// The HTTP client the crate is built on (for
+/// [`ClientBuilder::configure_http`]).
+#[doc(no_inline)]
+pub use reqwest;
+/// The HTTP status and headers in [`ResponseMeta`] and [`ApiError`].
+#[doc(no_inline)]
+pub use reqwest::{header::HeaderMap, StatusCode};
+/// The secret type an [`ApiKey`] can be made from.
+#[doc(no_inline)]
+pub use secrecy::{self, SecretString};
+
 /// The synchronous client (cargo feature `blocking`).
 #[cfg(feature = "blocking")]
 pub use runtime::blocking;

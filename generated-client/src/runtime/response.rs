@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine as _;
@@ -38,6 +38,7 @@ const LENIENT_URL_SAFE: GeneralPurpose = GeneralPurpose::new(
 
 /// Facts about a response other than its body.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ResponseMeta {
     /// The slug of the endpoint that answered.
     pub endpoint: &'static str,
@@ -231,15 +232,76 @@ impl ImageResponse {
         self.meta.remaining_credits
     }
 
-    /// Writes the first image to `path`; see [`images`](Self::images) to
-    /// save them all.
-    pub fn save(&self, path: impl AsRef<Path>) -> Result<(), Error> {
-        self.first().save(path)
+    /// Iterates over the images.
+    pub fn iter(&self) -> std::slice::Iter<'_, Image> {
+        self.images.iter()
     }
 
-    /// Writes the first image to `path` without blocking the async runtime.
-    pub async fn save_async(&self, path: impl AsRef<Path>) -> Result<(), Error> {
-        self.first().save_async(path).await
+    /// Writes every image, and returns where: the first at `path`, the
+    /// others beside it numbered from 2 (`out.png`, `out-2.png`, ...). Each
+    /// file takes the extension its content type calls for, so `out.jpg`
+    /// becomes `out.png` for a PNG; a path without an extension gets one.
+    ///
+    /// ```no_run
+    /// # async fn run(client: segmind::Client) -> Result<(), segmind::Error> {
+    /// let images = client.ssd_1b(segmind::Ssd1bRequest::new("a fox").samples(2)).await?;
+    /// for path in images.save("fox")? {
+    ///     println!("wrote {}", path.display()); // fox.jpg, fox-2.jpg
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<Vec<PathBuf>, Error> {
+        let paths = self.paths(path.as_ref());
+        for (image, path) in self.images.iter().zip(&paths) {
+            image.save(path)?;
+        }
+        Ok(paths)
+    }
+
+    /// [`save`](Self::save) without blocking the async runtime.
+    pub async fn save_async(&self, path: impl AsRef<Path>) -> Result<Vec<PathBuf>, Error> {
+        let paths = self.paths(path.as_ref());
+        for (image, path) in self.images.iter().zip(&paths) {
+            image.save_async(path).await?;
+        }
+        Ok(paths)
+    }
+
+    /// Where [`save`](Self::save) writes each image.
+    fn paths(&self, path: &Path) -> Vec<PathBuf> {
+        let stem = path.with_extension("");
+        let stem = stem.as_os_str();
+        self.images
+            .iter()
+            .enumerate()
+            .map(|(index, image)| {
+                let mut name = stem.to_owned();
+                if index > 0 {
+                    name.push(format!("-{}", index + 1));
+                }
+                name.push(".");
+                name.push(image.extension());
+                PathBuf::from(name)
+            })
+            .collect()
+    }
+}
+
+impl<'a> IntoIterator for &'a ImageResponse {
+    type Item = &'a Image;
+    type IntoIter = std::slice::Iter<'a, Image>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.images.iter()
+    }
+}
+
+impl IntoIterator for ImageResponse {
+    type Item = Image;
+    type IntoIter = std::vec::IntoIter<Image>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.images.into_iter()
     }
 }
 
@@ -578,6 +640,23 @@ pub(crate) fn sniff(bytes: &[u8]) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_image_is_saved_with_its_own_extension() {
+        let dir = std::env::temp_dir().join(format!("segmind-save-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let images = vec![
+            Image::new(&b"\x89PNG\r\n\x1a\none"[..], "image/png"),
+            Image::new(&b"\xFF\xD8\xFFtwo"[..], "image/jpeg"),
+        ];
+        let response = ImageResponse::from_images(meta(None), images).unwrap();
+        let paths = response.save(dir.join("out.jpg")).unwrap();
+        assert_eq!(paths, [dir.join("out.png"), dir.join("out-2.jpg")]);
+        for (path, image) in paths.iter().zip(&response) {
+            assert_eq!(std::fs::read(path).unwrap(), image.bytes().as_ref());
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     const PNG: &[u8] = b"\x89PNG\r\n\x1a\nrest";
 

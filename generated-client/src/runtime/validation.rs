@@ -6,6 +6,7 @@ use std::fmt;
 /// One rule a request broke: which parameter, the value it had and what the
 /// spec allows.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Violation {
     /// The parameter's wire name, as the API documents it (`guidance_scale`).
     pub param: &'static str,
@@ -72,6 +73,7 @@ impl fmt::Display for Violation {
 
 /// Every rule a request broke, in parameter order. Never empty.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ValidationErrors {
     /// The name of the endpoint whose request failed (`ssd-img2img`).
     pub endpoint: &'static str,

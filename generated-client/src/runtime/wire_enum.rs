@@ -18,6 +18,7 @@ pub trait WireEnum: Sized + Copy + 'static {
 
 /// A string that is not one of an enum's wire values.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct UnknownVariant {
     /// The enum's name (`scheduler`).
     pub enum_name: &'static str,
