@@ -631,6 +631,13 @@ fn the_log_capture_sees_the_clients_and_the_http_librarys_events() {
     assert!(logs.contains("sending request"), "the crate's own events");
     assert!(logs.contains("retrying"), "the retry decision");
     assert!(logs.contains("starting new connection"), "reqwest's events");
+    // Every event of a call is in its span, which names the endpoint and
+    // the attempt.
+    assert!(
+        logs.contains("attempt=2"),
+        "the attempt in the span: {logs}"
+    );
+    assert!(logs.contains("method=POST"), "the method in the span");
 }
 
 // ------------------------------------------------------------- pooled connections

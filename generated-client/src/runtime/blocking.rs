@@ -149,10 +149,13 @@ impl Client {
         prepared: &Prepared,
         interpret: impl Fn(Answer) -> Result<T, Error>,
     ) -> Result<T, Error> {
+        let span = prepared.span();
+        let _entered = span.enter();
         let deadline = Deadline::start(prepared.total_timeout);
         let mut attempt = 1;
         loop {
-            tracing::debug!(endpoint = prepared.endpoint, method = %prepared.method, attempt, "sending request");
+            span.record("attempt", attempt);
+            tracing::debug!("sending request");
             let timeout = deadline.attempt_timeout(prepared.timeout);
             let error = match self.attempt(prepared, timeout).and_then(&interpret) {
                 Ok(output) => return Ok(output),

@@ -232,6 +232,26 @@ pub(crate) struct Prepared {
     pub(crate) retry: RetryPolicy,
 }
 
+impl Prepared {
+    /// The span a call's attempts run in: the endpoint, the method, the
+    /// path (never the key, which is a header) and the attempt number.
+    pub(crate) fn span(&self) -> tracing::Span {
+        let path = self
+            .url
+            .split_once("://")
+            .map_or(self.url.as_str(), |(_, rest)| {
+                rest.find('/').map_or("/", |at| &rest[at..])
+            });
+        tracing::info_span!(
+            "segmind",
+            endpoint = self.endpoint,
+            method = %self.method,
+            path,
+            attempt = tracing::field::Empty,
+        )
+    }
+}
+
 /// When a call must be over, if it has a total timeout: each attempt's
 /// timeout is cut to what is left, and a retry is given up when its wait
 /// would not leave time for another attempt.
@@ -1216,21 +1236,28 @@ impl Client {
         prepared: &Prepared,
         interpret: impl Fn(Answer) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        let deadline = Deadline::start(prepared.total_timeout);
-        let mut attempt = 1;
-        loop {
-            tracing::debug!(endpoint = prepared.endpoint, method = %prepared.method, attempt, "sending request");
-            let timeout = deadline.attempt_timeout(prepared.timeout);
-            let error = match self.attempt(prepared, timeout).await.and_then(&interpret) {
-                Ok(output) => return Ok(output),
-                Err(error) => error.at_attempt(attempt),
-            };
-            let Some(delay) = deadline.next_wait(prepared, attempt, &error) else {
-                return Err(error);
-            };
-            tokio::time::sleep(delay).await;
-            attempt += 1;
+        use tracing::Instrument as _;
+        let span = prepared.span();
+        async {
+            let deadline = Deadline::start(prepared.total_timeout);
+            let mut attempt = 1;
+            loop {
+                tracing::Span::current().record("attempt", attempt);
+                tracing::debug!("sending request");
+                let timeout = deadline.attempt_timeout(prepared.timeout);
+                let error = match self.attempt(prepared, timeout).await.and_then(&interpret) {
+                    Ok(output) => return Ok(output),
+                    Err(error) => error.at_attempt(attempt),
+                };
+                let Some(delay) = deadline.next_wait(prepared, attempt, &error) else {
+                    return Err(error);
+                };
+                tokio::time::sleep(delay).await;
+                attempt += 1;
+            }
         }
+        .instrument(span)
+        .await
     }
 
     async fn attempt(&self, prepared: &Prepared, timeout: Duration) -> Result<Answer, Error> {
