@@ -66,9 +66,9 @@ pub const RESERVED_TYPES: &[&str] = &[
 ];
 
 /// Endpoint modules live beside `enums` in `generated/`, and each module
-/// name is also a cargo feature: `default` is cargo's own and `blocking`
-/// switches on the blocking client.
-const RESERVED_MODULES: &[&str] = &["blocking", "default", "enums"];
+/// name is also a cargo feature: `default` is cargo's own, and `blocking`,
+/// `mock`, `cli` and `rustls` are the crate's other features.
+const RESERVED_MODULES: &[&str] = &["blocking", "cli", "default", "enums", "mock", "rustls"];
 
 /// Methods the clients and their queues already have (their own, private
 /// ones included, and those of the traits they implement); an endpoint's

@@ -17,6 +17,27 @@
 //! # }
 //! ```
 //!
+//! The same call through the queue (`POST /v2/ssd-1b`, then polls) ends
+//! with the same type; see [`Queue`]:
+//!
+//! ```no_run
+//! # async fn run(client: segmind::Client, request: segmind::Ssd1bRequest) -> Result<(), segmind::Error> {
+//! let job = client.queue().ssd_1b(&request).await?;
+//! let image = client.queue().wait(&job).await?;
+//! # let _ = image; Ok(()) }
+//! ```
+//!
+//! # Cargo features
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | one per endpoint (`ssd_1b`, `sd1_5_img2img`, ...) | yes | that endpoint's request type and methods |
+//! | `rustls` | yes | TLS by rustls with the Mozilla roots bundled |
+//! | `rustls-native-roots` | no | rustls with the operating system's roots |
+//! | `native-tls` | no | the operating system's TLS library (rustls wins when both are on) |
+//! | `blocking` | no | `blocking::Client` and its queue |
+//! | `mock` | no | `mock::MockServer` and the `segmind-mock` binary |
+//!
 //! Required parameters are the arguments of `new`, so forgetting one does
 //! not compile:
 //!

@@ -12,13 +12,15 @@ pub fn features(model: &Model) -> String {
     let _ = writeln!(
         toml,
         "# Do not edit this region by hand: `cargo xtask gen` writes it from spec/*.yaml.\n\
-         # One feature per endpoint, all on by default. To compile only the endpoints you\n\
-         # call, depend on the crate with `default-features = false` and name them."
+         # One feature per endpoint, all on by default, with TLS by rustls. To compile only\n\
+         # the endpoints you call, depend on the crate with `default-features = false` and\n\
+         # name them, and a TLS feature (`rustls`, `rustls-native-roots` or `native-tls`)."
     );
     if model.endpoints.is_empty() {
-        let _ = writeln!(toml, "default = []");
+        let _ = writeln!(toml, "default = [\"rustls\"]");
     } else {
         let _ = writeln!(toml, "default = [");
+        let _ = writeln!(toml, "    \"rustls\",");
         for endpoint in &model.endpoints {
             let _ = writeln!(toml, "    \"{}\",", endpoint.feature);
         }

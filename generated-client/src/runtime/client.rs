@@ -672,6 +672,19 @@ macro_rules! finish_http {
     }};
 }
 
+/// A builder that uses rustls when a rustls feature is on, even if
+/// `native-tls` is on too (cargo features add up across a build, and the
+/// choice should not change with what else depends on the crate); the
+/// caller's `configure_http` may still choose otherwise.
+macro_rules! prefer_rustls {
+    ($builder:expr) => {{
+        let builder = $builder;
+        #[cfg(any(feature = "rustls", feature = "rustls-native-roots"))]
+        let builder = builder.use_rustls_tls();
+        builder
+    }};
+}
+
 /// One attempt's request from `prepared` (async or blocking: their
 /// builders have the same methods): the key only where `send_key` says.
 macro_rules! build_request {
@@ -917,7 +930,8 @@ impl ClientBuilder {
     /// Builds the async client.
     pub fn build(self) -> Result<Client, Error> {
         let config = self.config()?;
-        let mut http = reqwest::Client::builder().connect_timeout(self.connect_timeout);
+        let mut http =
+            prefer_rustls!(reqwest::Client::builder().connect_timeout(self.connect_timeout));
         if let Some(configure) = &self.configure_http {
             http = configure(http);
         }
@@ -931,9 +945,9 @@ impl ClientBuilder {
     #[cfg(feature = "blocking")]
     pub fn build_blocking(self) -> Result<crate::blocking::Client, Error> {
         let config = self.config()?;
-        let mut http = reqwest::blocking::Client::builder()
+        let mut http = prefer_rustls!(reqwest::blocking::Client::builder()
             .connect_timeout(self.connect_timeout)
-            .timeout(config.timeout);
+            .timeout(config.timeout));
         if let Some(configure) = &self.configure_blocking_http {
             http = configure(http);
         }
