@@ -63,3 +63,18 @@ fn seed_values_beyond_32_bits_are_kept_exactly() {
         segmind::SsdImg2imgRequest::new("https://example.com/a.png", "x").seed(999_999_999_999_999);
     assert!(largest.validate().is_ok());
 }
+
+#[test]
+fn number_setters_take_integers_and_f32_as_well_as_f64() {
+    let request = segmind::Ssd1bRequest::new("x").guidance_scale(7);
+    assert_eq!(request.guidance_scale, Some(7.0));
+    let request = request.guidance_scale(7.5_f32);
+    assert_eq!(request.guidance_scale, Some(7.5));
+    let steps: u8 = 3;
+    assert_eq!(
+        segmind::Ssd1bRequest::new("x")
+            .guidance_scale(steps)
+            .guidance_scale,
+        Some(3.0)
+    );
+}

@@ -385,6 +385,11 @@ macro_rules! __segmind_field_type {
 macro_rules! __segmind_argument_type {
     (string $ty:ty) => { impl ::std::convert::Into<$ty> };
     (image $ty:ty) => { impl ::std::convert::Into<$ty> };
+    // Numbers take anything that converts to `f64` without loss, so an
+    // integer literal (`guidance_scale(7)`) or an `f32` is a number too.
+    // Integers stay `i64`: with `impl Into<i64>` an integer literal would
+    // fall back to `i32`, and `seed(98_877_465_625)` would not compile.
+    (number $ty:ty) => { impl ::std::convert::Into<$ty> };
     ($kind:ident $ty:ty) => { $ty };
 }
 
@@ -419,6 +424,9 @@ macro_rules! __segmind_store {
     (required image $value:ident) => {
         ::std::convert::Into::into($value)
     };
+    (required number $value:ident) => {
+        ::std::convert::Into::into($value)
+    };
     (required $kind:ident $value:ident) => {
         $value
     };
@@ -426,6 +434,9 @@ macro_rules! __segmind_store {
         ::std::option::Option::Some(::std::convert::Into::into($value))
     };
     (optional image $value:ident) => {
+        ::std::option::Option::Some(::std::convert::Into::into($value))
+    };
+    (optional number $value:ident) => {
         ::std::option::Option::Some(::std::convert::Into::into($value))
     };
     (optional $kind:ident $value:ident) => {
