@@ -44,25 +44,38 @@ const REQUEST_METHODS: &[&str] = &[
     "bitxor",
 ];
 
-/// Names the crate root already exports (the runtime and the generated
-/// index); generated types must not take them.
+/// Names the crate root already exports (the runtime, re-exported crates'
+/// types and the generated index); generated types must not take them.
+/// `tests/reserved_types.rs` keeps this list complete.
 pub const RESERVED_TYPES: &[&str] = &[
     "AnyRequest",
     "ApiError",
     "ApiKey",
+    "Bytes",
+    "Checked",
     "Client",
     "ClientBuilder",
+    "Credits",
     "DecodeResponse",
     "Error",
+    "HeaderMap",
     "Image",
     "ImageInput",
     "ImageResponse",
+    "Job",
+    "JobState",
+    "JobStatus",
+    "JobUpdate",
     "JsonResponse",
+    "Queue",
     "RequestOptions",
     "ResponseMeta",
     "RetryPolicy",
+    "SecretString",
+    "StatusCode",
     "ValidationErrors",
     "Violation",
+    "WaitOptions",
 ];
 
 /// Endpoint modules live beside `enums` in `generated/`, and each module

@@ -77,9 +77,9 @@ mod generated;
 
 pub use generated::*;
 pub use runtime::{
-    ApiError, ApiKey, Client, ClientBuilder, Credits, DecodeResponse, Error, Image, ImageInput,
-    ImageResponse, Job, JobState, JobStatus, JobUpdate, JsonResponse, Queue, RequestOptions,
-    ResponseMeta, RetryPolicy, ValidationErrors, Violation, WaitOptions,
+    ApiError, ApiKey, Checked, Client, ClientBuilder, Credits, DecodeResponse, Error, Image,
+    ImageInput, ImageResponse, Job, JobState, JobStatus, JobUpdate, JsonResponse, Queue,
+    RequestOptions, ResponseMeta, RetryPolicy, ValidationErrors, Violation, WaitOptions,
 };
 
 // Crates whose types appear in the public API, so callers use the same

@@ -226,3 +226,54 @@ mod tests {
         assert!(std::ptr::eq(first, again));
     }
 }
+
+/// A request that passed [`Endpoint::validate`]: deserialise one as
+/// `Checked<Ssd1bRequest>` to refuse, with the violations as the error, a
+/// body that reads but breaks the spec (`"samples": 99`), which plain
+/// deserialisation accepts.
+///
+/// ```
+/// use segmind::{Checked, Ssd1bRequest};
+///
+/// let ok: Checked<Ssd1bRequest> = serde_json::from_str(r#"{"prompt": "a fox", "samples": 2}"#).unwrap();
+/// assert_eq!(ok.samples, Some(2));
+///
+/// let error = serde_json::from_str::<Checked<Ssd1bRequest>>(r#"{"prompt": "a fox", "samples": 99}"#)
+///     .unwrap_err();
+/// assert!(error.to_string().contains("`samples` is 99"), "{error}");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked<E>(E);
+
+impl<E: Endpoint> Checked<E> {
+    /// Validates `request`.
+    pub fn new(request: E) -> Result<Self, ValidationErrors> {
+        request.validate()?;
+        Ok(Self(request))
+    }
+}
+
+impl<E> Checked<E> {
+    /// The request.
+    pub fn into_inner(self) -> E {
+        self.0
+    }
+}
+
+impl<E> std::ops::Deref for Checked<E> {
+    type Target = E;
+
+    fn deref(&self) -> &E {
+        &self.0
+    }
+}
+
+impl<'de, E> serde::Deserialize<'de> for Checked<E>
+where
+    E: Endpoint + serde::Deserialize<'de>,
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let request = E::deserialize(deserializer)?;
+        Self::new(request).map_err(serde::de::Error::custom)
+    }
+}

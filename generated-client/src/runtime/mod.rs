@@ -19,7 +19,7 @@ mod wire_enum;
 pub use client::{
     ApiKey, Client, ClientBuilder, RequestOptions, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL,
 };
-pub use endpoint::{Endpoint, EndpointInfo, OutputKind, Returns};
+pub use endpoint::{Checked, Endpoint, EndpointInfo, OutputKind, Returns};
 pub use error::{ApiError, Error};
 #[doc(hidden)]
 pub use fields::{
