@@ -35,5 +35,10 @@ pub use response::{
     REMAINING_CREDITS_HEADER,
 };
 pub use retry::RetryPolicy;
-pub use validation::{Checker, Rule, ValidationErrors, Violation};
-pub use wire_enum::{deserialize_wire, parse_wire, UnknownVariant, WireEnum};
+pub use validation::{Rule, ValidationErrors, Violation};
+pub use wire_enum::UnknownVariant;
+// What the generated code calls, not a user: out of the docs.
+#[doc(hidden)]
+pub use validation::Checker;
+#[doc(hidden)]
+pub use wire_enum::{deserialize_wire, parse_wire, WireEnum};
