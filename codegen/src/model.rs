@@ -65,6 +65,24 @@ pub struct Endpoint {
     pub local_enums: Vec<EnumDef>,
 }
 
+impl Endpoint {
+    /// The required parameters in the order `new` takes them, one rule for
+    /// every endpoint: text first, then images, then the rest, each group
+    /// in spec order. So `new(prompt, image)` reads the same everywhere,
+    /// whatever order a vendor page lists them in.
+    pub fn constructor_params(&self) -> Vec<&Param> {
+        let group = |param: &&Param| match param.kind {
+            Kind::String => 0,
+            Kind::Image => 1,
+            _ => 2,
+        };
+        let mut required: Vec<&Param> = self.params.iter().filter(|p| p.required).collect();
+        // Stable: spec order within a group.
+        required.sort_by_key(group);
+        required
+    }
+}
+
 /// One request parameter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Param {

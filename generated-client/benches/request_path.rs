@@ -7,7 +7,7 @@
 
 use divan::black_box;
 use segmind::{
-    Scheduler, Sd15Img2imgRequest, Sd3MedImg2imgRequest, Sd3MedImg2imgSampler,
+    ImageInput, Scheduler, Sd15Img2imgRequest, Sd3MedImg2imgRequest, Sd3MedImg2imgSampler,
     Sd3MedImg2imgScheduler, Ssd1bRequest, SsdCannyRequest, SsdImg2imgRequest,
 };
 
@@ -17,8 +17,8 @@ fn main() {
 
 fn ssd_img2img() -> SsdImg2imgRequest {
     SsdImg2imgRequest::new(
-        black_box("https://segmind-sd-models.s3.amazonaws.com/outputs/ssd_img2img_input.jpeg"),
         black_box("photo of beautiful age 18 girl, pink hair, beautiful, close up, young, dslr, 8k, 4k, ultrarealistic, realistic, natural skin, textured skin"),
+        black_box(ImageInput::url("https://segmind-sd-models.s3.amazonaws.com/outputs/ssd_img2img_input.jpeg")),
     )
     .negative_prompt(black_box("painting, drawing, sketch, cartoon, anime, manga, render, CG, 3d, watermark, signature, label, long neck"))
     .samples(black_box(1))
@@ -47,8 +47,8 @@ fn ssd_1b() -> Ssd1bRequest {
 
 fn sd1_5_img2img() -> Sd15Img2imgRequest {
     Sd15Img2imgRequest::new(
-        black_box("/sd-img2img-input.jpeg"),
         black_box("A fantasy landscape, trending on artstation, mystical sky"),
+        black_box(ImageInput::verbatim("/sd-img2img-input.jpeg")),
     )
     .samples(black_box(1))
     .negative_prompt(black_box("nude, disfigured, blurry"))
@@ -64,8 +64,8 @@ fn sd1_5_img2img() -> Sd15Img2imgRequest {
 
 fn ssd_canny() -> SsdCannyRequest {
     SsdCannyRequest::new(
-        black_box("https://segmind-sd-models.s3.amazonaws.com/outputs/ssd_canny_input.png"),
         black_box("beautiful lady, scandanavian, natural skin, big smile, black hair, dark makeup, wearing a black top, hyperdetailed photography, sharp focus on face, soft light, dark background, head and shoulders portrait, cover, city bokeh background"),
+        black_box(ImageInput::url("https://segmind-sd-models.s3.amazonaws.com/outputs/ssd_canny_input.png")),
     )
     .negative_prompt(black_box("low quality, ugly, painting"))
     .samples(black_box(1))
@@ -80,7 +80,9 @@ fn ssd_canny() -> SsdCannyRequest {
 fn sd3_med_img2img() -> Sd3MedImg2imgRequest {
     Sd3MedImg2imgRequest::new(
         black_box("photo of a boy holding phone on table,3d pixar style"),
-        black_box("https://segmind-sd-models.s3.amazonaws.com/display_images/sd3-img2img-ip.jpg"),
+        black_box(ImageInput::url(
+            "https://segmind-sd-models.s3.amazonaws.com/display_images/sd3-img2img-ip.jpg",
+        )),
     )
     .negative_prompt(black_box("low quality,less details"))
     .num_inference_steps(black_box(20))

@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use segmind::{Client, RequestOptions, Scheduler, SsdCannyRequest};
+use segmind::{Client, ImageInput, RequestOptions, Scheduler, SsdCannyRequest};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -16,8 +16,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "https://segmind-sd-models.s3.amazonaws.com/outputs/ssd_canny_input.png".to_owned()
     });
     let request = SsdCannyRequest::new(
-        input.as_str(),
         "portrait, black hair, soft light, city bokeh background",
+        ImageInput::url(input),
     )
     .controlnet_scale(0.5)
     .scheduler(Scheduler::UniPc)

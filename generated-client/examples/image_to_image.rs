@@ -22,7 +22,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     } else {
         ImageInput::from_file_async(&input).await?
     };
-    let request = Sd15Img2imgRequest::new(image, prompt)
+    let request = Sd15Img2imgRequest::new(prompt, image)
         .strength(0.75)
         .guidance_scale(10.5)
         .scheduler(Scheduler::Ddim)

@@ -45,6 +45,24 @@
 //! let request = segmind::SsdCannyRequest::new("https://example.com/edges.png");
 //! ```
 //!
+//! An image is said explicitly (`ImageInput::url`, `::base64`, bytes, a
+//! file), and text comes first in every `new`, so neither a prompt in the
+//! image's place nor a local path given as a string compiles:
+//!
+//! ```compile_fail
+//! let request = segmind::SsdCannyRequest::new("https://example.com/edges.png", "a portrait");
+//! ```
+//!
+//! ```compile_fail
+//! let request = segmind::SsdCannyRequest::new("a portrait", "photos/edges.png");
+//! ```
+//!
+//! ```
+//! let request = segmind::SsdCannyRequest::new("a portrait", segmind::ImageInput::url("https://example.com/edges.png"));
+//! let from_bytes = segmind::SsdCannyRequest::new("a portrait", vec![0x89, b'P', b'N', b'G']);
+//! # let _ = (request, from_bytes);
+//! ```
+//!
 //! and request types cannot be built field by field (they are
 //! `#[non_exhaustive]`, so adding a parameter later breaks nobody):
 //!

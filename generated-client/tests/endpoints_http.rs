@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use segmind::{
-    Client, Sd15Img2imgRequest, Sd3MedImg2imgRequest, Ssd1bRequest, SsdCannyRequest,
+    Client, ImageInput, Sd15Img2imgRequest, Sd3MedImg2imgRequest, Ssd1bRequest, SsdCannyRequest,
     SsdImg2imgRequest,
 };
 use serde_json::{json, Value};
@@ -114,7 +114,7 @@ async fn each_endpoint_built_with_new_sends_only_its_required_parameters() {
 
     let (server, client) = server_expecting("ssd-img2img", image_and_prompt.clone()).await;
     client
-        .ssd_img2img(&SsdImg2imgRequest::new(IMAGE, "a castle"))
+        .ssd_img2img(&SsdImg2imgRequest::new("a castle", ImageInput::url(IMAGE)))
         .await
         .unwrap();
     server.verify().await;
@@ -125,21 +125,24 @@ async fn each_endpoint_built_with_new_sends_only_its_required_parameters() {
 
     let (server, client) = server_expecting("sd1.5-img2img", image_and_prompt.clone()).await;
     client
-        .sd1_5_img2img(&Sd15Img2imgRequest::new(IMAGE, "a castle"))
+        .sd1_5_img2img(&Sd15Img2imgRequest::new("a castle", ImageInput::url(IMAGE)))
         .await
         .unwrap();
     server.verify().await;
 
     let (server, client) = server_expecting("ssd-canny", image_and_prompt.clone()).await;
     client
-        .ssd_canny(&SsdCannyRequest::new(IMAGE, "a castle"))
+        .ssd_canny(&SsdCannyRequest::new("a castle", ImageInput::url(IMAGE)))
         .await
         .unwrap();
     server.verify().await;
 
     let (server, client) = server_expecting("sd3-med-img2img", image_and_prompt).await;
     client
-        .sd3_med_img2img(&Sd3MedImg2imgRequest::new("a castle", IMAGE))
+        .sd3_med_img2img(&Sd3MedImg2imgRequest::new(
+            "a castle",
+            ImageInput::url(IMAGE),
+        ))
         .await
         .unwrap();
     server.verify().await;
@@ -150,7 +153,9 @@ async fn only_the_parameters_that_were_set_are_sent() {
     let body =
         json!({"image": "https://example.com/in.png", "prompt": "a castle", "strength": 0.5});
     let (_server, client) = server_expecting("sd1.5-img2img", body).await;
-    let request = Sd15Img2imgRequest::new("https://example.com/in.png", "a castle").strength(0.5);
+    let request =
+        Sd15Img2imgRequest::new("a castle", ImageInput::url("https://example.com/in.png"))
+            .strength(0.5);
     client.sd1_5_img2img(&request).await.unwrap();
 }
 
@@ -167,7 +172,7 @@ async fn an_invalid_request_is_not_sent() {
         .base_url(format!("{}/v1", server.uri()))
         .build()
         .unwrap();
-    let request = SsdCannyRequest::new("https://example.com/edges.png", "x")
+    let request = SsdCannyRequest::new("x", ImageInput::url("https://example.com/edges.png"))
         .controlnet_scale(7.5)
         .samples(9);
     let error = client.ssd_canny(&request).await.unwrap_err();

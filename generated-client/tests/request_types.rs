@@ -16,11 +16,14 @@ fn unset_optional_parameters_are_not_sent() {
 
 #[test]
 fn setters_send_exact_wire_names_and_values() {
-    let request = SsdCannyRequest::new("https://example.com/edges.png", "a portrait")
-        .controlnet_scale(0.5)
-        .scheduler(Scheduler::Dpm2AKarras)
-        .seed(760_941_192)
-        .base64(true);
+    let request = SsdCannyRequest::new(
+        "a portrait",
+        segmind::ImageInput::url("https://example.com/edges.png"),
+    )
+    .controlnet_scale(0.5)
+    .scheduler(Scheduler::Dpm2AKarras)
+    .seed(760_941_192)
+    .base64(true);
     assert_eq!(
         serde_json::to_value(&request).unwrap(),
         json!({
@@ -96,7 +99,7 @@ fn documented_defaults_and_bounds_are_constants() {
 
 #[test]
 fn validation_reports_every_violation_with_parameter_value_and_rule() {
-    let request = segmind::Sd15Img2imgRequest::new("", "a castle")
+    let request = segmind::Sd15Img2imgRequest::new("a castle", segmind::ImageInput::url(""))
         .img_width(640)
         .strength(1.5)
         .guidance_scale(f64::NAN);

@@ -55,12 +55,16 @@ fn every_seed_example_round_trips_and_validates() {
 
 #[test]
 fn seed_values_beyond_32_bits_are_kept_exactly() {
-    let request = segmind::Sd15Img2imgRequest::new("/sd-img2img-input.jpeg", "a landscape")
-        .seed(98_877_465_625);
+    let request = segmind::Sd15Img2imgRequest::new(
+        "a landscape",
+        segmind::ImageInput::verbatim("/sd-img2img-input.jpeg"),
+    )
+    .seed(98_877_465_625);
     let body = serde_json::to_value(&request).unwrap();
     assert_eq!(body["seed"], serde_json::json!(98_877_465_625_i64));
     let largest =
-        segmind::SsdImg2imgRequest::new("https://example.com/a.png", "x").seed(999_999_999_999_999);
+        segmind::SsdImg2imgRequest::new("x", segmind::ImageInput::url("https://example.com/a.png"))
+            .seed(999_999_999_999_999);
     assert!(largest.validate().is_ok());
 }
 

@@ -78,7 +78,7 @@ pub fn endpoint_file(endpoint: &Endpoint) -> TokenStream {
 
 fn request_declaration(endpoint: &Endpoint) -> TokenStream {
     let name = ident(&endpoint.type_name);
-    let required: Vec<&Param> = endpoint.params.iter().filter(|p| p.required).collect();
+    let required = endpoint.constructor_params();
     let listed: Vec<String> = required.iter().map(|p| code(&p.field)).collect();
     let has_base64 = endpoint.params.iter().any(|p| p.wire == "base64");
     let returns = match endpoint.returns {

@@ -2,15 +2,15 @@
 //! test, after a sixth spec was added and the crate regenerated: the new
 //! endpoint is a typed, validated request like the others.
 
-use segmind::{AnyRequest, Scheduler, SdxlInpaintOutputFormat, SdxlInpaintRequest};
+use segmind::{AnyRequest, ImageInput, Scheduler, SdxlInpaintOutputFormat, SdxlInpaintRequest};
 use serde_json::json;
 
 #[test]
 fn the_new_request_is_typed_validated_and_serialised() {
     let request = SdxlInpaintRequest::new(
-        "https://example.com/photo.png",
-        "https://example.com/mask.png",
         "a red brick wall",
+        ImageInput::url("https://example.com/photo.png"),
+        ImageInput::url("https://example.com/mask.png"),
     )
     .strength(0.5)
     .scheduler(Scheduler::EulerA)
@@ -43,7 +43,11 @@ fn the_new_requests_constraints_and_defaults_are_generated() {
         (SdxlInpaintRequest::STEPS_MIN, SdxlInpaintRequest::STEPS_MAX),
         (1, 100)
     );
-    let request = SdxlInpaintRequest::new("", "https://example.com/mask.png", "x")
+    let request = SdxlInpaintRequest::new(
+        "x",
+        ImageInput::url(""),
+        ImageInput::url("https://example.com/mask.png"),
+    )
         .strength(1.5)
         .steps(0);
     let errors = request

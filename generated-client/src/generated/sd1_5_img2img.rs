@@ -11,10 +11,10 @@ crate::define_request! {
     ///
     /// Text-guided image-to-image translation with Stable Diffusion 1.5, using the SDEdit diffusion-denoising mechanism (diffusers' StableDiffusionImg2ImgPipeline).
     ///
-    /// Build it with [`Sd15Img2imgRequest::new`] (which takes the required `image`, `prompt`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/sd1.5-img2img.yaml`.
+    /// Build it with [`Sd15Img2imgRequest::new`] (which takes the required `prompt`, `image`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/sd1.5-img2img.yaml`.
     #[endpoint("sd1.5-img2img", "/sd1.5-img2img", ImageResponse)]
     #[client(sd1_5_img2img, "Stable Diffusion 1.5 img2img")]
-    #[new(image(image crate::runtime::ImageInput), prompt(string String))]
+    #[new(prompt(string String), image(image crate::runtime::ImageInput))]
     pub struct Sd15Img2imgRequest {
         /// Input image, as a URL or base64.
         ///

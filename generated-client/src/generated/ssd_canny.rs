@@ -11,10 +11,10 @@ crate::define_request! {
     ///
     /// Generates images with SSD-1B and a ControlNet conditioned on the Canny edges of the input image.
     ///
-    /// Build it with [`SsdCannyRequest::new`] (which takes the required `image`, `prompt`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/ssd-canny.yaml`.
+    /// Build it with [`SsdCannyRequest::new`] (which takes the required `prompt`, `image`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/ssd-canny.yaml`.
     #[endpoint("ssd-canny", "/ssd-canny", ImageResponse)]
     #[client(ssd_canny, "SSD-Canny")]
-    #[new(image(image crate::runtime::ImageInput), prompt(string String))]
+    #[new(prompt(string String), image(image crate::runtime::ImageInput))]
     pub struct SsdCannyRequest {
         /// Input image whose Canny edges guide the composition, as a URL or base64.
         ///

@@ -11,10 +11,10 @@ crate::define_request! {
     ///
     /// Generates an image from a text prompt and an initial image with SSD-1B, conditioning the generation on the input image.
     ///
-    /// Build it with [`SsdImg2imgRequest::new`] (which takes the required `image`, `prompt`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/ssd-img2img.yaml`.
+    /// Build it with [`SsdImg2imgRequest::new`] (which takes the required `prompt`, `image`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/ssd-img2img.yaml`.
     #[endpoint("ssd-img2img", "/ssd-img2img", ImageResponse)]
     #[client(ssd_img2img, "SSD Img2Img")]
-    #[new(image(image crate::runtime::ImageInput), prompt(string String))]
+    #[new(prompt(string String), image(image crate::runtime::ImageInput))]
     pub struct SsdImg2imgRequest {
         /// Input image, as a URL or base64.
         ///

@@ -256,7 +256,7 @@ pub fn validate_request(
             (Check::NumberOneOf(allowed), Wire::Number(n)) => {
                 checker.number_one_of(name, n, allowed)
             }
-            (Check::NonEmpty, Wire::Image(image)) => checker.non_empty(name, image.as_str()),
+            (Check::NonEmpty, Wire::Image(image)) => checker.image(name, image),
             (Check::NonEmpty, Wire::Str(text)) => checker.non_empty(name, text),
             _ => {}
         }

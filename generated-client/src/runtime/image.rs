@@ -10,28 +10,69 @@ use crate::runtime::Error;
 /// An image sent to the API: a URL it fetches, or the image itself as plain
 /// base64 (no `data:` prefix).
 ///
-/// A string converts into one as it is (`"https://…".into()`), so it must
-/// already be a URL or base64: a local path such as `"photo.jpg"` is not
-/// read but sent as text, and the server rejects it. Read files with
-/// [`from_file`](Self::from_file).
-#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(transparent)]
-pub struct ImageInput(String);
+/// Each kind is said explicitly: [`url`](Self::url),
+/// [`base64`](Self::base64), bytes (`Vec<u8>`, `&[u8]` and `Bytes` convert
+/// into one, encoded as base64) or [`from_file`](Self::from_file). A plain
+/// string does not convert, so a prompt passed where the image goes, or a
+/// local path meant as a file, does not compile. `validate()` refuses a URL
+/// that is not http(s) and base64 that is not base64; a value the API
+/// accepts in another form (a site-relative path, say) is sent as it is with
+/// [`verbatim`](Self::verbatim).
+///
+/// A request read from JSON holds its images verbatim: the JSON is the
+/// wire form, and says exactly what to send.
+#[derive(Clone)]
+pub struct ImageInput {
+    value: String,
+    kind: ImageKind,
+}
+
+/// Equal when the same string is sent, however each was made.
+impl PartialEq for ImageInput {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+
+impl Eq for ImageInput {}
+
+/// What an [`ImageInput`] was made as, which decides how it is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ImageKind {
+    /// Must be an http(s) URL.
+    Url,
+    /// Must be base64.
+    Base64,
+    /// Sent as given: made with `verbatim`, or read from JSON, which is
+    /// already the wire form.
+    Verbatim,
+}
 
 impl ImageInput {
-    /// An image the API downloads from `url`.
+    fn with_kind(value: String, kind: ImageKind) -> Self {
+        Self { value, kind }
+    }
+
+    /// An image the API downloads from `url` (http or https).
     pub fn url(url: impl Into<String>) -> Self {
-        Self(url.into())
+        Self::with_kind(url.into(), ImageKind::Url)
     }
 
     /// An image already encoded as standard base64.
     pub fn base64(encoded: impl Into<String>) -> Self {
-        Self(encoded.into())
+        Self::with_kind(encoded.into(), ImageKind::Base64)
+    }
+
+    /// A value sent exactly as given and not checked by `validate()`: for a
+    /// form the API accepts that is neither an http(s) URL nor base64, such
+    /// as the site-relative path in the sd1.5 page's example.
+    pub fn verbatim(value: impl Into<String>) -> Self {
+        Self::with_kind(value.into(), ImageKind::Verbatim)
     }
 
     /// Encodes image bytes held in memory.
     pub fn from_bytes(bytes: impl AsRef<[u8]>) -> Self {
-        Self(base64::engine::general_purpose::STANDARD.encode(bytes))
+        Self::base64(base64::engine::general_purpose::STANDARD.encode(bytes))
     }
 
     /// Reads an image file and encodes it as base64.
@@ -79,13 +120,54 @@ impl ImageInput {
 
     /// The string sent on the wire.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.value
     }
 
     /// Whether nothing would be sent (the request then fails validation).
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.value.is_empty()
     }
+
+    /// Why `validate()` refuses the value, if it does: what it must be.
+    pub(crate) fn problem(&self) -> Option<&'static str> {
+        let url = || is_http_url(&self.value);
+        let base64 = || is_base64(&self.value);
+        let fine = match self.kind {
+            ImageKind::Verbatim => !self.value.is_empty(),
+            ImageKind::Url => url(),
+            ImageKind::Base64 => base64(),
+        };
+        (!fine).then_some(match self.kind {
+            ImageKind::Url => "an http(s) URL (ImageInput::verbatim sends a value as it is)",
+            ImageKind::Base64 => "base64",
+            ImageKind::Verbatim => "non-empty",
+        })
+    }
+}
+
+/// `http://` or `https://` followed by a host.
+fn is_http_url(value: &str) -> bool {
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"));
+    rest.is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
+}
+
+/// Standard or URL-safe base64, with or without padding, of at least one
+/// byte; whitespace (line breaks) allowed.
+fn is_base64(value: &str) -> bool {
+    let mut digits = 0_usize;
+    let mut padding = 0_usize;
+    for byte in value.bytes() {
+        match byte {
+            b'=' => padding += 1,
+            _ if padding > 0 && !byte.is_ascii_whitespace() => return false,
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' | b'-' | b'_' => digits += 1,
+            _ if byte.is_ascii_whitespace() => {}
+            _ => return false,
+        }
+    }
+    digits >= 2 && padding <= 2 && digits % 4 != 1
 }
 
 fn read_error(path: &Path, source: std::io::Error) -> Error {
@@ -96,15 +178,53 @@ fn read_error(path: &Path, source: std::io::Error) -> Error {
     }
 }
 
-impl From<&str> for ImageInput {
-    fn from(value: &str) -> Self {
-        Self(value.to_owned())
+impl From<Vec<u8>> for ImageInput {
+    /// Encodes the bytes as base64.
+    fn from(bytes: Vec<u8>) -> Self {
+        Self::from_bytes(bytes)
     }
 }
 
-impl From<String> for ImageInput {
-    fn from(value: String) -> Self {
-        Self(value)
+impl From<&Vec<u8>> for ImageInput {
+    /// Encodes the bytes as base64.
+    fn from(bytes: &Vec<u8>) -> Self {
+        Self::from_bytes(bytes)
+    }
+}
+
+impl From<&[u8]> for ImageInput {
+    /// Encodes the bytes as base64.
+    fn from(bytes: &[u8]) -> Self {
+        Self::from_bytes(bytes)
+    }
+}
+
+impl<const N: usize> From<&[u8; N]> for ImageInput {
+    /// Encodes the bytes as base64.
+    fn from(bytes: &[u8; N]) -> Self {
+        Self::from_bytes(bytes)
+    }
+}
+
+impl From<bytes::Bytes> for ImageInput {
+    /// Encodes the bytes as base64.
+    fn from(bytes: bytes::Bytes) -> Self {
+        Self::from_bytes(bytes)
+    }
+}
+
+impl serde::Serialize for ImageInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.value)
+    }
+}
+
+/// A JSON string is the wire form already, so it is kept verbatim: a body
+/// says exactly what to send (the sd1.5 page's example sends a
+/// site-relative path).
+impl<'de> serde::Deserialize<'de> for ImageInput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(|value| Self::with_kind(value, ImageKind::Verbatim))
     }
 }
 
@@ -113,10 +233,37 @@ impl From<String> for ImageInput {
 impl fmt::Debug for ImageInput {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         const SHOWN: usize = 64;
-        if self.0.len() <= SHOWN || self.0.contains("://") {
-            f.debug_tuple("ImageInput").field(&self.0).finish()
+        if self.value.len() <= SHOWN || self.value.contains("://") {
+            f.debug_tuple("ImageInput").field(&self.value).finish()
         } else {
-            write!(f, "ImageInput(<{} bytes of base64>)", self.0.len())
+            write!(f, "ImageInput(<{} bytes of base64>)", self.value.len())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_is_checked_for_what_it_claims_to_be() {
+        assert_eq!(ImageInput::url("https://example.com/a.png").problem(), None);
+        assert!(ImageInput::url("photos/input.png").problem().is_some());
+        assert!(ImageInput::url("ftp://host/a.png").problem().is_some());
+        assert!(ImageInput::url("https:///a.png").problem().is_some());
+        assert_eq!(ImageInput::base64("iVBORw0KGgo=").problem(), None);
+        assert_eq!(ImageInput::from(vec![1_u8, 2, 3]).problem(), None);
+        assert!(ImageInput::base64("not base64!").problem().is_some());
+        assert_eq!(ImageInput::verbatim("/assets/a.png").problem(), None);
+        let problem = ImageInput::url("photos/input.png").problem().unwrap();
+        assert!(problem.contains("verbatim"), "{problem}");
+        let read: ImageInput = serde_json::from_str(r#""/assets/a.png""#).unwrap();
+        assert_eq!(read.problem(), None, "JSON is sent as written");
+        let read: ImageInput = serde_json::from_str(r#""https://h/x.jpg""#).unwrap();
+        assert_eq!(read.problem(), None);
+        assert_eq!(
+            serde_json::to_string(&read).unwrap(),
+            r#""https://h/x.jpg""#
+        );
     }
 }

@@ -33,6 +33,9 @@ pub enum Rule {
     Finite,
     /// A non-empty value.
     NonEmpty,
+    /// An image in the form its [`ImageInput`](crate::ImageInput) says
+    /// (`an http(s) URL`, `base64`, ...).
+    Image(&'static str),
 }
 
 impl fmt::Display for Rule {
@@ -57,6 +60,7 @@ impl fmt::Display for Rule {
             Rule::OneOf(allowed) => write!(f, "one of {}", allowed.join(", ")),
             Rule::Finite => f.write_str("a finite number"),
             Rule::NonEmpty => f.write_str("non-empty"),
+            Rule::Image(form) => f.write_str(form),
         }
     }
 }
@@ -192,6 +196,22 @@ impl Checker {
     pub fn non_empty(&mut self, param: &'static str, value: &str) {
         if value.is_empty() {
             self.push(param, "empty".to_owned(), Rule::NonEmpty);
+        }
+    }
+
+    /// Checks an image: present, and in the form it was made as.
+    pub fn image(&mut self, param: &'static str, image: &crate::ImageInput) {
+        if image.is_empty() {
+            return self.push(param, "empty".to_owned(), Rule::NonEmpty);
+        }
+        if let Some(form) = image.problem() {
+            // The start only: base64 can be megabytes.
+            let text = image.as_str();
+            let shown = match text.char_indices().nth(40) {
+                Some((cut, _)) => format!("{:?}...", &text[..cut]),
+                None => format!("{text:?}"),
+            };
+            self.push(param, shown, Rule::Image(form));
         }
     }
 
