@@ -1,11 +1,12 @@
-//! The second route: one operation of an OpenAPI 3.x document (JSON) read
-//! into what it states, for the same decisions and reviews as a page.
+//! The second route: one operation of an OpenAPI 3.x document read into
+//! what it states, for the same decisions and reviews as a page.
 //!
-//! A document has no lines to point at for its values, so its facts carry
-//! line 0 ("unknown"), which the review comments leave out.
+//! The document is read as YAML, of which JSON is a subset: YAML mappings
+//! keep their order (the parameters' order), and YAML documents work too.
+//! Its facts carry line 0 ("unknown"), which the review comments leave out.
 
 use indexmap::IndexMap;
-use serde_json::{Map, Value};
+use serde_yaml::Value;
 
 use super::resolve::BASE_URL;
 use super::{ImportError, PageEndpoint, PageParam, PageValue};
@@ -17,9 +18,9 @@ const DEEPEST_REF: usize = 32;
 /// Reads the operation `operation` (its `operationId`, its path such as
 /// `/ssd-1b`, or `POST /ssd-1b`) from an OpenAPI document.
 pub fn parse(json: &str, operation: &str) -> Result<PageEndpoint, ImportError> {
-    let document: Value = serde_json::from_str(json).map_err(|e| ImportError {
-        line: Some(e.line().max(1)),
-        message: format!("not a JSON document: {e}"),
+    let document: Value = serde_yaml::from_str(json).map_err(|e| ImportError {
+        line: e.location().map(|l| l.line().max(1)),
+        message: format!("not a JSON (or YAML) document: {}", strip_location(&e)),
     })?;
     if !document
         .get("openapi")
@@ -32,14 +33,15 @@ pub fn parse(json: &str, operation: &str) -> Result<PageEndpoint, ImportError> {
     }
     let paths = document
         .get("paths")
-        .and_then(Value::as_object)
+        .and_then(Value::as_mapping)
         .ok_or_else(|| ImportError::whole("the document has no \"paths\" object"))?;
     let wanted = operation.trim();
     let mut known = Vec::new();
     let mut found = None;
     for (path, item) in paths {
+        let Some(path) = path.as_str() else { continue };
         for method in METHODS {
-            let Some(op) = item.get(method).filter(|o| o.is_object()) else {
+            let Some(op) = item.get(method).filter(|o| o.is_mapping()) else {
                 continue;
             };
             let id = op.get("operationId").and_then(Value::as_str);
@@ -51,7 +53,7 @@ pub fn parse(json: &str, operation: &str) -> Result<PageEndpoint, ImportError> {
             if found.is_none()
                 && (id == Some(wanted) || path == wanted || spelled.eq_ignore_ascii_case(wanted))
             {
-                found = Some((path.as_str(), op));
+                found = Some((path, op));
             }
         }
     }
@@ -66,7 +68,9 @@ pub fn parse(json: &str, operation: &str) -> Result<PageEndpoint, ImportError> {
         )));
     };
     let server = document
-        .pointer("/servers/0/url")
+        .get("servers")
+        .and_then(|s| s.get(0))
+        .and_then(|s| s.get("url"))
         .and_then(Value::as_str)
         .unwrap_or(BASE_URL)
         .trim_end_matches('/');
@@ -77,53 +81,54 @@ pub fn parse(json: &str, operation: &str) -> Result<PageEndpoint, ImportError> {
             .filter(|t| !t.is_empty())
     }
     let title = text(op.get("summary"))
-        .or_else(|| text(document.pointer("/info/title")))
+        .or_else(|| text(document.get("info").and_then(|i| i.get("title"))))
         .unwrap_or_default();
     let description = text(op.get("description")).or_else(|| text(op.get("summary")));
-    let body = op
-        .pointer("/requestBody/content/application~1json")
+    let body = at(op, &["requestBody", "content", "application/json"])
         .cloned()
         .unwrap_or(Value::Null);
     let schema = resolve_ref(&document, body.get("schema").unwrap_or(&Value::Null))?;
     let required: Vec<&str> = schema
         .get("required")
-        .and_then(Value::as_array)
+        .and_then(Value::as_sequence)
         .map(|r| r.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
     let body_example = body
         .get("example")
         .or_else(|| {
-            body.pointer("/examples")
-                .and_then(|e| e.as_object()?.values().next()?.get("value"))
+            body.get("examples")
+                .and_then(|e| e.as_mapping()?.values().next()?.get("value"))
         })
-        .and_then(Value::as_object);
+        .and_then(Value::as_mapping);
     let mut example = IndexMap::new();
     let mut params = Vec::new();
-    let empty = Map::new();
+    let empty = serde_yaml::Mapping::new();
     let properties = schema
         .get("properties")
-        .and_then(Value::as_object)
+        .and_then(Value::as_mapping)
         .unwrap_or(&empty);
     for (name, property) in properties {
+        let Some(name) = name.as_str() else { continue };
         let property = resolve_ref(&document, property)?;
         let property = single_variant(&document, &property)?;
         if let Some(value) = body_example
             .and_then(|e| e.get(name))
             .or_else(|| property.get("example"))
         {
-            example.insert(name.clone(), (value.clone(), 0));
+            if let Ok(value) = serde_json::to_value(value) {
+                example.insert(name.to_owned(), (value, 0));
+            }
         }
-        params.push(param(name, &property, required.contains(&name.as_str())));
+        params.push(param(name, &property, required.contains(&name)));
     }
-    let returns = op
-        .pointer("/responses/200/content")
-        .and_then(Value::as_object)
+    let returns = at(op, &["responses", "200", "content"])
+        .and_then(Value::as_mapping)
         .and_then(|content| {
-            let kinds: Vec<&String> = content.keys().collect();
+            let kinds: Vec<&str> = content.keys().filter_map(Value::as_str).collect();
             if kinds.iter().any(|k| k.starts_with("image/")) {
                 Some("Image".to_owned())
             } else {
-                kinds.first().map(|k| (*k).clone())
+                kinds.first().map(|k| (*k).to_owned())
             }
         })
         .map(|said| (0, said));
@@ -150,7 +155,13 @@ fn resolve_ref(document: &Value, schema: &Value) -> Result<Value, ImportError> {
                 "the reference {reference:?} points outside the document"
             ))
         })?;
-        schema = document.pointer(pointer).cloned().ok_or_else(|| {
+        let keys: Vec<String> = pointer
+            .split('/')
+            .skip(1)
+            .map(|k| k.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        schema = at(document, &keys).cloned().ok_or_else(|| {
             ImportError::whole(format!("the reference {reference:?} points at nothing"))
         })?;
     }
@@ -161,7 +172,7 @@ fn resolve_ref(document: &Value, schema: &Value) -> Result<Value, ImportError> {
 /// such as `description` and `default` kept over X's).
 fn single_variant(document: &Value, schema: &Value) -> Result<Value, ImportError> {
     for key in ["allOf", "anyOf", "oneOf"] {
-        let Some(variants) = schema.get(key).and_then(Value::as_array) else {
+        let Some(variants) = schema.get(key).and_then(Value::as_sequence) else {
             continue;
         };
         let real: Vec<&Value> = variants
@@ -170,8 +181,8 @@ fn single_variant(document: &Value, schema: &Value) -> Result<Value, ImportError
             .collect();
         if let [only] = real.as_slice() {
             let mut merged = resolve_ref(document, only)?;
-            if let (Some(target), Some(own)) = (merged.as_object_mut(), schema.as_object()) {
-                for (k, v) in own.iter().filter(|(k, _)| k.as_str() != key) {
+            if let (Some(target), Some(own)) = (merged.as_mapping_mut(), schema.as_mapping()) {
+                for (k, v) in own.iter().filter(|(k, _)| k.as_str() != Some(key)) {
                     target.insert(k.clone(), v.clone());
                 }
             }
@@ -189,7 +200,7 @@ fn page_value(value: &Value) -> PageValue {
             line: 0,
         },
         other => PageValue {
-            text: other.to_string(),
+            text: serde_json::to_value(other).map_or_else(|_| String::new(), |v| v.to_string()),
             quoted: false,
             line: 0,
         },
@@ -199,7 +210,7 @@ fn page_value(value: &Value) -> PageValue {
 fn param(name: &str, schema: &Value, required: bool) -> PageParam {
     let ty = match schema.get("type") {
         Some(Value::String(ty)) => Some(ty.clone()),
-        Some(Value::Array(types)) => types
+        Some(Value::Sequence(types)) => types
             .iter()
             .filter_map(Value::as_str)
             .find(|t| *t != "null")
@@ -214,7 +225,7 @@ fn param(name: &str, schema: &Value, required: bool) -> PageParam {
         schema
             .get(key)
             .filter(|v| v.is_number())
-            .map(|v| (v.to_string(), 0))
+            .map(|v| (page_value(v).text, 0))
     };
     let default = schema
         .get("default")
@@ -237,7 +248,7 @@ fn param(name: &str, schema: &Value, required: bool) -> PageParam {
         default_label_line: None,
         listed: schema
             .get("enum")
-            .and_then(Value::as_array)
+            .and_then(Value::as_sequence)
             .map(|values| {
                 values
                     .iter()
@@ -250,5 +261,19 @@ fn param(name: &str, schema: &Value, required: bool) -> PageParam {
         max: bound("maximum"),
         total: None,
         more: None,
+    }
+}
+
+/// The value at a path of mapping keys.
+fn at<'a>(value: &'a Value, keys: &[&str]) -> Option<&'a Value> {
+    keys.iter().try_fold(value, |value, key| value.get(*key))
+}
+
+/// serde_yaml's message without the "at line X column Y" the error carries.
+fn strip_location(error: &serde_yaml::Error) -> String {
+    let message = error.to_string();
+    match message.find(" at line ") {
+        Some(index) => message[..index].to_owned(),
+        None => message,
     }
 }
