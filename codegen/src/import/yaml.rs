@@ -118,6 +118,16 @@ fn comments<'a>(out: &mut String, indent: &str, comments: impl Iterator<Item = &
 /// Appends `text` as comment lines of at most [`WIDTH`] columns (a word
 /// longer than that gets a line of its own).
 fn push_wrapped(out: &mut String, indent: &str, first: &str, rest: &str, text: &str) {
+    // YAML allows no control characters, even in comments, and would end a
+    // comment at a Unicode line or paragraph separator.
+    let text: String = text
+        .chars()
+        .map(|c| match c {
+            '\t' => " ".to_owned(),
+            c if forbidden(c) => c.escape_unicode().to_string(),
+            c => c.to_string(),
+        })
+        .collect();
     let mut line = format!("{indent}{first}");
     let mut empty = true;
     for word in text.split_whitespace() {
@@ -154,10 +164,28 @@ pub fn string(text: &str) -> String {
         && !text.starts_with(|c: char| "-?:,[]{}#&*!|>%@`'\"".contains(c))
         && serde_yaml::from_str::<serde_yaml::Value>(text).is_ok_and(|v| v.as_str() == Some(text));
     if plain {
-        text.to_owned()
-    } else {
-        serde_json::to_string(text).unwrap_or_else(|_| format!("{text:?}"))
+        return text.to_owned();
     }
+    // JSON's escapes are YAML's, but JSON leaves DEL, C1 controls and the
+    // Unicode separators raw, which YAML does not allow or reads as breaks.
+    let mut quoted = String::with_capacity(text.len() + 2);
+    for c in serde_json::to_string(text).unwrap_or_default().chars() {
+        if forbidden(c) {
+            quoted.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            quoted.push(c);
+        }
+    }
+    quoted
+}
+
+/// Characters YAML text may not hold raw.
+fn forbidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+        )
 }
 
 /// Any value: strings as [`string`], the rest as JSON (also YAML).
@@ -184,7 +212,17 @@ mod tests {
         assert_eq!(string("'quoted'"), "\"'quoted'\"");
         assert_eq!(string(""), "\"\"");
         assert_eq!(string("null"), "\"null\"");
-        for text in ["a \"q\" b", "tab\there", "#hash", "x #y", "ü: ä", "[x"] {
+        for text in [
+            "a \"q\" b",
+            "tab\there",
+            "#hash",
+            "x #y",
+            "ü: ä",
+            "[x",
+            "del\u{7f}",
+            "c1\u{85}",
+            "ls\u{2028}x",
+        ] {
             let written = string(text);
             let read: String = serde_yaml::from_str(&written).unwrap();
             assert_eq!(read, text);
