@@ -123,3 +123,88 @@ fn shared_enums(root: &Path) -> Vec<SharedEnum> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = include_str!("../../codegen/tests/import-pages/001_8bc09d70365c740f.txt");
+
+    fn scratch(name: &str) -> PathBuf {
+        let root = std::env::temp_dir().join(format!("xtask-import-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join(SPEC_DIR)).unwrap();
+        std::fs::copy(
+            crate::workspace_root().join("spec/enums.yaml"),
+            root.join("spec/enums.yaml"),
+        )
+        .unwrap();
+        root
+    }
+
+    fn options(page: &Path) -> Options {
+        Options {
+            page: Some(page.to_owned()),
+            openapi: None,
+            operation: None,
+            stdout: false,
+        }
+    }
+
+    #[test]
+    fn writes_the_draft_once_and_never_over_a_spec() {
+        let root = scratch("write");
+        let page = root.join("page.txt");
+        std::fs::write(&page, PAGE).unwrap();
+        run(&root, options(&page)).expect("the first import writes");
+        let written = std::fs::read_to_string(root.join("spec/ssd-1b.yaml")).unwrap();
+        assert!(written.contains("    enum: scheduler\n"), "{written}");
+        assert!(
+            written.contains(codegen::import::REVIEW_MARKER),
+            "{written}"
+        );
+        let error = run(&root, options(&page)).unwrap_err();
+        assert!(error.contains("spec/ssd-1b.yaml already exists"), "{error}");
+        assert_eq!(
+            std::fs::read_to_string(root.join("spec/ssd-1b.yaml")).unwrap(),
+            written,
+            "the existing spec was changed"
+        );
+        // The generator refuses the draft, naming the file and line.
+        let sources = codegen::workspace::read_specs(&root).unwrap();
+        let problems = codegen::load(&sources).unwrap_err().to_string();
+        assert!(
+            problems.contains("spec/ssd-1b.yaml:") && problems.contains("import review comment"),
+            "{problems}"
+        );
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn an_unreadable_page_is_an_error_naming_file_and_line() {
+        let root = scratch("bad");
+        let page = root.join("page.txt");
+        std::fs::write(&page, "Title\nAPI Endpoint\nhttps://api.segmind.com/v1/x\nParameters\nstray\nxrequiredstring\n").unwrap();
+        let error = run(&root, options(&page)).unwrap_err();
+        assert!(
+            error.starts_with("page.txt: line 5: cannot read this line"),
+            "{error}"
+        );
+        assert!(
+            std::fs::read_dir(root.join(SPEC_DIR)).unwrap().count() == 1,
+            "a draft was written"
+        );
+        let error = run(
+            &root,
+            Options {
+                page: None,
+                openapi: Some(page.clone()),
+                operation: None,
+                stdout: true,
+            },
+        )
+        .unwrap_err();
+        assert!(error.contains("--operation"), "{error}");
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+}
