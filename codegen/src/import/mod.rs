@@ -227,6 +227,18 @@ impl Draft {
     }
 }
 
+/// A type's name as the spec format writes it.
+fn type_name(ty: ParamType) -> &'static str {
+    match ty {
+        ParamType::String => "string",
+        ParamType::Integer => "integer",
+        ParamType::Number => "number",
+        ParamType::Boolean => "boolean",
+        ParamType::Image => "image",
+        ParamType::Enum => "enum",
+    }
+}
+
 /// A shared enum the draft may refer to: its name and wire strings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SharedEnum {

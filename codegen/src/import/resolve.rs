@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::{
-    Comment, Draft, DraftParam, Field, ImportError, PageEndpoint, PageParam, PageValue, SharedEnum,
+    type_name, Comment, Draft, DraftParam, Field, ImportError, PageEndpoint, PageParam, PageValue,
+    SharedEnum,
 };
 use crate::spec::{ParamType, Returns};
 
@@ -143,18 +144,6 @@ fn title(page_title: &str, slug: &str) -> String {
         slug.to_owned()
     } else {
         title.to_owned()
-    }
-}
-
-/// The type name used in messages.
-fn type_name(ty: ParamType) -> &'static str {
-    match ty {
-        ParamType::String => "string",
-        ParamType::Integer => "integer",
-        ParamType::Number => "number",
-        ParamType::Boolean => "boolean",
-        ParamType::Image => "image",
-        ParamType::Enum => "enum",
     }
 }
 
@@ -369,6 +358,10 @@ fn param(row: &PageParam, page: &PageEndpoint, shared: &[SharedEnum]) -> DraftPa
             for value in &listed {
                 match typed(ty, &value.text, value.quoted) {
                     Some(v) if allowed.iter().any(|a| same(a, &v)) => seen_twice.push(value.text.clone()),
+                    Some(v) if outside(&v, &min, &max) => comments.push(review(
+                        Field::Values,
+                        format!("the page lists {} (line {}) as allowed, outside its own range {}; the draft leaves it out", value.text, value.line, range_text(&min, &max)),
+                    )),
                     Some(v) => allowed.push(v),
                     None => comments.push(review(
                         Field::Values,

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{Comment, Draft, DraftParam, Field, REVIEW_MARKER};
+use super::{type_name, Comment, Draft, DraftParam, Field, REVIEW_MARKER};
 use crate::spec::{ParamType, Returns};
 
 /// Comments are wrapped to this width.
@@ -57,15 +57,7 @@ fn render_param(out: &mut String, param: &DraftParam) {
     let at = |field: Field| param.comments.iter().filter(move |c| c.field == field);
     out.push_str(&format!("  {}:\n", key(&param.name)));
     comments(out, indent, at(Field::Type));
-    let ty = match param.ty {
-        ParamType::String => "string",
-        ParamType::Integer => "integer",
-        ParamType::Number => "number",
-        ParamType::Boolean => "boolean",
-        ParamType::Image => "image",
-        ParamType::Enum => "enum",
-    };
-    out.push_str(&format!("{indent}type: {ty}\n"));
+    out.push_str(&format!("{indent}type: {}\n", type_name(param.ty)));
     if param.required {
         out.push_str(&format!("{indent}required: true\n"));
     }
