@@ -154,7 +154,7 @@ pub enum Field {
     Example,
 }
 
-/// A comment in the draft: a contradiction to settle ([`Review`]) or a
+/// A comment in the draft: a contradiction to settle (a review) or a
 /// reading to know about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Comment {
