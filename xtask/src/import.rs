@@ -20,7 +20,7 @@ pub struct Options {
     pub openapi: Option<PathBuf>,
     /// The operation: its operationId or path.
     pub operation: Option<String>,
-    /// Print the draft instead of writing spec/<slug>.yaml.
+    /// Print the draft instead of writing `spec/<slug>.yaml`.
     pub stdout: bool,
 }
 
