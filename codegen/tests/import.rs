@@ -497,3 +497,85 @@ fn unreadable_pages_are_errors_naming_the_line() {
     let error = import::page::parse(text).unwrap_err();
     assert!(error.to_string().contains("no endpoint URL"), "{error}");
 }
+
+/// Variations the seed pages do not show, together: Windows line ends,
+/// no-break spaces, a row broken over three lines, `Range: a to b`,
+/// `Min:`/`Max:`, a labelled page with one row whose default is absent,
+/// Python's `True` in the example, an integer list after "Allowed values".
+#[test]
+fn layout_variations_beyond_the_seed_pages() {
+    let page = [
+        "Demo Model Serverless API",
+        "Makes images from text.",
+        "1import requests",
+        "4url = \"https://api.segmind.com/v1/demo-model\"",
+        "10data = {",
+        "11  \"prompt\": \"a cat\",",
+        "12  \"steps\": 8,",
+        "13  \"hires\": True,",
+        "14  \"size\": 768",
+        "15}",
+        "API Endpoint",
+        "POST\u{a0}https://api.segmind.com/v1/demo-model",
+        "Parameters",
+        "prompt",
+        "required",
+        "string",
+        "What to draw.",
+        "steps",
+        "optional",
+        "integer",
+        "Steps.",
+        "Default:\u{a0}4",
+        "Range: 1 to 10",
+        "hiresoptionalboolean",
+        "Upscale.",
+        "strengthoptional",
+        "number",
+        "Strength.",
+        "Min: 0",
+        "Max: 0.99",
+        "sizeoptionalinteger",
+        "Size.",
+        "Default: 512",
+        "Allowed values (2 total):",
+        "512",
+        "768",
+        "Response Type",
+        "Returns: Image",
+    ]
+    .join("\r\n");
+    let (draft, yaml) = import::page_to_yaml(&page, "demo", &[]).unwrap();
+    assert_eq!(draft.reviews(), 0, "{yaml}");
+    let model = endpoint("spec/demo-model.yaml", &yaml);
+    assert_eq!(model.title, "Demo Model");
+    let wires: Vec<&str> = model.params.iter().map(|p| p.wire.as_str()).collect();
+    assert_eq!(wires, ["prompt", "steps", "hires", "strength", "size"]);
+    assert_eq!(
+        model.params[1].kind,
+        Kind::Integer {
+            min: Some(1),
+            max: Some(10),
+            allowed: None
+        }
+    );
+    assert_eq!(model.params[1].default, Some(Literal::Integer(4)));
+    assert_eq!(model.params[2].example, Some(Literal::Boolean(true)));
+    assert_eq!(model.params[2].default, None);
+    assert_eq!(
+        model.params[3].kind,
+        Kind::Number {
+            min: Some(0.0),
+            max: Some(0.99),
+            allowed: None
+        }
+    );
+    assert_eq!(
+        model.params[4].kind,
+        Kind::Integer {
+            min: None,
+            max: None,
+            allowed: Some(vec![512, 768])
+        }
+    );
+}

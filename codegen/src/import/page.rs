@@ -54,6 +54,8 @@ struct Header {
 
 /// Reads a copied API page.
 pub fn parse(text: &str) -> Result<PageEndpoint, ImportError> {
+    // Browsers copy the spaces of a rendered page as no-break spaces.
+    let text = text.replace(['\u{a0}', '\u{202f}'], " ");
     let lines: Vec<(usize, &str)> = text
         .lines()
         .enumerate()
