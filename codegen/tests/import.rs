@@ -5,6 +5,8 @@
 //! Also: the generator refuses a draft until its review comments are gone,
 //! and the OpenAPI route on a small hand-written document.
 
+mod common;
+
 use std::path::Path;
 
 use codegen::import::{self, Draft, Field, SharedEnum};
@@ -40,28 +42,6 @@ fn endpoint(path: &str, text: &str) -> Endpoint {
     let model =
         codegen::load(&[source, enums_source()]).unwrap_or_else(|p| panic!("{path}:\n{p}\n{text}"));
     model.endpoints.into_iter().next().expect("one endpoint")
-}
-
-/// The draft as a maintainer accepting every choice would leave it: each
-/// review comment (its first line and the indented lines that continue it)
-/// deleted.
-fn settled(yaml: &str) -> String {
-    let mut out = String::new();
-    let mut in_review = false;
-    for line in yaml.lines() {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with(&format!("# {}", import::REVIEW_MARKER)) {
-            in_review = true;
-            continue;
-        }
-        if in_review && trimmed.starts_with("#   ") {
-            continue;
-        }
-        in_review = false;
-        out.push_str(line);
-        out.push('\n');
-    }
-    out
 }
 
 /// Which field of a parameter two checked parameters differ in, if any.
@@ -154,7 +134,10 @@ fn import_page(file: &str) -> (Draft, String) {
 
 fn compare(file: &str) -> PageReport {
     let (draft, yaml) = import_page(file);
-    let imported = endpoint(&format!("spec/{}.yaml", draft.slug), &settled(&yaml));
+    let imported = endpoint(
+        &format!("spec/{}.yaml", draft.slug),
+        &common::settled(&yaml),
+    );
     let committed = endpoint(
         &format!("spec/{}.yaml", draft.slug),
         &read(&format!("spec/{}.yaml", draft.slug)),
@@ -369,7 +352,7 @@ fn contradictions_the_seed_pages_lack_are_marked_too() {
         "{problems}"
     );
     // Settled, it loads.
-    endpoint("spec/demo.yaml", &settled(&yaml));
+    endpoint("spec/demo.yaml", &common::settled(&yaml));
 }
 
 #[test]
@@ -415,7 +398,7 @@ fn the_openapi_route_reads_an_operation() {
     );
     let draft = import::resolve(&page, &shared()).unwrap();
     let yaml = import::yaml::render(&draft, "demo.json");
-    let model = endpoint("spec/demo-model.yaml", &settled(&yaml));
+    let model = endpoint("spec/demo-model.yaml", &common::settled(&yaml));
     assert_eq!(
         (
             model.slug.as_str(),

@@ -6,6 +6,8 @@
 //! swapped, lines run together or broken apart, characters changed. 256
 //! cases per property by default; set `PROPTEST_CASES` for a longer run.
 
+mod common;
+
 use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
@@ -201,26 +203,6 @@ proptest! {
     }
 }
 
-/// The draft as a maintainer accepting each of its choices leaves it.
-fn settled(yaml: &str) -> String {
-    let mut out = String::new();
-    let mut in_review = false;
-    for line in yaml.lines() {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with(&format!("# {}", import::REVIEW_MARKER)) {
-            in_review = true;
-            continue;
-        }
-        if in_review && trimmed.starts_with("#   ") {
-            continue;
-        }
-        in_review = false;
-        out.push_str(line);
-        out.push('\n');
-    }
-    out
-}
-
 fn line_loss() -> impl Strategy<Value = Mutation> {
     prop_oneof![
         any::<usize>().prop_map(Mutation::Delete),
@@ -243,7 +225,7 @@ proptest! {
         };
         let source = codegen::SpecSource {
             path: format!("spec/{}.yaml", draft.slug),
-            text: settled(&yaml),
+            text: common::settled(&yaml),
         };
         if let Err(problems) = codegen::load(&[source, enums]) {
             for problem in &problems.0 {
