@@ -235,21 +235,18 @@ fn check_endpoint(
             ),
         ));
     }
-    if path_given
-        && (!spec.path.starts_with('/')
-            || spec
-                .path
-                .chars()
-                .any(|c| c.is_whitespace() || c.is_control() || "?#".contains(c)))
-    {
-        out.push(Diagnostic::new(
-            file,
-            "path",
-            format!(
-                "path {:?} must start with '/' and contain no spaces, control characters, '?' or '#'",
-                spec.path
-            ),
-        ));
+    if path_given {
+        if let Some(problem) = path_problem(&spec.path) {
+            out.push(Diagnostic::new(
+                file,
+                "path",
+                format!(
+                    "path {:?} {problem}; expected '/' followed by the endpoint's segments, \
+                     relative to the versioned base URL (such as /{})",
+                    spec.path, raw.stem
+                ),
+            ));
+        }
     }
     // Names come from the slug, or from the file name while it is missing.
     let slug = if slug_given { &spec.slug } else { &raw.stem };
@@ -533,6 +530,35 @@ fn check_param(
         };
         (param, local)
     })
+}
+
+/// Why a request path cannot be joined to the versioned base URL as it
+/// stands, if it cannot: it must stay below that URL (no `.` or `..`
+/// segments, no empty segment that a `//` would make) and be a path alone
+/// (no query or fragment).
+fn path_problem(path: &str) -> Option<&'static str> {
+    let Some(rest) = path.strip_prefix('/') else {
+        return Some("must start with '/'");
+    };
+    if path.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some("contains a space or control character");
+    }
+    if path.contains(['?', '#']) {
+        return Some("contains '?' or '#', which would start a query or fragment");
+    }
+    if path.contains("//") {
+        return Some("has an empty segment ('//')");
+    }
+    // URL parsers read `%2e` as a dot in a path segment, so it counts as one.
+    let dot_segment = |segment: &str| {
+        matches!(
+            segment.to_ascii_lowercase().replace("%2e", ".").as_str(),
+            "." | ".."
+        )
+    };
+    rest.split('/')
+        .any(dot_segment)
+        .then_some("has a '.' or '..' segment, which would climb out of the base URL")
 }
 
 fn integer(file: &str, path: &str, value: &Value, out: &mut Vec<Diagnostic>) -> Option<i64> {

@@ -18,7 +18,14 @@ pub struct Positions {
     first: HashMap<String, (usize, usize)>,
     /// Keys that repeat one earlier in the same mapping, in document order.
     repeated: Vec<(String, (usize, usize))>,
+    /// Every key of each mapping that has a path, in document order, as
+    /// written (`None` for a key that is not a scalar). A key that is not a
+    /// string (`123:`) names no path, but has a place in its mapping.
+    keys: HashMap<String, Vec<WrittenKey>>,
 }
+
+/// A mapping key as written (`None` when it is not a scalar) and where it is.
+type WrittenKey = (Option<String>, (usize, usize));
 
 /// A mapping or list being walked. `path` is `None` inside a node that no
 /// diagnostic can name, such as a mapping used as a key.
@@ -44,6 +51,7 @@ impl Positions {
     pub fn index(text: &str) -> Self {
         let mut positions = HashMap::new();
         let mut repeated = Vec::new();
+        let mut keys: HashMap<String, Vec<_>> = HashMap::new();
         let mut parser = Parser::new_from_str(text);
         // An explicit stack rather than recursion: nesting depth is up to the
         // input, and deep input must not overflow the stack.
@@ -86,6 +94,11 @@ impl Positions {
                             Event::Scalar(text, ..) => Some(text.clone()),
                             _ => None,
                         };
+                        if let Some(parent) = path {
+                            keys.entry(parent.clone())
+                                .or_default()
+                                .push((name.clone(), here));
+                        }
                         let entry = path.as_ref().zip(name.as_ref()).map(|(p, n)| join(p, n));
                         if let Some(entry) = &entry {
                             if positions.contains_key(entry) {
@@ -132,7 +145,15 @@ impl Positions {
         Self {
             first: positions,
             repeated,
+            keys,
         }
+    }
+
+    /// The `index`-th key (0-based) of the mapping at `path`, as written,
+    /// and where it is.
+    pub fn nth_key(&self, path: &str, index: usize) -> Option<(Option<&str>, (usize, usize))> {
+        let (name, at) = self.keys.get(path)?.get(index)?;
+        Some((name.as_deref(), *at))
     }
 
     /// The first key that repeats an earlier one of its mapping, and where
@@ -199,6 +220,9 @@ params:
         assert_eq!(positions.find("params.steps.values[7]"), Some((6, 5)));
         assert_eq!(positions.find("title"), Some((2, 1)));
         assert_eq!(positions.first_repeated_key(), None);
+        assert_eq!(positions.nth_key("params", 1), Some((Some("list"), (7, 3))));
+        assert_eq!(positions.nth_key("", 2).map(|(name, _)| name), Some(None));
+        assert_eq!(positions.nth_key("params", 3), None);
         let positions = Positions::index("a: 1\nb:\n  c: 1\n  c: 2\na: 3\n");
         assert_eq!(positions.first_repeated_key(), Some(("b.c", (4, 3))));
     }

@@ -415,7 +415,7 @@ pub fn parse_endpoint(file: &str, text: &str, out: &mut Vec<Diagnostic>) -> Opti
         });
     let params = match fields.get("params") {
         None => Some(IndexMap::new()),
-        Some(value) => parse_params(file, value, out),
+        Some(value) => parse_params(file, text, value, out),
     };
     let complete = slug.is_some()
         && path.is_some()
@@ -435,6 +435,7 @@ pub fn parse_endpoint(file: &str, text: &str, out: &mut Vec<Diagnostic>) -> Opti
 
 fn parse_params(
     file: &str,
+    text: &str,
     value: &Value,
     out: &mut Vec<Diagnostic>,
 ) -> Option<IndexMap<String, RawParam>> {
@@ -452,13 +453,24 @@ fn parse_params(
     // Parameters that parsed are kept even when others did not, so that the
     // checks can still report their problems in the same run.
     let mut params = IndexMap::new();
-    for (key, value) in map {
+    for (index, (key, value)) in map.iter().enumerate() {
         let Some(name) = key.as_str() else {
-            out.push(Diagnostic::new(
+            // Such a key names no path to locate, so its place comes from
+            // its position among the mapping's keys.
+            let positions = Positions::index(text);
+            let written = positions.nth_key("params", index);
+            let mut diagnostic = Diagnostic::new(
                 file,
                 "params",
                 format!("parameter names must be strings, found {}", describe(key)),
-            ));
+            )
+            .with_hint(
+                written
+                    .and_then(|(name, _)| name)
+                    .map(|name| format!("quote it: \"{name}\"")),
+            );
+            diagnostic.location = written.map(|(_, at)| at);
+            out.push(diagnostic);
             continue;
         };
         let path = join("params", name);

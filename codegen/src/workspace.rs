@@ -13,20 +13,44 @@ use crate::{GeneratedFile, SpecSource, GENERATED_DIR};
 pub const SPEC_DIR: &str = "spec";
 
 /// Reads every `.yaml` file in `root/spec` (and `.yml`, so that the loader
-/// can say it is misnamed), sorted by name.
+/// can say it is misnamed), sorted by name. A symbolic link is followed; one
+/// whose target is missing, or a name that is not a file, is an error rather
+/// than a spec silently left out.
 pub fn read_specs(root: &Path) -> io::Result<Vec<SpecSource>> {
     let mut sources = Vec::new();
     for entry in fs::read_dir(root.join(SPEC_DIR))? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if (name.ends_with(".yaml") || name.ends_with(".yml")) && entry.file_type()?.is_file() {
-            let text = fs::read_to_string(entry.path())
-                .map_err(|e| io::Error::new(e.kind(), format!("{SPEC_DIR}/{name}: {e}")))?;
-            sources.push(SpecSource {
-                path: format!("{SPEC_DIR}/{name}"),
-                text,
-            });
+        if !(name.ends_with(".yaml") || name.ends_with(".yml")) {
+            continue;
         }
+        let shown = format!("{SPEC_DIR}/{name}");
+        let link = entry.file_type()?.is_symlink();
+        // `fs::metadata` follows links, unlike the entry's own file type.
+        let metadata = fs::metadata(entry.path()).map_err(|e| {
+            let what = if link {
+                "a symbolic link whose target cannot be read"
+            } else {
+                "cannot be read"
+            };
+            io::Error::new(e.kind(), format!("{shown}: {what}: {e}"))
+        })?;
+        if !metadata.is_file() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "{shown}: is not a file{}; a spec must be a YAML file (rename or remove it)",
+                    if link {
+                        " (a symbolic link to a folder)"
+                    } else {
+                        " (a folder)"
+                    }
+                ),
+            ));
+        }
+        let text = fs::read_to_string(entry.path())
+            .map_err(|e| io::Error::new(e.kind(), format!("{shown}: {e}")))?;
+        sources.push(SpecSource { path: shown, text });
     }
     sources.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(sources)

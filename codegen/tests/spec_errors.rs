@@ -760,3 +760,95 @@ fn an_unreadable_shared_enum_does_not_hide_a_misspelt_reference_to_another() {
         found[0]
     );
 }
+
+/// A path is joined to the versioned base URL: one that climbs out of it,
+/// or carries a query or fragment, would call another URL than the spec says.
+#[test]
+fn paths_that_leave_the_versioned_base_are_errors() {
+    for (path, expected) in [
+        ("/../admin", "'..' segment"),
+        ("/demo/..", "'..' segment"),
+        ("/./demo", "'.' or '..' segment"),
+        ("/%2E%2e/admin", "'..' segment"),
+        ("//evil.example/demo", "empty segment ('//')"),
+        ("/demo//x", "empty segment ('//')"),
+        ("/demo?x=1", "'?' or '#'"),
+        ("/demo#top", "'?' or '#'"),
+        ("demo", "must start with '/'"),
+        ("/de mo", "space"),
+    ] {
+        let found = demo_errors(&VALID.replace("path: /demo", &format!("path: {path:?}")));
+        assert_one(
+            &found,
+            &["spec/demo.yaml:2:1: path: ", expected, "(such as /demo)"],
+        );
+        assert!(found[0].contains(&format!("{path:?}")), "{found:#?}");
+    }
+    // Dots inside a segment are ordinary characters.
+    for path in ["/sd1.5-img2img", "/v.2/x", "/demo/"] {
+        let text = VALID.replace("path: /demo", &format!("path: {path}"));
+        codegen::load(&[source("spec/demo.yaml", &text)])
+            .unwrap_or_else(|problems| panic!("{path}: {problems}"));
+    }
+}
+
+/// YAML reads `123:` as a number, which is no parameter name; the message
+/// points at that key's own line, not at `params`.
+#[test]
+fn a_numeric_parameter_key_is_reported_at_its_line() {
+    let text = format!("{VALID}  123:\n    type: string\n    description: Numeric.\n  true:\n    type: string\n    description: Boolean.\n");
+    let found = demo_errors(&text);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(
+        found[0].starts_with(
+            "spec/demo.yaml:17:3: params: parameter names must be strings, found the number 123"
+        ),
+        "{found:#?}"
+    );
+    assert!(found[0].contains("(hint: quote it: \"123\")"), "{found:#?}");
+    assert!(
+        found[1].starts_with(
+            "spec/demo.yaml:20:3: params: parameter names must be strings, found the boolean true"
+        ),
+        "{found:#?}"
+    );
+}
+
+/// A spec that is a symbolic link is read through the link; a link to
+/// nothing, or a folder named like a spec, stops the run with its name
+/// instead of being left out without a word.
+#[cfg(unix)]
+#[test]
+fn a_spec_that_is_a_symbolic_link_is_followed_or_refused_by_name() {
+    use std::os::unix::fs::symlink;
+    let root = std::env::temp_dir().join(format!("codegen-symlinks-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let spec = root.join("spec");
+    std::fs::create_dir_all(&spec).unwrap();
+    std::fs::write(root.join("demo.txt"), VALID).unwrap();
+    symlink(root.join("demo.txt"), spec.join("demo.yaml")).unwrap();
+    let sources = codegen::workspace::read_specs(&root).expect("the link is followed");
+    assert_eq!(sources, [source("spec/demo.yaml", VALID)]);
+    codegen::load(&sources).expect("the linked spec is valid");
+
+    symlink(root.join("missing.txt"), spec.join("gone.yaml")).unwrap();
+    let error = codegen::workspace::read_specs(&root)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.starts_with("spec/gone.yaml: a symbolic link whose target cannot be read"),
+        "{error}"
+    );
+    std::fs::remove_file(spec.join("gone.yaml")).unwrap();
+
+    std::fs::create_dir(root.join("folder")).unwrap();
+    symlink(root.join("folder"), spec.join("folder.yaml")).unwrap();
+    let error = codegen::workspace::read_specs(&root)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.starts_with("spec/folder.yaml: is not a file (a symbolic link to a folder)"),
+        "{error}"
+    );
+    std::fs::remove_dir_all(&root).unwrap();
+}

@@ -6,7 +6,10 @@
 //! - `cargo xtask scale --count N --out DIR` writes N synthetic specs and a
 //!   crate generated from them to DIR, for measuring at catalogue scale;
 //! - `cargo xtask new <slug>` writes a commented spec skeleton to
-//!   `spec/<slug>.yaml`.
+//!   `spec/<slug>.yaml`;
+//! - `cargo xtask import [FILE|-]` drafts `spec/<slug>.yaml` from a copied
+//!   API page (or `--openapi FILE --operation ID`), marking every
+//!   contradiction for review.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,6 +17,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use codegen::workspace::{self, Mode};
 
+mod import;
 mod new;
 mod scale;
 
@@ -50,6 +54,23 @@ enum Command {
         /// The endpoint's slug, as in its URL (such as sdxl-inpaint).
         slug: String,
     },
+    /// Draft spec/SLUG.yaml from a model's API page as a browser copies it
+    /// (from FILE, or stdin), or from an OpenAPI operation. Never overwrites
+    /// a spec; every contradiction in the source is a review comment that
+    /// `cargo xtask gen` refuses until it is settled and deleted.
+    Import {
+        /// The copied page; `-` or nothing for stdin.
+        file: Option<PathBuf>,
+        /// Print the draft instead of writing it.
+        #[arg(long)]
+        stdout: bool,
+        /// Read the operation from this OpenAPI 3.x document (JSON) instead.
+        #[arg(long, value_name = "FILE", conflicts_with = "file")]
+        openapi: Option<PathBuf>,
+        /// The OpenAPI operation: its operationId, its path, or "POST /path".
+        #[arg(long, value_name = "ID", requires = "openapi")]
+        operation: Option<String>,
+    },
     /// Write N synthetic specs shaped like the real ones to DIR/spec and
     /// generate a crate from them in DIR (spec/ and the committed crate are
     /// left alone).
@@ -79,6 +100,20 @@ fn main() -> ExitCode {
         Command::Check => generate(&root, Mode::Check),
         Command::New { slug } => new::main(&root, &slug),
         Command::Scale { count, out } => scale::main(&root, count, &out),
+        Command::Import {
+            file,
+            stdout,
+            openapi,
+            operation,
+        } => import::main(
+            &root,
+            import::Options {
+                page: file,
+                openapi,
+                operation,
+                stdout,
+            },
+        ),
     }
 }
 

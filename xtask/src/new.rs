@@ -84,7 +84,7 @@ pub fn main(root: &Path, slug: &str) -> ExitCode {
 }
 
 /// Creates the file only if it does not exist, atomically.
-fn write_new(path: &Path, text: &str) -> io::Result<()> {
+pub fn write_new(path: &Path, text: &str) -> io::Result<()> {
     OpenOptions::new()
         .write(true)
         .create_new(true)

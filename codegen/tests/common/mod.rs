@@ -106,3 +106,26 @@ pub fn cargo(dir: &Path, args: &[&str], envs: &[(&str, &str)]) {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// A draft from `cargo xtask import` as a maintainer accepting each of its
+/// choices leaves it: every review comment (its first line and the
+/// indented lines continuing it) deleted.
+pub fn settled(yaml: &str) -> String {
+    let marker = format!("# {}", codegen::import::REVIEW_MARKER);
+    let mut out = String::new();
+    let mut in_review = false;
+    for line in yaml.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with(&marker) {
+            in_review = true;
+            continue;
+        }
+        if in_review && trimmed.starts_with("#   ") {
+            continue;
+        }
+        in_review = false;
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}

@@ -281,6 +281,14 @@ macro_rules! define_any_request {
         $(#[doc = $doc])*
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
+        // Request types differ in size by however many parameters their
+        // endpoints have (kilobytes apart at worst). Boxing each variant would
+        // cost an allocation per request and change every match on it, for
+        // a value that lives only while one request is dispatched.
+        #[allow(
+            clippy::large_enum_variant,
+            reason = "a short-lived dispatch value; see the comment above"
+        )]
         pub enum AnyRequest {
             $(
                 #[cfg(feature = $feature)]
