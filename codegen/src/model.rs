@@ -51,6 +51,9 @@ pub struct Endpoint {
     pub description: String,
     /// What a success returns.
     pub returns: Returns,
+    /// The boolean parameter that, when true, makes an image endpoint answer
+    /// with base64 JSON instead of raw bytes (the API's `base64`).
+    pub base64_switch: Option<String>,
     /// The module that holds the generated code.
     pub module: String,
     /// The cargo feature that enables it.
