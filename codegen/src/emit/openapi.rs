@@ -222,7 +222,7 @@ fn queued_id(endpoint: &Endpoint) -> String {
 fn check_operation_ids(model: &Model) -> Result<(), (String, String)> {
     let mut owners: IndexMap<String, String> = SHARED_OPERATIONS
         .iter()
-        .map(|id| (id.to_string(), "the shared operations".to_owned()))
+        .map(|id| (id.to_string(), "a shared operation".to_owned()))
         .collect();
     for endpoint in &model.endpoints {
         for id in [endpoint.method.clone(), queued_id(endpoint)] {
