@@ -150,6 +150,17 @@ pub enum Literal {
 }
 
 impl Literal {
+    /// The value as the request body carries it.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Literal::String(text) => text.as_str().into(),
+            Literal::Integer(n) => (*n).into(),
+            Literal::Number(n) => (*n).into(),
+            Literal::Boolean(b) => (*b).into(),
+            Literal::Variant { wire, .. } => wire.as_str().into(),
+        }
+    }
+
     /// The value as JSON would show it, for docs.
     pub fn display(&self) -> String {
         match self {

@@ -187,11 +187,9 @@ impl<T: Into<Json>> From<Vec<T>> for Json {
 impl From<&Literal> for Json {
     fn from(literal: &Literal) -> Self {
         match literal {
-            Literal::String(text) => text.as_str().into(),
-            Literal::Integer(n) => (*n).into(),
+            // Written as the spec author wrote it (see `From<f64>`).
             Literal::Number(n) => (*n).into(),
-            Literal::Boolean(b) => (*b).into(),
-            Literal::Variant { wire, .. } => wire.as_str().into(),
+            other => Json::Scalar(other.to_json()),
         }
     }
 }
@@ -337,17 +335,22 @@ fn paths(model: &Model) -> Json {
     Json::Object(paths)
 }
 
-/// The error answers every operation may get, by status code; `not_found`
-/// replaces the 404 description where it means something specific.
-fn error_responses(mut responses: Json, not_found: Option<&str>) -> Json {
+/// An operation's answers by status code, in code order: its own
+/// (`answers`) and the error answers every operation may get, where
+/// `not_found` replaces the 404 description when it means something specific.
+fn responses(answers: Vec<(u16, Json)>, not_found: Option<&str>) -> Json {
+    let mut all = answers;
     for status in ERROR_STATUSES {
         let mut reference = Json::reference("responses", &response_name(status));
         if status.code == 404 {
             reference = reference.with_some("description", not_found);
         }
-        responses = responses.with(&status.code.to_string(), reference);
+        all.push((status.code, reference));
     }
-    responses
+    all.sort_by_key(|(code, _)| *code);
+    all.into_iter().fold(Json::object(), |out, (code, answer)| {
+        out.with(&code.to_string(), answer)
+    })
 }
 
 /// A status's component name: its page name in UpperCamelCase.
@@ -428,10 +431,7 @@ fn sync_operation(endpoint: &Endpoint) -> Json {
         "v1",
         endpoint.description.clone(),
     )
-    .with(
-        "responses",
-        error_responses(Json::object().with("200", ok), None),
-    )
+    .with("responses", responses(vec![(200, ok)], None))
 }
 
 fn queued_operation(endpoint: &Endpoint) -> Json {
@@ -456,10 +456,7 @@ fn queued_operation(endpoint: &Endpoint) -> Json {
         "v2",
         description,
     )
-    .with(
-        "responses",
-        error_responses(Json::object().with("200", ok), None),
-    )
+    .with("responses", responses(vec![(200, ok)], None))
 }
 
 fn json_content(schema: &str) -> Json {
@@ -496,10 +493,7 @@ fn job_operation(
         .with("parameters", request_id_parameter())
         .with(
             "responses",
-            error_responses(
-                Json::object().with("200", ok).with("422", failed),
-                Some(not_found),
-            ),
+            responses(vec![(200, ok), (422, failed)], Some(not_found)),
         )
 }
 
@@ -538,13 +532,13 @@ fn credits_operation() -> Json {
         .with("summary", "The account's credit balance")
         .with(
             "responses",
-            error_responses(
-                Json::object().with(
-                    "200",
+            responses(
+                vec![(
+                    200,
                     Json::object()
                         .with("description", "The balance.")
                         .with("content", json_content(CREDITS_SCHEMA)),
-                ),
+                )],
                 None,
             ),
         )
