@@ -12,6 +12,7 @@ use crate::model::{format_number, Endpoint, EnumDef, Kind, Literal, Model, Param
 use crate::naming;
 use crate::spec::{
     self, describe, join, unquote_hint, ParamType, RawEndpoint, RawEnum, RawParam, RawSharedEnums,
+    Returns,
 };
 
 /// A parsed endpoint spec with the file it came from.
@@ -275,6 +276,7 @@ fn check_endpoint(
         }
     }
     check_member_collisions(file, &params, out);
+    let base64_switch = base64_switch(file, spec.returns, &params, out);
     (spec.complete && out.len() == before).then(|| Endpoint {
         source: file.to_owned(),
         slug: spec.slug.clone(),
@@ -282,6 +284,7 @@ fn check_endpoint(
         title: spec.title.clone(),
         description: spec.description.clone(),
         returns: spec.returns,
+        base64_switch,
         feature: naming::feature(&module),
         module,
         type_name,
@@ -290,6 +293,37 @@ fn check_endpoint(
         local_enums,
     })
 }
+
+/// The API switches an image endpoint's answer from raw bytes to base64 JSON
+/// when the request's `base64` parameter is true; the client's decoding, the
+/// mock and the OpenAPI document rely on that name, so on an image endpoint
+/// a parameter of that name must be the boolean switch.
+fn base64_switch(
+    file: &str,
+    returns: Returns,
+    params: &[Param],
+    out: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let param = params.iter().find(|p| p.wire == BASE64_SWITCH)?;
+    if returns != Returns::Image {
+        return None;
+    }
+    if param.kind != Kind::Boolean {
+        out.push(Diagnostic::new(
+            file,
+            format!("params.{BASE64_SWITCH}.type"),
+            format!(
+                "on an image endpoint `{BASE64_SWITCH}` switches the answer to base64 JSON, \
+                 so it must have type boolean"
+            ),
+        ));
+        return None;
+    }
+    Some(param.wire.clone())
+}
+
+/// The wire name of the parameter that asks for base64 JSON.
+pub const BASE64_SWITCH: &str = "base64";
 
 /// Two parameters must not produce the same field or associated constant.
 fn check_member_collisions(file: &str, params: &[Param], out: &mut Vec<Diagnostic>) {

@@ -4,7 +4,8 @@
 //!
 //! 1. [`spec`] reads YAML into raw structs, collecting structural problems;
 //! 2. [`check`] lowers them into the typed [`model`], collecting semantic ones;
-//! 3. [`emit`] turns the model into token streams and Markdown;
+//! 3. [`emit`] turns the model into token streams, Markdown and the
+//!    OpenAPI document;
 //! 4. [`render`](mod@render) formats them into files with a "generated" header.
 //!
 //! [`generate`] runs all four over a set of spec files.
@@ -155,6 +156,11 @@ pub fn render(model: &Model) -> Result<Vec<GeneratedFile>, Diagnostics> {
         "spec/*.yaml",
         emit::reference(model),
     ));
+    files.push(GeneratedFile {
+        path: emit::OPENAPI_PATH.to_owned(),
+        contents: emit::openapi(model).map_err(|(file, problem)| internal(&file, problem))?,
+        region: None,
+    });
     files.push(render::toml_region(
         MANIFEST_PATH,
         FEATURES_REGION,

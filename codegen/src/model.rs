@@ -51,6 +51,9 @@ pub struct Endpoint {
     pub description: String,
     /// What a success returns.
     pub returns: Returns,
+    /// The boolean parameter that, when true, makes an image endpoint answer
+    /// with base64 JSON instead of raw bytes (the API's `base64`).
+    pub base64_switch: Option<String>,
     /// The module that holds the generated code.
     pub module: String,
     /// The cargo feature that enables it.
@@ -165,6 +168,17 @@ pub enum Literal {
 }
 
 impl Literal {
+    /// The value as the request body carries it.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Literal::String(text) => text.as_str().into(),
+            Literal::Integer(n) => (*n).into(),
+            Literal::Number(n) => (*n).into(),
+            Literal::Boolean(b) => (*b).into(),
+            Literal::Variant { wire, .. } => wire.as_str().into(),
+        }
+    }
+
     /// The value as JSON would show it, for docs.
     pub fn display(&self) -> String {
         match self {

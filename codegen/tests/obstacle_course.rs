@@ -26,7 +26,7 @@ fn every_generated_file_matches_its_snapshot() {
     // The editor schemas do not depend on the specs; tests/snapshots.rs has them.
     for file in generated()
         .into_iter()
-        .filter(|f| !f.path.ends_with(".json"))
+        .filter(|f| !f.path.starts_with("spec/schema/"))
     {
         let name = file
             .path

@@ -17,7 +17,12 @@ fn every_generated_file_matches_its_snapshot() {
         files.len() >= 8,
         "expected the index, enums, reference and five endpoints"
     );
-    for file in files {
+    // The OpenAPI document is committed where users find it, and the
+    // freshness test compares it byte for byte; a snapshot would be a copy.
+    for file in files
+        .into_iter()
+        .filter(|f| f.path != codegen::emit::OPENAPI_PATH)
+    {
         let name = file
             .path
             .rsplit('/')

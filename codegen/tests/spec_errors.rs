@@ -852,3 +852,34 @@ fn a_spec_that_is_a_symbolic_link_is_followed_or_refused_by_name() {
     );
     std::fs::remove_dir_all(&root).unwrap();
 }
+
+#[test]
+fn base64_on_an_image_endpoint_must_be_the_boolean_switch() {
+    let found = demo_errors(&format!(
+        "{VALID}  base64:\n    type: string\n    description: Encoding.\n"
+    ));
+    assert_one(
+        &found,
+        &[
+            "spec/demo.yaml:",
+            "params.base64.type",
+            "switches the answer to base64 JSON",
+            "boolean",
+        ],
+    );
+}
+
+#[test]
+fn the_base64_switch_is_in_the_model() {
+    let spec = format!("{VALID}  base64:\n    type: boolean\n    description: Encode.\n");
+    let sources = [source("spec/demo.yaml", &spec)];
+    let model = codegen::load(&sources).unwrap_or_else(|problems| panic!("{problems}"));
+    assert_eq!(model.endpoints[0].base64_switch.as_deref(), Some("base64"));
+    let json_endpoint = spec.replace("returns: image", "returns: json");
+    let sources = [source("spec/demo.yaml", &json_endpoint)];
+    let model = codegen::load(&sources).unwrap_or_else(|problems| panic!("{problems}"));
+    assert_eq!(
+        model.endpoints[0].base64_switch, None,
+        "JSON answers have no switch"
+    );
+}

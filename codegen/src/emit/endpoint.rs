@@ -80,13 +80,12 @@ fn request_declaration(endpoint: &Endpoint) -> TokenStream {
     let name = ident(&endpoint.type_name);
     let required = endpoint.constructor_params();
     let listed: Vec<String> = required.iter().map(|p| code(&p.field)).collect();
-    let has_base64 = endpoint.params.iter().any(|p| p.wire == "base64");
-    let returns = match endpoint.returns {
-        Returns::Image if has_base64 => {
-            "the generated image (raw bytes, or base64 JSON when `base64` is set)"
+    let returns = match (endpoint.returns, &endpoint.base64_switch) {
+        (Returns::Image, Some(switch)) => {
+            format!("the generated image (raw bytes, or base64 JSON when `{switch}` is set)")
         }
-        Returns::Image => "the generated image (raw bytes)",
-        Returns::Json => "a JSON document",
+        (Returns::Image, None) => "the generated image (raw bytes)".to_owned(),
+        (Returns::Json, _) => "a JSON document".to_owned(),
     };
     let doc = doc_attrs(&format!(
         "Request body for {} (`POST {}`), which returns {returns}.\n\n\

@@ -6,9 +6,11 @@ mod enums;
 mod features;
 mod index;
 mod markdown;
+mod openapi;
 
 pub use docs::escape_markdown;
 pub use endpoint::endpoint_file;
 pub use features::features;
 pub use index::{index, shared_enums};
 pub use markdown::reference;
+pub use openapi::{openapi, OPENAPI_PATH};
