@@ -1,5 +1,6 @@
 //! Emitters: each turns part of the checked model into tokens or text.
 
+mod cli;
 mod docs;
 mod endpoint;
 mod enums;
@@ -7,6 +8,7 @@ mod features;
 mod index;
 mod markdown;
 
+pub use cli::cli_table;
 pub use docs::escape_markdown;
 pub use endpoint::endpoint_file;
 pub use features::features;
