@@ -103,6 +103,31 @@ struct Record {
     elapsed_ms: f64,
 }
 
+impl Record {
+    /// A line done, until told otherwise.
+    fn new(key: String, line: usize) -> Self {
+        Self {
+            key,
+            line,
+            status: Status::Done,
+            slug: None,
+            files: Vec::new(),
+            remaining_credits: None,
+            error: None,
+            kind: None,
+            may_have_charged: false,
+            attempts: 0,
+            elapsed_ms: 0.0,
+        }
+    }
+
+    fn fail(&mut self, failure: Failure) {
+        self.status = Status::Failed;
+        self.kind = Some(failure.exit.name().to_owned());
+        self.error = Some(failure.message);
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 enum Status {
@@ -336,7 +361,7 @@ async fn execute(
         }
         let context = Arc::clone(context);
         tasks.spawn(async move {
-            let record = process(&context, line).await;
+            let record = process(context, line).await;
             drop(permit);
             record
         });
@@ -390,31 +415,36 @@ fn watch_signals(bar: ProgressBar) -> Result<watch::Receiver<bool>, Failure> {
 }
 
 /// Runs one line and records it; never fails, as a failure is a record.
-async fn process(context: &Context, line: Line) -> Record {
+async fn process(context: Arc<Context>, line: Line) -> Record {
     let started = Instant::now();
-    let mut record = Record {
-        key: line.key.clone(),
-        line: line.number,
-        status: Status::Done,
-        slug: line.job.as_ref().ok().map(|(slug, _)| slug.clone()),
-        files: Vec::new(),
-        remaining_credits: None,
-        error: None,
-        kind: None,
-        may_have_charged: false,
-        attempts: 0,
-        elapsed_ms: 0.0,
-    };
-    if let Err(failure) = attempt(context, line, &mut record).await {
-        record.status = Status::Failed;
-        record.kind = Some(failure.exit.name().to_owned());
-        record.error = Some(failure.message);
+    let (key, number) = (line.key.clone(), line.number);
+    let mut record = Record::new(line.key.clone(), line.number);
+    record.slug = line.job.as_ref().ok().map(|(slug, _)| slug.clone());
+    if let Err(failure) = attempt(&context, line, &mut record).await {
+        record.fail(failure);
     }
     record.elapsed_ms = started.elapsed().as_secs_f64() * 1e3;
-    if let Err(message) = context.manifest.append(&record) {
-        note(format!("error: {message}"));
+    // A write can wait on the disk: off the runtime's few worker threads,
+    // but awaited, so a line counts as finished only once it is recorded.
+    let written = tokio::task::spawn_blocking(move || {
+        let result = context.manifest.append(&record);
+        (record, result)
+    })
+    .await;
+    match written {
+        Ok((record, result)) => {
+            if let Err(message) = result {
+                note(format!("error: {message}"));
+            }
+            record
+        }
+        Err(error) => {
+            note(format!("error: recording a line failed: {error}"));
+            let mut record = Record::new(key, number);
+            record.fail(Failure::new(Exit::Other, "not recorded"));
+            record
+        }
     }
-    record
 }
 
 async fn attempt(context: &Context, line: Line, record: &mut Record) -> Result<(), Failure> {
