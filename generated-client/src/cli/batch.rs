@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use clap::{value_parser, Arg, ArgAction, ArgMatches, Command};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::{Deserialize, Serialize};
@@ -420,13 +421,24 @@ async fn process(context: Arc<Context>, line: Line) -> Record {
     let (key, number) = (line.key.clone(), line.number);
     let mut record = Record::new(line.key.clone(), line.number);
     record.slug = line.job.as_ref().ok().map(|(slug, _)| slug.clone());
-    if let Err(failure) = attempt(&context, line, &mut record).await {
-        record.fail(failure);
-    }
-    record.elapsed_ms = started.elapsed().as_secs_f64() * 1e3;
-    // A write can wait on the disk: off the runtime's few worker threads,
-    // but awaited, so a line counts as finished only once it is recorded.
+    let files = match attempt(&context, line, &mut record).await {
+        Ok(files) => files,
+        Err(failure) => {
+            record.fail(failure);
+            Vec::new()
+        }
+    };
+    // Files and record are written in one trip to the blocking pool: a
+    // disk that makes writes wait stalls none of the runtime's few worker
+    // threads, and the line counts as finished only once it is recorded.
     let written = tokio::task::spawn_blocking(move || {
+        if let Err(failure) = save_all(&files) {
+            // The call was paid for: say so, so a rerun does not repeat it unasked.
+            record.may_have_charged = true;
+            record.files.clear();
+            record.fail(failure);
+        }
+        record.elapsed_ms = started.elapsed().as_secs_f64() * 1e3;
         let result = context.manifest.append(&record);
         (record, result)
     })
@@ -447,7 +459,13 @@ async fn process(context: Arc<Context>, line: Line) -> Record {
     }
 }
 
-async fn attempt(context: &Context, line: Line, record: &mut Record) -> Result<(), Failure> {
+/// Sends one line; on success, the files to write (their paths already
+/// in the record).
+async fn attempt(
+    context: &Context,
+    line: Line,
+    record: &mut Record,
+) -> Result<Vec<(PathBuf, Bytes)>, Failure> {
     let (slug, body) = line.job.map_err(Failure::usage)?;
     let row = table::find(&slug).ok_or_else(|| {
         Failure::usage(format!("unknown endpoint `{slug}` (see `segmind models`)"))
@@ -462,37 +480,38 @@ async fn attempt(context: &Context, line: Line, record: &mut Record) -> Result<(
         }
     };
     record.remaining_credits = answer.remaining_credits();
-    // From here on the call was paid for: a failure to save says so.
-    record.may_have_charged = true;
     let stem = context.out_dir.join(file_stem(&record.key));
-    match &answer {
-        Answer::Images(response) => {
-            for (index, image) in response.images().iter().enumerate() {
-                let path = image_path(&stem, index, image);
-                write(&path, image.bytes()).await?;
-                record.files.push(path.display().to_string());
-            }
-        }
+    let files = match &answer {
+        Answer::Images(response) => response
+            .images()
+            .iter()
+            .enumerate()
+            .map(|(index, image)| (image_path(&stem, index, image), image.bytes().clone()))
+            .collect(),
         Answer::Json(response) => {
             let mut path = stem.into_os_string();
             path.push(".json");
-            let path = PathBuf::from(path);
             let text = serde_json::to_vec_pretty(response.value()).unwrap_or_default();
-            write(&path, &text).await?;
-            record.files.push(path.display().to_string());
+            vec![(PathBuf::from(path), Bytes::from(text))]
         }
-    }
-    record.may_have_charged = false;
-    Ok(())
+    };
+    record.files = files
+        .iter()
+        .map(|(path, _)| path.display().to_string())
+        .collect();
+    Ok(files)
 }
 
-async fn write(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    tokio::fs::write(path, bytes).await.map_err(|error| {
-        Failure::new(
-            Exit::Other,
-            format!("cannot write {}: {error}", path.display()),
-        )
-    })
+fn save_all(files: &[(PathBuf, Bytes)]) -> Result<(), Failure> {
+    for (path, bytes) in files {
+        std::fs::write(path, bytes).map_err(|error| {
+            Failure::new(
+                Exit::Other,
+                format!("cannot write {}: {error}", path.display()),
+            )
+        })?;
+    }
+    Ok(())
 }
 
 /// Whether a failed call may have cost credits: it reached a server that
