@@ -44,6 +44,9 @@ pub(crate) fn flag(param: &Param) -> String {
 /// the default the server applies when the flag is left out.
 fn help(param: &Param) -> String {
     let mut help = param.description.trim().to_owned();
+    if let Kind::Image = param.kind {
+        help.push_str(" [a file, an http(s) URL, or - for stdin]");
+    }
     if let Some(constraint) = param.kind.constraint() {
         help.push_str(&format!(" [allowed: {constraint}]"));
     }
