@@ -144,6 +144,11 @@ pub fn render(model: &Model) -> Result<Vec<GeneratedFile>, Diagnostics> {
         }
     });
     let mut files = rendered.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let path = format!("{GENERATED_DIR}/cli.rs");
+    files.push(
+        render::rust_file(&path, "spec/*.yaml", emit::cli_table(model))
+            .map_err(|e| internal("spec", e))?,
+    );
     if let Some(source) = &model.shared_enums_file {
         let path = format!("{GENERATED_DIR}/enums.rs");
         files.push(

@@ -15,7 +15,12 @@ fn two_hundred_endpoints_stay_within_the_line_budget() {
     let real = workspace::read_specs(&root).expect("spec/ is readable");
     let synthetic = codegen::synthetic::synthesize(&real, ENDPOINTS).expect("real specs copy");
     let files = codegen::generate(&synthetic).unwrap_or_else(|problems| panic!("{problems}"));
-    let rust: Vec<_> = files.iter().filter(|f| f.path.ends_with(".rs")).collect();
+    // The command-line tool's table is compiled only with the opt-in
+    // feature `cli`, by those who build the binary, not by the crate's users.
+    let rust: Vec<_> = files
+        .iter()
+        .filter(|f| f.path.ends_with(".rs") && !f.path.ends_with("/cli.rs"))
+        .collect();
     // One file per endpoint, the index and the shared enums.
     assert_eq!(rust.len(), ENDPOINTS + 2);
     let lines: usize = rust.iter().map(|f| f.contents.lines().count()).sum();

@@ -84,6 +84,9 @@
 #[doc = include_str!("../../README.md")]
 struct ReadmeDoctests;
 
+#[cfg(feature = "cli")]
+#[doc(hidden)]
+pub mod cli;
 #[cfg(feature = "mock")]
 pub mod mock;
 pub mod runtime;

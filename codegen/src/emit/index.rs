@@ -35,6 +35,8 @@ pub fn index(model: &Model) -> TokenStream {
     let any_request = any_request(model);
     quote! {
         #enums
+        #[cfg(feature = "cli")]
+        pub(crate) mod cli;
         #(#modules)*
         #any_request
     }

@@ -1,5 +1,6 @@
 //! Emitters: each turns part of the checked model into tokens or text.
 
+mod cli;
 mod docs;
 mod endpoint;
 mod enums;
@@ -8,6 +9,7 @@ mod index;
 mod markdown;
 mod openapi;
 
+pub use cli::cli_table;
 pub use docs::escape_markdown;
 pub use endpoint::endpoint_file;
 pub use features::features;

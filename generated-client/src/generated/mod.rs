@@ -3,6 +3,8 @@
 
 pub mod enums;
 pub use self::enums::Scheduler;
+#[cfg(feature = "cli")]
+pub(crate) mod cli;
 #[cfg(feature = "sd1_5_img2img")]
 pub mod sd1_5_img2img;
 #[cfg(feature = "sd1_5_img2img")]

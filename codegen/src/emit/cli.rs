@@ -1,0 +1,115 @@
+//! `generated/cli.rs`: what the `segmind` command-line tool (cargo feature
+//! `cli`) builds one subcommand per endpoint from. Each endpoint is a row
+//! of plain data (slug, title, description, and per parameter its wire
+//! name, help, kind, bounds, allowed values and default) plus the function
+//! that reads a JSON body into the endpoint's request type, so a new spec
+//! gets a subcommand without hand-written code. The rows are read by the
+//! hand-written `cli::table` module, which defines their types.
+
+use proc_macro2::{Literal as Lit, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::model::{format_number, Endpoint, Kind, Literal, Model, Param, Returns};
+
+/// The whole file.
+pub fn cli_table(model: &Model) -> TokenStream {
+    let rows = model.endpoints.iter().map(endpoint_row);
+    quote! {
+        #![doc = " One row per endpoint for the `segmind` command-line tool, in slug order."]
+        // The spec's numbers are the vendor's: a bound of 3.14 is not a
+        // mistyped `PI`.
+        #![allow(clippy::approx_constant)]
+        // Unused when no endpoint is compiled in.
+        #[allow(unused_imports)]
+        use crate::cli::table::{EndpointRow, Kind, Param};
+        /// Every endpoint compiled in, sorted by slug.
+        pub(crate) const COMMANDS: &[EndpointRow] = &[#(#rows)*];
+    }
+}
+
+fn endpoint_row(endpoint: &Endpoint) -> TokenStream {
+    let feature = &endpoint.feature;
+    let slug = &endpoint.slug;
+    let title = &endpoint.title;
+    let description = &endpoint.description;
+    let source = &endpoint.source;
+    let returns_image = endpoint.returns == Returns::Image;
+    let ty = format_ident!("{}", endpoint.type_name);
+    let params = endpoint.params.iter().map(param_row);
+    quote! {
+        #[cfg(feature = #feature)]
+        EndpointRow {
+            slug: #slug,
+            title: #title,
+            description: #description,
+            source: #source,
+            returns_image: #returns_image,
+            params: &[#(#params)*],
+            request: crate::cli::table::request::<crate::#ty>,
+        },
+    }
+}
+
+fn param_row(param: &Param) -> TokenStream {
+    let wire = &param.wire;
+    let description = &param.description;
+    let required = param.required;
+    let kind = kind(&param.kind);
+    let default = match &param.default {
+        Some(value) => {
+            let text = default_text(value);
+            quote!(Some(#text))
+        }
+        None => quote!(None),
+    };
+    quote! {
+        Param {
+            wire: #wire,
+            description: #description,
+            required: #required,
+            kind: #kind,
+            default: #default,
+        },
+    }
+}
+
+fn kind(kind: &Kind) -> TokenStream {
+    fn option<T>(value: Option<T>, lit: impl Fn(T) -> Lit) -> TokenStream {
+        match value {
+            Some(value) => {
+                let value = lit(value);
+                quote!(Some(#value))
+            }
+            None => quote!(None),
+        }
+    }
+    match kind {
+        Kind::String => quote!(Kind::String),
+        Kind::Image => quote!(Kind::Image),
+        Kind::Boolean => quote!(Kind::Boolean),
+        Kind::Integer { min, max, allowed } => {
+            let min = option(*min, Lit::i64_unsuffixed);
+            let max = option(*max, Lit::i64_unsuffixed);
+            let allowed = allowed.iter().flatten().map(|n| Lit::i64_unsuffixed(*n));
+            quote!(Kind::Integer { min: #min, max: #max, allowed: &[#(#allowed),*] })
+        }
+        Kind::Number { min, max, allowed } => {
+            let min = option(*min, Lit::f64_unsuffixed);
+            let max = option(*max, Lit::f64_unsuffixed);
+            let allowed = allowed.iter().flatten().map(|n| Lit::f64_unsuffixed(*n));
+            quote!(Kind::Number { min: #min, max: #max, allowed: &[#(#allowed),*] })
+        }
+        Kind::Enum { wire_values, .. } => quote!(Kind::Enum(&[#(#wire_values),*])),
+    }
+}
+
+/// A default as it is typed on a command line: text without quotes.
+fn default_text(value: &Literal) -> String {
+    match value {
+        Literal::String(text) => text.clone(),
+        Literal::Integer(n) => n.to_string(),
+        Literal::Number(n) => format_number(*n),
+        Literal::Boolean(b) => b.to_string(),
+        Literal::Variant { wire, .. } => wire.clone(),
+    }
+}
