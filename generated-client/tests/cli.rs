@@ -614,3 +614,104 @@ fn failed_lines_are_recorded_without_stopping_the_batch() {
     // Only the two valid lines reached the server.
     assert_eq!(calls(&server).len(), 2);
 }
+
+#[test]
+fn queue_submits_once_waits_and_writes_what_the_synchronous_call_writes() {
+    let server = mock_with(
+        MockConfig::default().job_timing(Duration::from_millis(50), Duration::from_millis(100)),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let sync_out = dir.path().join("sync");
+    let queued_out = dir.path().join("queued");
+    let args = ["ssd-1b", "--prompt", "a lighthouse", "--seed", "4"];
+    segmind(&server)
+        .args(args)
+        .args(["-o", sync_out.to_str().unwrap()])
+        .assert()
+        .success();
+    let output = segmind(&server)
+        .args(args)
+        .args(["--queue", "--json", "-o", queued_out.to_str().unwrap()])
+        .assert()
+        .success();
+    let report = stdout_json(output.get_output());
+    let request_id = report["request_id"].as_str().unwrap().to_owned();
+    let stderr = String::from_utf8_lossy(&output.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(&format!("segmind job {request_id} --model ssd-1b")),
+        "{stderr}"
+    );
+    let path = report["files"][0]["path"].as_str().unwrap();
+    assert_eq!(
+        std::fs::read(path).unwrap(),
+        std::fs::read(dir.path().join("sync.png")).unwrap()
+    );
+    let submissions = server
+        .requests()
+        .into_iter()
+        .filter(|request| request.method == "POST" && request.path == "/v2/ssd-1b")
+        .count();
+    assert_eq!(submissions, 1);
+    assert!(
+        !stderr.contains(KEY)
+            && !String::from_utf8_lossy(&output.get_output().stdout).contains(KEY)
+    );
+}
+
+#[test]
+fn a_queued_wait_past_its_deadline_exits_10_and_job_collects_the_result() {
+    let server = mock_with(
+        MockConfig::default().job_timing(Duration::from_millis(10), Duration::from_millis(2500)),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let output = segmind(&server)
+        .args([
+            "ssd-1b",
+            "--prompt",
+            "x",
+            "--queue",
+            "--deadline",
+            "1",
+            "--json",
+        ])
+        .assert()
+        .code(10);
+    let stderr = String::from_utf8_lossy(&output.get_output().stderr).into_owned();
+    let id = stderr
+        .split_whitespace()
+        .skip_while(|word| *word != "submitted")
+        .nth(1)
+        .map(|word| word.trim_end_matches(';').to_owned())
+        .unwrap_or_else(|| panic!("no request id in: {stderr}"));
+    let out = dir.path().join("later");
+    segmind(&server)
+        .args(["job", &id, "--model", "ssd-1b", "--deadline", "30"])
+        .args(["-o", out.to_str().unwrap()])
+        .assert()
+        .success();
+    assert!(dir.path().join("later.png").exists());
+    let submissions = server
+        .requests()
+        .into_iter()
+        .filter(|request| request.method == "POST")
+        .count();
+    assert_eq!(submissions, 1, "collecting a job submits nothing");
+}
+
+#[test]
+fn credits_shows_the_balance() {
+    let server = mock_with(MockConfig::default().credits(42.0).free_credits(2.0));
+    let output = segmind(&server)
+        .args(["credits", "--json"])
+        .assert()
+        .success();
+    assert_eq!(
+        stdout_json(output.get_output()),
+        json!({ "credits": 42.0, "free_credits": 2.0 })
+    );
+    let output = segmind(&server).arg("credits").assert().success();
+    assert_eq!(
+        String::from_utf8_lossy(&output.get_output().stdout),
+        "42 credits (2 free)\n"
+    );
+}

@@ -109,27 +109,8 @@ pub(crate) fn command(row: &'static EndpointRow) -> Command {
              Values are checked against the spec before anything is sent.",
         )
         .args(params)
-        .arg(
-            Arg::new("output")
-                .short('o')
-                .long("output")
-                .help_heading("Output")
-                .value_name("FILE|-")
-                .value_hint(clap::ValueHint::FilePath)
-                .conflicts_with("out-dir")
-                .help(
-                    "Where to write the image: its extension is the one the content type \
-                     calls for; further samples get -2, -3, ...; `-` writes the first to stdout",
-                ),
-        )
-        .arg(
-            Arg::new("out-dir")
-                .long("out-dir")
-                .help_heading("Output")
-                .value_name("DIR")
-                .value_hint(clap::ValueHint::DirPath)
-                .help("Write the images to this folder, named after the endpoint"),
-        )
+        .args(output_args())
+        .args(super::queue::flags())
         .arg(
             Arg::new("dry-run")
                 .long("dry-run")
@@ -137,6 +118,29 @@ pub(crate) fn command(row: &'static EndpointRow) -> Command {
                 .action(ArgAction::SetTrue)
                 .help("Print the JSON body and an equivalent curl command; send nothing"),
         )
+}
+
+/// `-o` and `--out-dir`, shared by the endpoint commands and `job`.
+pub(crate) fn output_args() -> [Arg; 2] {
+    [
+        Arg::new("output")
+            .short('o')
+            .long("output")
+            .help_heading("Output")
+            .value_name("FILE|-")
+            .value_hint(clap::ValueHint::FilePath)
+            .conflicts_with("out-dir")
+            .help(
+                "Where to write the image: its extension is the one the content type \
+                 calls for; further samples get -2, -3, ...; `-` writes the first to stdout",
+            ),
+        Arg::new("out-dir")
+            .long("out-dir")
+            .help_heading("Output")
+            .value_name("DIR")
+            .value_hint(clap::ValueHint::DirPath)
+            .help("Write the images to this folder, named after the endpoint"),
+    ]
 }
 
 /// Reads image parameters: `-` from stdin (once), `http(s)://` as a URL,
@@ -204,34 +208,73 @@ pub(crate) fn run(
 ) -> Result<Exit, Failure> {
     let started = Instant::now();
     let request = checked_request(row, body(row, args)?)?;
+    if args.get_flag("dry-run") {
+        return dry_run(globals, row, &*request);
+    }
+    check_outputs(globals, args)?;
+    let client = globals.client()?;
+    let runtime = super::runtime()?;
+    let sent = Instant::now();
+    let (answer, request_id) = if args.get_flag("queue") {
+        let (answer, id) = runtime.block_on(super::queue::submit_and_wait(
+            &client, row.slug, &*request, args,
+        ))?;
+        (answer, Some(id))
+    } else {
+        let answer = runtime.block_on(request.send(&client, RequestOptions::new()))?;
+        (answer, None)
+    };
+    let timings = json!({
+        "request_ms": sent.elapsed().as_secs_f64() * 1e3,
+        "total_ms": started.elapsed().as_secs_f64() * 1e3,
+    });
+    let seed = request.body().get("seed").cloned();
+    write_and_report(
+        globals,
+        row,
+        args,
+        &answer,
+        request_id.as_deref(),
+        Some((seed, timings)),
+    )
+}
+
+/// `--json` and `-o -` both want stdout.
+fn check_outputs(globals: &Globals, args: &ArgMatches) -> Result<(), Failure> {
     let output = args.get_one::<String>("output").map(String::as_str);
     if output == Some("-") && globals.json {
         return Err(Failure::usage(
             "`--json` and `-o -` both want stdout; pick one",
         ));
     }
-    if args.get_flag("dry-run") {
-        return dry_run(globals, row, &*request);
-    }
-    let client = globals.client()?;
-    let runtime = super::runtime()?;
-    // The synchronous call; the queue (`--queue`) takes its own path here.
-    let sent = Instant::now();
-    let answer = runtime.block_on(request.send(&client, RequestOptions::new()))?;
-    let request_ms = sent.elapsed().as_secs_f64() * 1e3;
+    Ok(())
+}
+
+/// Writes an answer as `-o`/`--out-dir` say and reports it: the paths (or
+/// JSON) on stdout, or one `--json` document with the files, the seed, the
+/// credits left, the request id of a queued job and the timings.
+pub(crate) fn write_and_report(
+    globals: &Globals,
+    row: &EndpointRow,
+    args: &ArgMatches,
+    answer: &Answer,
+    request_id: Option<&str>,
+    sent: Option<(Option<Value>, Value)>,
+) -> Result<Exit, Failure> {
+    check_outputs(globals, args)?;
+    let output = args.get_one::<String>("output").map(String::as_str);
     let out_dir = args.get_one::<String>("out-dir").map(Path::new);
-    let written = write_answer(row, &answer, output, out_dir)?;
+    let written = write_answer(row, answer, output, out_dir)?;
+    let (seed, timings) = sent.unwrap_or((None, Value::Null));
     if globals.json {
         print_json(&json!({
             "endpoint": row.slug,
             "files": written.files,
             "json": written.json,
-            "seed": request.body().get("seed"),
+            "seed": seed,
+            "request_id": request_id,
             "remaining_credits": answer.remaining_credits(),
-            "timings": {
-                "request_ms": request_ms,
-                "total_ms": started.elapsed().as_secs_f64() * 1e3,
-            },
+            "timings": timings,
         }))?;
     } else {
         if let Some(value) = &written.json {

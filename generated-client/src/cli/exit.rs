@@ -28,6 +28,7 @@ pub(crate) enum Exit {
     Network = 8,
     /// A batch finished with lines that failed (each is in the manifest).
     BatchFailed = 9,
+    Unfinished = 10,
     /// Stopped by Ctrl-C or SIGTERM; a batch resumes where it stopped.
     Interrupted = 130,
 }
@@ -42,9 +43,10 @@ Exit codes:
   4    auth: API key missing, unknown or not allowed (401, 403)
   5    credits: insufficient credits (406)
   6    rate limit: still 429 after the client's retries
-  7    server: 5xx or an undocumented status
+  7    server: 5xx, an undocumented status, a failed or expired queued job
   8    network: no connection, connection broken, timeout, not HTTP
   9    batch: finished, but some lines failed (see the manifest)
+  10   a queued job did not finish within --deadline; it goes on: collect it with `segmind job`
   130  interrupted (Ctrl-C or SIGTERM); rerun a batch to resume it";
 
 impl Exit {
@@ -60,7 +62,10 @@ impl Exit {
             | Error::BadGateway(_)
             | Error::ServiceUnavailable(_)
             | Error::GatewayTimeout(_)
-            | Error::OtherStatus(_) => Exit::Server,
+            | Error::OtherStatus(_)
+            | Error::JobFailed { .. }
+            | Error::JobExpired { .. } => Exit::Server,
+            Error::JobDeadline { .. } => Exit::Unfinished,
             Error::Connect { .. }
             | Error::Timeout { .. }
             | Error::Connection { .. }
@@ -83,6 +88,7 @@ impl Exit {
             Exit::Server => "server",
             Exit::Network => "network",
             Exit::BatchFailed => "batch_failed",
+            Exit::Unfinished => "unfinished",
             Exit::Interrupted => "interrupted",
         }
     }

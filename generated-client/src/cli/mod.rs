@@ -12,6 +12,7 @@ mod batch;
 mod call;
 mod exit;
 mod models;
+mod queue;
 pub(crate) mod table;
 
 use std::io::Write;
@@ -39,10 +40,10 @@ pub fn main() -> ExitCode {
 }
 
 fn run(globals: &Globals, matches: &ArgMatches) -> Result<Exit, Failure> {
-    // The queue client's commands (`credits`, `job <id>`) take their place
-    // here, beside the fixed ones.
     match matches.subcommand() {
         Some(("batch", args)) => batch::run(globals, args),
+        Some(("job", args)) => queue::run_job(globals, args),
+        Some(("credits", _)) => queue::run_credits(globals),
         Some(("models", _)) => models::run(globals),
         Some(("completions", args)) => completions(args),
         Some((slug, args)) => match table::find(slug) {
@@ -108,6 +109,8 @@ pub(crate) fn command() -> Command {
         )
         .subcommands(endpoints)
         .subcommand(batch::command())
+        .subcommand(queue::job_command())
+        .subcommand(queue::credits_command())
         .subcommand(
             Command::new("models").about("List the endpoints and their parameters"),
         )

@@ -8,8 +8,11 @@ use std::pin::Pin;
 
 use serde_json::Value;
 
-use crate::runtime::{request_from_json, DecodeResponse, Endpoint, RequestFields};
-use crate::{Client, Error, ImageResponse, JsonResponse, RequestOptions, ValidationErrors};
+use crate::runtime::{request_from_json, DecodeResponse, Endpoint, OutputKind, RequestFields};
+use crate::{
+    Client, Error, ImageResponse, JsonResponse, Queue, RequestOptions, ValidationErrors,
+    WaitOptions,
+};
 
 /// One endpoint, as the generator describes it from its spec.
 #[derive(Debug)]
@@ -145,12 +148,19 @@ pub(crate) trait Request: Send + Sync {
     /// Sends it through the client (which validates again and retries as
     /// its policy says).
     fn send<'a>(&'a self, client: &'a Client, options: RequestOptions) -> Call<'a>;
+    /// Submits to the queue, tells `submitted` the request id, then waits.
+    fn queued<'a>(
+        &'a self,
+        queue: &'a Queue,
+        wait: WaitOptions,
+        submitted: Box<dyn FnOnce(&str) + Send + 'a>,
+    ) -> Call<'a>;
 }
 
 impl<E> Request for E
 where
     E: Endpoint + RequestFields + Send + Sync,
-    E::Output: DecodeResponse + IntoAnswer + Send,
+    E::Output: DecodeResponse + OutputKind + IntoAnswer + Send,
 {
     fn validate(&self) -> Result<(), ValidationErrors> {
         Endpoint::validate(self)
@@ -168,6 +178,22 @@ where
                 .map(IntoAnswer::into_answer)
         })
     }
+
+    fn queued<'a>(
+        &'a self,
+        queue: &'a Queue,
+        wait: WaitOptions,
+        submitted: Box<dyn FnOnce(&str) + Send + 'a>,
+    ) -> Call<'a> {
+        Box::pin(async move {
+            let job = queue.submit(self).await?;
+            submitted(job.request_id());
+            queue
+                .wait_with(&job, wait)
+                .await
+                .map(IntoAnswer::into_answer)
+        })
+    }
 }
 
 /// Reads a JSON body into `E`; what each generated row points at (none
@@ -176,7 +202,7 @@ where
 pub(crate) fn request<E>(body: Value) -> Result<Box<dyn Request>, serde_json::Error>
 where
     E: Endpoint + RequestFields + Send + Sync + 'static,
-    E::Output: DecodeResponse + IntoAnswer + Send,
+    E::Output: DecodeResponse + OutputKind + IntoAnswer + Send,
 {
     Ok(Box::new(request_from_json::<E>(body)?))
 }
