@@ -883,3 +883,20 @@ fn the_base64_switch_is_in_the_model() {
         "JSON answers have no switch"
     );
 }
+
+#[test]
+fn an_endpoint_with_more_parameters_than_the_compiler_manages_is_an_error() {
+    let many: String = (0..=codegen::check::MAX_PARAMS)
+        .map(|n| format!("  p{n}:\n    type: string\n    description: Text {n}.\n"))
+        .collect();
+    let found = demo_errors(&format!("{VALID}{many}"));
+    assert_one(
+        &found,
+        &[
+            "spec/demo.yaml:",
+            "params",
+            "at most 1000 are accepted",
+            "body_field",
+        ],
+    );
+}
