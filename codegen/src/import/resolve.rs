@@ -256,6 +256,20 @@ fn param(row: &PageParam, page: &PageEndpoint, shared: &[SharedEnum]) -> DraftPa
             ParamType::String
         }
     };
+    // The spec format requires `base64` to be the boolean that switches an
+    // image model's answer to base64 JSON.
+    let ty = if row.name == "base64" && ty != ParamType::Boolean {
+        comments.push(review(
+            Field::Type,
+            format!(
+                "the page gives `base64` the type `{page_type}`; the draft uses boolean, as the \
+                 switch between raw image bytes and base64 JSON must be"
+            ),
+        ));
+        ParamType::Boolean
+    } else {
+        ty
+    };
     let uri = format == Some("uri");
 
     // "512512768": digits run together, the default then the allowed values.
