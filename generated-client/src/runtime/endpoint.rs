@@ -140,23 +140,26 @@ const MAX_SLUG_LEN: usize = 128;
 
 /// Checks a slug given at run time and returns it with the path it is
 /// called at (`/<slug>`).
-///
-/// Errors name the endpoint by its slug, as a `&'static str`: a compiled-in
-/// endpoint's own, or else a copy kept for the life of the process (at most
-/// [`MAX_OTHER_SLUGS`] of them, a few hundred bytes each).
 pub(crate) fn slug_path(slug: &str) -> Result<(&'static str, String), crate::Error> {
+    Ok((endpoint_name(slug)?, format!("/{slug}")))
+}
+
+/// Checks a slug given at run time and returns the name errors give the
+/// endpoint, as a `&'static str`: a compiled-in endpoint's own, or else a
+/// copy kept for the life of the process (at most [`MAX_OTHER_SLUGS`] of
+/// them, a few hundred bytes each).
+pub(crate) fn endpoint_name(slug: &str) -> Result<&'static str, crate::Error> {
     check_slug(slug).map_err(|why| {
         crate::Error::Config(format!(
             "invalid endpoint slug `{}`: {why}",
             slug.escape_debug()
         ))
     })?;
-    let endpoint = static_slug(slug).ok_or_else(|| {
+    static_slug(slug).ok_or_else(|| {
         crate::Error::Config(format!(
             "more than {MAX_OTHER_SLUGS} distinct endpoint slugs called in one process"
         ))
-    })?;
-    Ok((endpoint, format!("/{slug}")))
+    })
 }
 
 /// A slug is one path segment of letters, digits, `.`, `_` and `-`, which

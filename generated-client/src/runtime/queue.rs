@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::runtime::client::{Answer, Api, Config};
-use crate::runtime::endpoint::{check_slug, static_slug};
+use crate::runtime::endpoint::{check_slug, endpoint_name};
 use crate::runtime::redact::{redact_body, redact_text};
 use crate::runtime::response::decode_base64;
 use crate::runtime::{ApiError, Endpoint, Error, Image, OutputKind, ResponseMeta};
@@ -92,12 +92,7 @@ impl<O> Job<O> {
     fn at(config: &Config, slug: &str, request_id: &str) -> Result<Self, Error> {
         check_request_id(request_id)
             .map_err(|why| Error::Config(format!("invalid request id: {why}")))?;
-        check_slug(slug).map_err(|why| {
-            Error::Config(format!(
-                "invalid endpoint slug `{}`: {why}",
-                slug.escape_debug()
-            ))
-        })?;
+        endpoint_name(slug)?;
         let base = config.base(Api::Queue)?;
         Ok(Self {
             request_id: request_id.to_owned(),
@@ -110,9 +105,7 @@ impl<O> Job<O> {
 
     /// The endpoint's slug as errors name it.
     fn endpoint(&self) -> Result<&'static str, Error> {
-        static_slug(&self.slug).ok_or_else(|| {
-            Error::Config("too many distinct endpoint slugs called in one process".into())
-        })
+        endpoint_name(&self.slug)
     }
 }
 
