@@ -206,17 +206,31 @@ async fn json_endpoints_give_parsed_json() {
 
 #[tokio::test]
 async fn truncated_and_invalid_bodies_are_decode_errors_and_not_retried() {
-    let cases: [(&[u8], &str, &str); 4] = [
-        (br#"{"image": "iVBORw0"#, "application/json", "invalid JSON"),
+    use std::error::Error as _;
+    // The last column: whether a parser's error is behind the message, kept
+    // as `source()`.
+    let cases: [(&[u8], &str, &str, bool); 4] = [
+        (
+            br#"{"image": "iVBORw0"#,
+            "application/json",
+            "invalid JSON",
+            true,
+        ),
         (
             br#"{"image": "@@not base64@@"}"#,
             "application/json",
             "not valid base64",
+            true,
         ),
-        (br#"{"status": "done"}"#, "application/json", "no `image`"),
-        (b"", "image/jpeg", "empty"),
+        (
+            br#"{"status": "done"}"#,
+            "application/json",
+            "no `image`",
+            false,
+        ),
+        (b"", "image/jpeg", "empty", false),
     ];
-    for (body, content_type, expected) in cases {
+    for (body, content_type, expected, caused) in cases {
         let template = ResponseTemplate::new(200).set_body_raw(body, content_type);
         let server = server_answering(template, 1).await;
         let client = builder(&server.uri()).build().unwrap();
@@ -224,7 +238,19 @@ async fn truncated_and_invalid_bodies_are_decode_errors_and_not_retried() {
         assert_eq!(variant(&error), "Decode", "{error}");
         assert!(error.to_string().contains(expected), "{error}");
         assert!(!error.is_retryable());
+        assert_eq!(error.source().is_some(), caused, "{error:?}");
+        assert_eq!(error.attempts(), 1);
+        assert!(error.elapsed() > Duration::ZERO, "{error:?}");
     }
+    let template = ResponseTemplate::new(200).set_body_raw(&b"[1,"[..], "application/json");
+    let server = server_answering(template, 1).await;
+    let client = builder(&server.uri()).build().unwrap();
+    let error = client.send(&TestImageRequest::new("p")).await.unwrap_err();
+    let cause = error.source().expect("the JSON error is kept");
+    let json = cause
+        .downcast_ref::<serde_json::Error>()
+        .expect("a serde_json error");
+    assert!(json.is_eof(), "{json}");
     let template = ResponseTemplate::new(200).set_body_raw(&b"{\"a\": [1,"[..], "application/json");
     let server = server_answering(template, 1).await;
     let client = builder(&server.uri()).build().unwrap();
@@ -302,6 +328,12 @@ async fn a_success_whose_body_breaks_off_is_a_decode_error_and_not_paid_for_twic
     assert!(error.to_string().contains("200 OK"), "{error}");
     assert!(error.to_string().contains("not retried"), "{error}");
     assert_eq!(answered.load(Ordering::SeqCst), 1);
+    // The transport's error is the cause, for a caller who wants to look.
+    let cause = std::error::Error::source(&error).expect("the read error is kept");
+    assert!(
+        cause.downcast_ref::<reqwest::Error>().is_some(),
+        "{cause:?}"
+    );
 }
 
 // ---------------------------------------------------------------- statuses
@@ -420,6 +452,36 @@ async fn a_retry_that_succeeds_returns_the_image() {
         .unwrap();
     let response = client.send(&TestImageRequest::new("p")).await.unwrap();
     assert_eq!(&response.bytes()[..], JPEG);
+}
+
+#[tokio::test]
+async fn errors_tell_how_long_the_call_took_with_its_retries() {
+    let server = server_answering(ResponseTemplate::new(503), 3).await;
+    let wait = Duration::from_millis(40);
+    let client = builder(&server.uri())
+        .retry(
+            RetryPolicy::default()
+                .base_delay(wait)
+                .max_delay(wait)
+                .jitter(false),
+        )
+        .build()
+        .unwrap();
+    let start = Instant::now();
+    let error = client.send(&TestImageRequest::new("p")).await.unwrap_err();
+    let took = start.elapsed();
+    assert_eq!(error.attempts(), 3);
+    // Two waits of 40 ms came between the three attempts.
+    assert!(error.elapsed() >= 2 * wait, "{:?}", error.elapsed());
+    assert!(error.elapsed() <= took, "{:?} > {took:?}", error.elapsed());
+    assert_eq!(error.api_error().unwrap().elapsed, error.elapsed());
+
+    let invalid = TestImageRequest {
+        samples: Some(99),
+        ..TestImageRequest::new("p")
+    };
+    let error = client.send(&invalid).await.unwrap_err();
+    assert_eq!((error.attempts(), error.elapsed()), (0, Duration::ZERO));
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@ use segmind::{runtime::API_KEY_ENV, Client, Error};
 
 fn config_message(result: Result<Client, Error>) -> String {
     match result {
-        Err(Error::Config(message)) => message,
+        Err(Error::Config { message, .. }) => message,
         other => panic!("expected a configuration error, got {other:?}"),
     }
 }

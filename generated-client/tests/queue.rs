@@ -476,7 +476,7 @@ async fn credits_and_calls_by_slug() {
         .call::<ImageResponse>("../v1/ssd-1b", &body)
         .await
         .unwrap_err();
-    assert!(matches!(bad, Error::Config(_)), "{bad:?}");
+    assert!(matches!(bad, Error::Config { .. }), "{bad:?}");
     assert_eq!(server.requests().len(), sent, "an invalid slug is not sent");
 }
 

@@ -70,7 +70,7 @@ impl Exit {
             | Error::Timeout { .. }
             | Error::Connection { .. }
             | Error::MalformedResponse { .. } => Exit::Network,
-            Error::Config(_) => Exit::Usage,
+            Error::Config { .. } => Exit::Usage,
             _ => Exit::Other,
         }
     }

@@ -159,7 +159,7 @@ impl Client {
             let timeout = deadline.attempt_timeout(prepared.timeout);
             let error = match self.attempt(prepared, timeout).and_then(&interpret) {
                 Ok(output) => return Ok(output),
-                Err(error) => error.at_attempt(attempt),
+                Err(error) => error.at_attempt(attempt, deadline.elapsed()),
             };
             let Some(delay) = deadline.next_wait(prepared, attempt, &error) else {
                 return Err(error);
@@ -191,7 +191,7 @@ impl Client {
                 Ok(_) => break,
                 Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(error) if status.is_success() => {
-                    return Err(Error::unread_success_body(endpoint, status, &error))
+                    return Err(Error::unread_success_body(endpoint, status, error))
                 }
                 // An error status matters more than the rest of its body.
                 Err(_) => break,

@@ -252,20 +252,32 @@ impl Prepared {
     }
 }
 
-/// When a call must be over, if it has a total timeout: each attempt's
-/// timeout is cut to what is left, and a retry is given up when its wait
-/// would not leave time for another attempt.
-pub(crate) struct Deadline(Option<Instant>);
+/// When a call began, and when it must be over if it has a total timeout:
+/// each attempt's timeout is cut to what is left, and a retry is given up
+/// when its wait would not leave time for another attempt.
+pub(crate) struct Deadline {
+    started: Instant,
+    end: Option<Instant>,
+}
 
 impl Deadline {
     pub(crate) fn start(total: Option<Duration>) -> Self {
-        Self(total.and_then(|total| Instant::now().checked_add(total)))
+        let started = Instant::now();
+        Self {
+            started,
+            end: total.and_then(|total| started.checked_add(total)),
+        }
+    }
+
+    /// How long the call has lasted so far.
+    pub(crate) fn elapsed(&self) -> Duration {
+        self.started.elapsed()
     }
 
     /// The next attempt's timeout: `per_attempt`, or less when the call's
     /// deadline is nearer.
     pub(crate) fn attempt_timeout(&self, per_attempt: Duration) -> Duration {
-        match self.0 {
+        match self.end {
             Some(end) => per_attempt.min(end.saturating_duration_since(Instant::now())),
             None => per_attempt,
         }
@@ -297,7 +309,7 @@ impl Deadline {
             Err(GiveUp::NotRetried | GiveUp::OutOfAttempts) => return None,
         };
         let time_left = |end: Instant| end.saturating_duration_since(Instant::now());
-        if self.0.is_some_and(|end| time_left(end) <= delay) {
+        if self.end.is_some_and(|end| time_left(end) <= delay) {
             tracing::info!(endpoint, attempt, error = %error, "not retrying: the total timeout would run out");
             return None;
         }
@@ -435,7 +447,7 @@ impl Config {
         match api {
             Api::Sync => Ok(&self.base_url),
             Api::Queue => self.queue_base_url.as_deref().ok_or_else(|| {
-                Error::Config(format!(
+                Error::config(format!(
                     "the base URL `{}` has no `/v1` segment to derive the queue's `/v2` base \
                      from; set one with `ClientBuilder::queue_base_url`",
                     self.base_url
@@ -489,6 +501,7 @@ impl Config {
             Error::ResponseTooLarge {
                 endpoint,
                 attempts: 0,
+                elapsed: Duration::ZERO,
                 limit,
                 declared,
             },
@@ -555,6 +568,7 @@ impl Config {
         Error::ResponseTooLarge {
             endpoint,
             attempts: 0,
+            elapsed: Duration::ZERO,
             limit: self.max_response_bytes,
             declared,
         }
@@ -667,8 +681,10 @@ macro_rules! finish_http {
         if $config.unencrypted_loopback {
             http = http.no_proxy();
         }
-        http.build()
-            .map_err(|error| Error::Config(format!("cannot create the HTTP client: {error}")))?
+        http.build().map_err(|error| {
+            let message = format!("cannot create the HTTP client: {error}");
+            Error::config_caused_by(message, error)
+        })?
     }};
 }
 
@@ -962,7 +978,7 @@ impl ClientBuilder {
         };
         let api_key = ApiKey::new(api_key.expose_secret().trim());
         if api_key.expose_secret().is_empty() {
-            return Err(Error::Config("the API key is empty".to_owned()));
+            return Err(Error::config("the API key is empty"));
         }
         // Visible ASCII and spaces only, which is also what redaction can recognise in
         // every escaped spelling.
@@ -971,18 +987,16 @@ impl ClientBuilder {
             .bytes()
             .all(|byte| byte.is_ascii_graphic() || byte == b' ')
         {
-            return Err(Error::Config(
-                "the API key contains characters that cannot be sent in an HTTP header".to_owned(),
+            return Err(Error::config(
+                "the API key contains characters that cannot be sent in an HTTP header",
             ));
         }
         let mut key_header = HeaderValue::from_str(api_key.expose_secret()).map_err(|_| {
-            Error::Config(
-                "the API key contains characters that cannot be sent in an HTTP header".to_owned(),
-            )
+            Error::config("the API key contains characters that cannot be sent in an HTTP header")
         })?;
         key_header.set_sensitive(true);
         let user_agent = HeaderValue::from_str(&self.user_agent).map_err(|_| {
-            Error::Config(format!(
+            Error::config(format!(
                 "the user agent `{}` cannot be sent in an HTTP header",
                 self.user_agent.escape_debug()
             ))
@@ -1040,10 +1054,10 @@ fn queue_base_from(base_url: &str) -> Option<String> {
 /// The key from the environment variable's value, or why there is none.
 fn key_from_env(value: Option<String>) -> Result<ApiKey, Error> {
     match value {
-        None => Err(Error::Config(format!(
+        None => Err(Error::config(format!(
             "no API key: pass one to the client or set the {API_KEY_ENV} environment variable"
         ))),
-        Some(value) if value.trim().is_empty() => Err(Error::Config(format!(
+        Some(value) if value.trim().is_empty() => Err(Error::config(format!(
             "the {API_KEY_ENV} environment variable is empty"
         ))),
         Some(value) => Ok(ApiKey::new(value)),
@@ -1055,14 +1069,15 @@ fn key_from_env(value: Option<String>) -> Result<ApiKey, Error> {
 /// loopback, unless `allow_plain_http`.
 fn check_base_url(url: &str, allow_plain_http: bool) -> Result<String, Error> {
     let url = url.trim();
-    let invalid = |why: &str| Error::Config(format!("invalid base URL `{url}`: {why}"));
-    let parsed = reqwest::Url::parse(url).map_err(|error| invalid(&error.to_string()))?;
+    let invalid = |why: &str| Error::config(format!("invalid base URL `{url}`: {why}"));
+    let parsed = reqwest::Url::parse(url).map_err(|error| {
+        Error::config_caused_by(format!("invalid base URL `{url}`: {error}"), error)
+    })?;
     if !parsed.username().is_empty() || parsed.password().is_some() {
         // Not echoed: the URL holds a credential.
-        return Err(Error::Config(
+        return Err(Error::config(
             "invalid base URL: it must not hold a user name or password, which would travel \
-             with every request and show in transport errors; the API key is set with `api_key`"
-                .into(),
+             with every request and show in transport errors; the API key is set with `api_key`",
         ));
     }
     if !matches!(parsed.scheme(), "http" | "https") {
@@ -1070,8 +1085,8 @@ fn check_base_url(url: &str, allow_plain_http: bool) -> Result<String, Error> {
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         // Not echoed either: a query may hold a credential.
-        return Err(Error::Config(
-            "invalid base URL: it must not have a query or fragment".into(),
+        return Err(Error::config(
+            "invalid base URL: it must not have a query or fragment",
         ));
     }
     if parsed.scheme() == "http" && !allow_plain_http && !is_loopback(&parsed) {
@@ -1261,7 +1276,7 @@ impl Client {
                 let timeout = deadline.attempt_timeout(prepared.timeout);
                 let error = match self.attempt(prepared, timeout).await.and_then(&interpret) {
                     Ok(output) => return Ok(output),
-                    Err(error) => error.at_attempt(attempt),
+                    Err(error) => error.at_attempt(attempt, deadline.elapsed()),
                 };
                 let Some(delay) = deadline.next_wait(prepared, attempt, &error) else {
                     return Err(error);
@@ -1298,7 +1313,7 @@ impl Client {
                 }
                 Ok(None) => break,
                 Err(error) if status.is_success() => {
-                    return Err(Error::unread_success_body(endpoint, status, &error))
+                    return Err(Error::unread_success_body(endpoint, status, error))
                 }
                 // An error status matters more than the rest of its body.
                 Err(_) => break,
@@ -1321,6 +1336,14 @@ mod tests {
             Ok(value) => panic!("expected an error, got {value:?}"),
             Err(error) => error.to_string(),
         }
+    }
+
+    #[test]
+    fn a_base_url_that_does_not_parse_keeps_the_parsers_error() {
+        let error = check_base_url("no scheme here", false).unwrap_err();
+        let cause = std::error::Error::source(&error).expect("the parser's error is kept");
+        assert!(error.to_string().contains(&cause.to_string()), "{error}");
+        assert!(error.to_string().contains("no scheme here"), "{error}");
     }
 
     #[test]

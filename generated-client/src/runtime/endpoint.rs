@@ -150,13 +150,13 @@ pub(crate) fn slug_path(slug: &str) -> Result<(&'static str, String), crate::Err
 /// them, a few hundred bytes each).
 pub(crate) fn endpoint_name(slug: &str) -> Result<&'static str, crate::Error> {
     check_slug(slug).map_err(|why| {
-        crate::Error::Config(format!(
+        crate::Error::config(format!(
             "invalid endpoint slug `{}`: {why}",
             slug.escape_debug()
         ))
     })?;
     static_slug(slug).ok_or_else(|| {
-        crate::Error::Config(format!(
+        crate::Error::config(format!(
             "more than {MAX_OTHER_SLUGS} distinct endpoint slugs called in one process"
         ))
     })

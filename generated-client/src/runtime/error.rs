@@ -20,8 +20,10 @@ const MESSAGE_LIMIT: usize = 1_000;
 ///
 /// No variant's `Display` or `Debug` contains the API key, in any spelling a
 /// server may echo it in. Every error that followed a request says how many
-/// attempts were made ([`attempts`](Self::attempts)). The status variants
-/// box their [`ApiError`] to keep `Result<_, Error>` small.
+/// attempts were made ([`attempts`](Self::attempts)) and how long the call
+/// took ([`elapsed`](Self::elapsed)); errors with a cause give it through
+/// [`source`](std::error::Error::source). The status variants box their
+/// [`ApiError`] to keep `Result<_, Error>` small.
 ///
 /// Which errors are retried, and which only when the caller accepts paying
 /// twice, is told by [`is_safe_to_retry`](Self::is_safe_to_retry) and
@@ -83,6 +85,8 @@ pub enum Error {
         endpoint: &'static str,
         /// Attempts made.
         attempts: u32,
+        /// How long the call took, retries and waits included.
+        elapsed: Duration,
         /// The underlying transport error.
         #[source]
         source: reqwest::Error,
@@ -99,6 +103,8 @@ pub enum Error {
         endpoint: &'static str,
         /// Attempts made.
         attempts: u32,
+        /// How long the call took, retries and waits included.
+        elapsed: Duration,
         /// The underlying transport error.
         #[source]
         source: reqwest::Error,
@@ -112,6 +118,8 @@ pub enum Error {
         endpoint: &'static str,
         /// Attempts made.
         attempts: u32,
+        /// How long the call took, retries and waits included.
+        elapsed: Duration,
         /// The underlying transport error.
         #[source]
         source: reqwest::Error,
@@ -125,6 +133,8 @@ pub enum Error {
         endpoint: &'static str,
         /// Attempts made.
         attempts: u32,
+        /// How long the call took, retries and waits included.
+        elapsed: Duration,
         /// The underlying transport error.
         #[source]
         source: reqwest::Error,
@@ -143,6 +153,8 @@ pub enum Error {
         endpoint: &'static str,
         /// Attempts made.
         attempts: u32,
+        /// How long the call took, retries and waits included.
+        elapsed: Duration,
         /// The limit that was reached.
         limit: u64,
         /// The size the response declared in `Content-Length`, if it did.
@@ -158,8 +170,13 @@ pub enum Error {
         endpoint: &'static str,
         /// Attempts made.
         attempts: u32,
+        /// How long the call took, retries and waits included.
+        elapsed: Duration,
         /// What was wrong with the body.
         message: String,
+        /// The parser's or the reader's error, when one was behind it.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
     /// A queued job ended `FAILED`: the server ran it and reports it did not
     /// produce a result. The server's answer (HTTP 200 or 422, its message
@@ -215,8 +232,15 @@ pub enum Error {
         source: serde_json::Error,
     },
     /// The client was configured wrongly: no API key, a bad base URL, ...
-    #[error("invalid client configuration: {0}")]
-    Config(String),
+    #[error("invalid client configuration: {message}")]
+    Config {
+        /// What is wrong, and how to put it right.
+        message: String,
+        /// The error behind it (the URL parser's, the HTTP client's), when
+        /// there was one.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
     /// A file could not be read or written.
     #[error("{action} `{}`: {source}", path.display())]
     Io {
@@ -293,6 +317,26 @@ impl Error {
         }
     }
 
+    /// How long the call took until it failed, from its first attempt to
+    /// this error, retries and the waits between them included: zero when
+    /// the error came before sending (validation, configuration, encoding).
+    /// For a queued job's errors it is the call that brought the answer
+    /// (the submit or the last poll), not the whole wait; see
+    /// [`JobDeadline::waited`](Error::JobDeadline).
+    pub fn elapsed(&self) -> Duration {
+        match self {
+            Error::Connect { elapsed, .. }
+            | Error::Timeout { elapsed, .. }
+            | Error::Connection { elapsed, .. }
+            | Error::MalformedResponse { elapsed, .. }
+            | Error::ResponseTooLarge { elapsed, .. }
+            | Error::Decode { elapsed, .. } => *elapsed,
+            Error::JobFailed { api, .. } | Error::JobExpired { api, .. } => api.elapsed,
+            Error::JobDeadline { waited, .. } => *waited,
+            other => other.api_error().map_or(Duration::ZERO, |api| api.elapsed),
+        }
+    }
+
     /// Whether the same request can be sent again without any risk of paying
     /// twice: it never left ([`Error::Connect`]), or the server refused it
     /// before doing any work (429, 503). The default
@@ -361,26 +405,30 @@ impl Error {
     /// request: it never left, the answer was unreadable, none came in time,
     /// or the connection broke after sending.
     pub(crate) fn transport(endpoint: &'static str, source: reqwest::Error) -> Self {
-        let attempts = 0;
+        let (attempts, elapsed) = (0, Duration::ZERO);
         match Delivery::of(&source) {
             Delivery::NotSent => Error::Connect {
                 endpoint,
                 attempts,
+                elapsed,
                 source,
             },
             Delivery::Unreadable => Error::MalformedResponse {
                 endpoint,
                 attempts,
+                elapsed,
                 source,
             },
             Delivery::Unknown if source.is_timeout() => Error::Timeout {
                 endpoint,
                 attempts,
+                elapsed,
                 source,
             },
             Delivery::Unknown => Error::Connection {
                 endpoint,
                 attempts,
+                elapsed,
                 source,
             },
         }
@@ -393,61 +441,171 @@ impl Error {
     pub(crate) fn unread_success_body(
         endpoint: &'static str,
         status: StatusCode,
-        source: &(dyn std::error::Error + 'static),
+        source: impl std::error::Error + Send + Sync + 'static,
     ) -> Self {
-        Error::decode(
-            endpoint,
-            format!(
-                "the server answered {status} but its body could not be read in full ({}); \
-                 not retried, as the call may already have been charged",
-                chain(source)
-            ),
-        )
+        let message = format!(
+            "the server answered {status} but its body could not be read in full ({}); \
+             not retried, as the call may already have been charged",
+            chain(&source)
+        );
+        Error::decode(endpoint, Undecodable::caused_by(message, source))
     }
 
-    /// This error as the `attempts`-th attempt of its call.
-    pub(crate) fn at_attempt(mut self, attempt: u32) -> Self {
+    /// This error as the `attempt`-th attempt of a call that has lasted
+    /// `so_far`.
+    pub(crate) fn at_attempt(mut self, attempt: u32, so_far: Duration) -> Self {
         match &mut self {
-            Error::Connect { attempts, .. }
-            | Error::Timeout { attempts, .. }
-            | Error::Connection { attempts, .. }
-            | Error::MalformedResponse { attempts, .. }
-            | Error::ResponseTooLarge { attempts, .. }
-            | Error::Decode { attempts, .. } => *attempts = attempt,
-            Error::JobFailed { api, .. } | Error::JobExpired { api, .. } => api.attempts = attempt,
-            other => with_api_error!(other, api => api.attempts = attempt, _ => {}),
+            Error::Connect {
+                attempts, elapsed, ..
+            }
+            | Error::Timeout {
+                attempts, elapsed, ..
+            }
+            | Error::Connection {
+                attempts, elapsed, ..
+            }
+            | Error::MalformedResponse {
+                attempts, elapsed, ..
+            }
+            | Error::ResponseTooLarge {
+                attempts, elapsed, ..
+            }
+            | Error::Decode {
+                attempts, elapsed, ..
+            } => (*attempts, *elapsed) = (attempt, so_far),
+            Error::JobFailed { api, .. } | Error::JobExpired { api, .. } => {
+                api.stamp(attempt, so_far)
+            }
+            other => with_api_error!(other, api => api.stamp(attempt, so_far), _ => {}),
         }
         self
     }
 
     /// This error with any spelling of `key` in a [`Decode`](Error::Decode)
-    /// message (which may quote a successful response's body) replaced by
-    /// `***`, then the message cut to a bounded length: in that order, so
-    /// that the cut cannot break a key in two and leave half of it. Status
-    /// errors are redacted when they are built.
+    /// message or its cause (either may quote a successful response's body)
+    /// replaced by `***`, then the message cut to a bounded length: in that
+    /// order, so that the cut cannot break a key in two and leave half of
+    /// it. Status errors are redacted when they are built.
     pub(crate) fn redacted(self, key: &ApiKey) -> Self {
         match self {
             Error::Decode {
                 endpoint,
                 attempts,
+                elapsed,
                 message,
+                source,
             } => Error::Decode {
                 endpoint,
                 attempts,
+                elapsed,
                 message: clip(&redact_text(message, key)),
+                source: source.map(|cause| redact_cause(cause, key)),
             },
             other => other,
         }
     }
 
-    pub(crate) fn decode(endpoint: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn decode(endpoint: &'static str, why: impl Into<Undecodable>) -> Self {
+        let Undecodable { message, source } = why.into();
         Error::Decode {
             endpoint,
             attempts: 0,
+            elapsed: Duration::ZERO,
+            message,
+            source,
+        }
+    }
+
+    /// A configuration error with nothing behind it but `message`.
+    pub(crate) fn config(message: impl Into<String>) -> Self {
+        Error::Config {
             message: message.into(),
+            source: None,
+        }
+    }
+
+    /// A configuration error that `source` caused; `message` says what was
+    /// being configured.
+    pub(crate) fn config_caused_by(
+        message: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Error::Config {
+            message: message.into(),
+            source: Some(Box::new(source)),
         }
     }
 }
+
+/// Why a successful answer could not be read as the endpoint's output: the
+/// message [`Error::Decode`] shows, and the error behind it when there was
+/// one. Decoders return it; the caller adds the endpoint.
+#[derive(Debug)]
+pub(crate) struct Undecodable {
+    pub(crate) message: String,
+    pub(crate) source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl Undecodable {
+    pub(crate) fn caused_by(
+        message: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            source: Some(Box::new(source)),
+        }
+    }
+
+    /// This reason with `context` before its message.
+    pub(crate) fn after(mut self, context: &str) -> Self {
+        self.message.insert_str(0, context);
+        self
+    }
+}
+
+impl From<String> for Undecodable {
+    fn from(message: String) -> Self {
+        Self {
+            message,
+            source: None,
+        }
+    }
+}
+
+impl From<&str> for Undecodable {
+    fn from(message: &str) -> Self {
+        message.to_owned().into()
+    }
+}
+
+/// A cause whose text quoted the key, replaced by its text with the key
+/// redacted: a JSON parser's message can quote the body it choked on. The
+/// cause's type is lost then, but never the key's secrecy.
+fn redact_cause(
+    cause: Box<dyn std::error::Error + Send + Sync>,
+    key: &ApiKey,
+) -> Box<dyn std::error::Error + Send + Sync> {
+    let text = chain(cause.as_ref());
+    let redacted = redact_text(text.clone(), key);
+    if redacted == text {
+        cause
+    } else {
+        Box::new(RedactedCause(clip(&redacted)))
+    }
+}
+
+/// The text of an error that quoted the API key, with the key redacted.
+#[derive(Debug)]
+struct RedactedCause(String);
+
+impl fmt::Display for RedactedCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for RedactedCause {}
 
 /// What a transport error tells about whether the request reached the
 /// server.
@@ -536,6 +694,9 @@ pub struct ApiError {
     pub retry_after: Option<Duration>,
     /// Which attempt this answer came to (1 for the first).
     pub attempts: u32,
+    /// How long the call had taken when this answer came, retries and the
+    /// waits between them included.
+    pub elapsed: Duration,
 }
 
 impl ApiError {
@@ -560,6 +721,7 @@ impl ApiError {
             body_truncated,
             retry_after,
             attempts: 0,
+            elapsed: Duration::ZERO,
         }
     }
 
@@ -573,12 +735,18 @@ impl ApiError {
             body_truncated: false,
             retry_after: None,
             attempts: 0,
+            elapsed: Duration::ZERO,
         }
     }
 
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         self.meta.status
+    }
+
+    /// Records which attempt of the call this answer came to, and when.
+    fn stamp(&mut self, attempt: u32, so_far: Duration) {
+        (self.attempts, self.elapsed) = (attempt, so_far);
     }
 
     /// The slug of the endpoint that answered.
@@ -613,6 +781,7 @@ impl fmt::Debug for ApiError {
             .field("body_truncated", &self.body_truncated)
             .field("retry_after", &self.retry_after)
             .field("attempts", &self.attempts)
+            .field("elapsed", &self.elapsed)
             .finish()
     }
 }
@@ -772,6 +941,43 @@ mod tests {
             Delivery::Unknown
         ));
         assert!(matches!(Delivery::from_causes(None), Delivery::Unknown));
+    }
+
+    #[test]
+    fn a_cause_that_quotes_the_key_is_redacted_and_others_are_kept_as_they_are() {
+        use std::error::Error as _;
+        let key = ApiKey::new("sk-secret-1");
+        let quoting = serde_json::from_str::<u8>(r#""sk-secret-1""#).unwrap_err();
+        assert!(quoting.to_string().contains("sk-secret-1"), "{quoting}");
+        let error = Error::decode("t", Undecodable::caused_by("bad", quoting)).redacted(&key);
+        let cause = error.source().expect("still has a cause");
+        assert!(
+            !format!("{cause} {cause:?} {error:?}").contains("secret"),
+            "{cause}"
+        );
+        assert!(cause.to_string().contains("***"), "{cause}");
+
+        let plain = serde_json::from_str::<u8>("[").unwrap_err();
+        let error = Error::decode("t", Undecodable::caused_by("bad", plain)).redacted(&key);
+        let cause = error.source().expect("still has a cause");
+        assert!(
+            cause.downcast_ref::<serde_json::Error>().is_some(),
+            "{cause:?}"
+        );
+    }
+
+    #[test]
+    fn configuration_errors_keep_their_cause() {
+        use std::error::Error as _;
+        let io = std::io::Error::other("no such thing");
+        let error = Error::config_caused_by("cannot set up", io);
+        assert_eq!(
+            error.to_string(),
+            "invalid client configuration: cannot set up"
+        );
+        assert_eq!(error.source().unwrap().to_string(), "no such thing");
+        assert!(Error::config("plain").source().is_none());
+        assert_eq!(Error::config("plain").elapsed(), Duration::ZERO);
     }
 
     #[test]

@@ -19,6 +19,7 @@ use serde_json::Value;
 
 use crate::runtime::client::{Answer, Api, Config};
 use crate::runtime::endpoint::{check_slug, endpoint_name};
+use crate::runtime::error::Undecodable;
 use crate::runtime::redact::{redact_body, redact_text};
 use crate::runtime::response::decode_base64;
 use crate::runtime::{ApiError, Endpoint, Error, Image, OutputKind, ResponseMeta};
@@ -91,7 +92,7 @@ impl<O> Job<O> {
     /// The job `request_id` of `slug`, at the URLs the queue's base gives.
     fn at(config: &Config, slug: &str, request_id: &str) -> Result<Self, Error> {
         check_request_id(request_id)
-            .map_err(|why| Error::Config(format!("invalid request id: {why}")))?;
+            .map_err(|why| Error::config(format!("invalid request id: {why}")))?;
         endpoint_name(slug)?;
         let base = config.base(Api::Queue)?;
         Ok(Self {
@@ -665,13 +666,13 @@ fn read_result<O: OutputKind>(
     if status.as_ref().is_some_and(|status| !status.is_terminal()) {
         return Ok(Outcome::NotReady);
     }
-    let unusable = |why: String| {
-        Error::decode(endpoint, format!("the job's result is unusable: {why}"))
+    let unusable = |why: Undecodable| {
+        Error::decode(endpoint, why.after("the job's result is unusable: "))
             .redacted(config.api_key())
     };
-    let mut object = object.ok_or_else(|| unusable("it is not a JSON object".to_owned()))?;
+    let mut object = object.ok_or_else(|| unusable("it is not a JSON object".into()))?;
     let output = match object.remove("output") {
-        Some(Value::Null) | None => return Err(unusable("it has no `output`".to_owned())),
+        Some(Value::Null) | None => return Err(unusable("it has no `output`".into())),
         Some(output) => output,
     };
     let meta = config.meta(endpoint, answer);
@@ -691,15 +692,15 @@ fn read_result<O: OutputKind>(
 
 /// The images an image job's `output` names: a URL, base64 or a data URL,
 /// or an array of them (or of `{"url": ...}` objects).
-fn image_sources(output: &Value) -> Result<Vec<ImageSource>, String> {
-    let one = |item: &Value, field: &str| -> Result<ImageSource, String> {
+fn image_sources(output: &Value) -> Result<Vec<ImageSource>, Undecodable> {
+    let one = |item: &Value, field: &str| -> Result<ImageSource, Undecodable> {
         let text = match item {
             Value::String(text) => text.as_str(),
             Value::Object(map) => match map.get("url").or_else(|| map.get("image")) {
                 Some(Value::String(text)) => text.as_str(),
-                _ => return Err(format!("`{field}` has no `url`")),
+                _ => return Err(format!("`{field}` has no `url`").into()),
             },
-            _ => return Err(format!("`{field}` is not a URL or base64 string")),
+            _ => return Err(format!("`{field}` is not a URL or base64 string").into()),
         };
         let text = text.trim();
         if text.starts_with("https://") || text.starts_with("http://") {
@@ -710,7 +711,7 @@ fn image_sources(output: &Value) -> Result<Vec<ImageSource>, String> {
         }
     };
     match output {
-        Value::Array(items) if items.is_empty() => Err("`output` is an empty array".to_owned()),
+        Value::Array(items) if items.is_empty() => Err("`output` is an empty array".into()),
         Value::Array(items) => items
             .iter()
             .enumerate()

@@ -12,6 +12,7 @@ use reqwest::header::{HeaderMap, HeaderName, CONTENT_TYPE};
 use reqwest::StatusCode;
 use serde_json::Value;
 
+use crate::runtime::error::Undecodable;
 use crate::runtime::Error;
 
 /// The header in which the API reports the account's remaining credits.
@@ -348,13 +349,11 @@ impl JsonResponse {
     /// Deserializes the body into `T`.
     pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
         T::deserialize(&self.value).map_err(|error| {
-            Error::decode(
-                self.meta.endpoint,
-                format!(
-                    "the JSON does not match `{}`: {error}",
-                    std::any::type_name::<T>()
-                ),
-            )
+            let message = format!(
+                "the JSON does not match `{}`: {error}",
+                std::any::type_name::<T>()
+            );
+            Error::decode(self.meta.endpoint, Undecodable::caused_by(message, error))
         })
     }
 
@@ -451,11 +450,12 @@ impl DecodeResponse for JsonResponse {
     }
 }
 
-fn parse_json(body: &[u8]) -> Result<Value, String> {
+fn parse_json(body: &[u8]) -> Result<Value, Undecodable> {
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Err("the response body is empty".to_owned());
+        return Err("the response body is empty".into());
     }
-    serde_json::from_slice(body).map_err(|error| format!("invalid JSON: {error}"))
+    serde_json::from_slice(body)
+        .map_err(|error| Undecodable::caused_by(format!("invalid JSON: {error}"), error))
 }
 
 /// Whether `media_type` (any case) is JSON: `application/json` or `*/*+json`.
@@ -504,7 +504,7 @@ fn common_image_type(media_type: &str) -> Option<&'static str> {
 
 /// Reads an image endpoint's body by its content type: JSON carries base64,
 /// images and octet streams are the image itself.
-fn decode_images(meta: &ResponseMeta, body: Bytes) -> Result<Vec<Image>, String> {
+fn decode_images(meta: &ResponseMeta, body: Bytes) -> Result<Vec<Image>, Undecodable> {
     match meta.media_type() {
         Some(kind) if is_json(kind) => images_from_json(&body),
         Some(kind) if starts_with_ignore_case(kind, "image/") => {
@@ -525,15 +525,19 @@ fn decode_images(meta: &ResponseMeta, body: Bytes) -> Result<Vec<Image>, String>
                     "expected an image or JSON, got `{}` ({} bytes)",
                     kind.to_ascii_lowercase(),
                     body.len()
-                ))
+                )
+                .into())
             }
         }
     }
 }
 
-fn raw_image(body: Bytes, content_type: Option<Cow<'static, str>>) -> Result<Vec<Image>, String> {
+fn raw_image(
+    body: Bytes,
+    content_type: Option<Cow<'static, str>>,
+) -> Result<Vec<Image>, Undecodable> {
     if body.is_empty() {
-        return Err("the response body is empty".to_owned());
+        return Err("the response body is empty".into());
     }
     let content_type =
         content_type.unwrap_or_else(|| Cow::Borrowed(sniff(&body).unwrap_or(DEFAULT_IMAGE_TYPE)));
@@ -542,32 +546,32 @@ fn raw_image(body: Bytes, content_type: Option<Cow<'static, str>>) -> Result<Vec
 
 /// `{"image": "<base64>"}`, `{"image": ["..", ".."]}`, the same under
 /// `images`, or a bare string or array.
-fn images_from_json(body: &[u8]) -> Result<Vec<Image>, String> {
+fn images_from_json(body: &[u8]) -> Result<Vec<Image>, Undecodable> {
     let value = parse_json(body)?;
     let (field, found) = match &value {
         Value::Object(map) => match map.get("image").map(|v| ("image", v)) {
             Some(found) => found,
             None => match map.get("images") {
                 Some(images) => ("images", images),
-                None => return Err(missing_image(map)),
+                None => return Err(missing_image(map).into()),
             },
         },
         other => ("body", other),
     };
     match found {
         Value::String(encoded) => Ok(vec![decode_base64(encoded, field)?]),
-        Value::Array(items) if items.is_empty() => Err(format!("`{field}` is an empty array")),
+        Value::Array(items) if items.is_empty() => {
+            Err(format!("`{field}` is an empty array").into())
+        }
         Value::Array(items) => items
             .iter()
             .enumerate()
             .map(|(index, item)| match item {
                 Value::String(encoded) => decode_base64(encoded, &format!("{field}[{index}]")),
-                _ => Err(format!("`{field}[{index}]` is not a base64 string")),
+                _ => Err(format!("`{field}[{index}]` is not a base64 string").into()),
             })
             .collect(),
-        _ => Err(format!(
-            "`{field}` is not a base64 string or an array of them"
-        )),
+        _ => Err(format!("`{field}` is not a base64 string or an array of them").into()),
     }
 }
 
@@ -589,7 +593,7 @@ fn missing_image(map: &serde_json::Map<String, Value>) -> String {
 }
 
 /// Decodes one base64 image, with or without padding or a `data:` prefix.
-pub(crate) fn decode_base64(encoded: &str, field: &str) -> Result<Image, String> {
+pub(crate) fn decode_base64(encoded: &str, field: &str) -> Result<Image, Undecodable> {
     let (declared, data) = match encoded.strip_prefix("data:") {
         Some(rest) => match rest.split_once(',') {
             Some((header, data)) => (header.strip_suffix(";base64"), data),
@@ -607,11 +611,11 @@ pub(crate) fn decode_base64(encoded: &str, field: &str) -> Result<Image, String>
     } else {
         &LENIENT_STANDARD
     };
-    let bytes = engine
-        .decode(data.as_bytes())
-        .map_err(|error| format!("`{field}` is not valid base64: {error}"))?;
+    let bytes = engine.decode(data.as_bytes()).map_err(|error| {
+        Undecodable::caused_by(format!("`{field}` is not valid base64: {error}"), error)
+    })?;
     if bytes.is_empty() {
-        return Err(format!("`{field}` is empty"));
+        return Err(format!("`{field}` is empty").into());
     }
     // A declared type is kept only when it is a common image type: it is
     // the server's text, and could hold anything (the key, megabytes).

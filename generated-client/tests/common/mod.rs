@@ -135,7 +135,7 @@ pub fn variant(error: &Error) -> &'static str {
         Error::ResponseTooLarge { .. } => "ResponseTooLarge",
         Error::Decode { .. } => "Decode",
         Error::Encode { .. } => "Encode",
-        Error::Config(_) => "Config",
+        Error::Config { .. } => "Config",
         Error::Io { .. } => "Io",
         _ => "unknown",
     }
