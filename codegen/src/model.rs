@@ -145,6 +145,28 @@ pub enum Kind {
     },
 }
 
+impl Kind {
+    /// Whether this is an integer whose every accepted value fits in an
+    /// `i32`: its setter can then take any integer type, since a literal
+    /// falling back to `i32` loses nothing. Unbounded integers and wide
+    /// ranges (seeds) do not.
+    pub fn is_narrow_integer(&self) -> bool {
+        let fits = |n: &i64| i32::try_from(*n).is_ok();
+        match self {
+            Kind::Integer {
+                allowed: Some(list),
+                ..
+            } => list.iter().all(fits),
+            Kind::Integer {
+                min: Some(min),
+                max: Some(max),
+                allowed: None,
+            } => fits(min) && fits(max),
+            _ => false,
+        }
+    }
+}
+
 /// A typed default or example value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Literal {

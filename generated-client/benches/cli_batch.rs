@@ -197,7 +197,10 @@ fn compare() {
     };
     let column = |index: usize| median(rows.iter().map(|row| per_request(row[index])).collect());
     let ratios = |base: usize| -> (f64, f64, f64) {
-        let values: Vec<f64> = rows.iter().map(|row| ratio(row[2], row[base]) * 100.0).collect();
+        let values: Vec<f64> = rows
+            .iter()
+            .map(|row| ratio(row[2], row[base]) * 100.0)
+            .collect();
         let min = values.iter().copied().fold(f64::INFINITY, f64::min);
         let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         (median(values), min, max)

@@ -37,40 +37,59 @@
 //! | `native-tls` | no | the operating system's TLS library (rustls wins when both are on) |
 //! | `blocking` | no | `blocking::Client` and its queue |
 //! | `mock` | no | `mock::MockServer` and the `segmind-mock` binary |
+//! | `cli` | no | the `segmind` command-line tool (`cargo install` it with `--features cli`) |
 //!
-//! Required parameters are the arguments of `new`, so forgetting one does
-//! not compile:
+//! # Handling errors
 //!
-//! ```compile_fail
-//! let request = segmind::SsdCannyRequest::new("https://example.com/edges.png");
+//! One [`Error`] type says what happened and whether the credits were at
+//! stake. Refused and unreachable calls are retried by the
+//! [`RetryPolicy`] before an error comes back; nothing that may have been
+//! charged is sent twice unless you say so.
+//!
+//! ```no_run
+//! use segmind::{Client, Error, Ssd1bRequest};
+//!
+//! # async fn run() -> Result<(), Error> {
+//! let client = Client::from_env()?;
+//! let request = Ssd1bRequest::new("a lighthouse at dawn").samples(2);
+//! match client.ssd_1b(request).await {
+//!     Ok(images) => {
+//!         images.save("lighthouse")?;
+//!     }
+//!     // Refused before sending, so nothing was charged; the message names
+//!     // each parameter and what it allows.
+//!     Err(Error::Validation(errors)) => eprintln!("fix the request: {errors}"),
+//!     // 429 after the policy's retries; the server may say how long to wait.
+//!     Err(Error::RateLimited(api)) => eprintln!("slow down (retry after {:?})", api.retry_after),
+//!     // 406: retrying will not help until the account has credits again.
+//!     Err(Error::InsufficientCredits(api)) => eprintln!("out of credits: {}", api.message),
+//!     // A timeout, a broken connection, a 500: the server may have done
+//!     // the work, so it was not sent again.
+//!     Err(error) if error.is_retryable() => eprintln!(
+//!         "may have been charged ({} attempts, {:?}): {error}",
+//!         error.attempts(),
+//!         error.elapsed()
+//!     ),
+//!     Err(error) => return Err(error),
+//! }
+//! # Ok(())
+//! # }
 //! ```
 //!
-//! An image is said explicitly (`ImageInput::url`, `::base64`, bytes, a
-//! file), and text comes first in every `new`, so neither a prompt in the
-//! image's place nor a local path given as a string compiles:
+//! # Mistakes that do not compile
 //!
-//! ```compile_fail
-//! let request = segmind::SsdCannyRequest::new("https://example.com/edges.png", "a portrait");
-//! ```
-//!
-//! ```compile_fail
-//! let request = segmind::SsdCannyRequest::new("a portrait", "photos/edges.png");
-//! ```
-//!
-//! ```
-//! let request = segmind::SsdCannyRequest::new("a portrait", segmind::ImageInput::url("https://example.com/edges.png"));
-//! let from_bytes = segmind::SsdCannyRequest::new("a portrait", vec![0x89, b'P', b'N', b'G']);
-//! # let _ = (request, from_bytes);
-//! ```
-//!
-//! and request types cannot be built field by field (they are
-//! `#[non_exhaustive]`, so adding a parameter later breaks nobody):
-//!
-//! ```compile_fail
-//! let request = segmind::Ssd1bRequest { prompt: "a cat".into(), ..segmind::Ssd1bRequest::new("") };
-//! ```
+//! Required parameters are the arguments of `new`, text before images; an
+//! image is said explicitly ([`ImageInput::url`], [`ImageInput::base64`],
+//! [`ImageInput::from_file`], bytes, or [`ImageInput::verbatim`] for a
+//! value to send as it is); request types are built with `new` and
+//! setters. So a forgotten parameter, a prompt and an image swapped, or a
+//! local path given as a string is a compile error at your own line. The
+//! crate's `tests/ui` holds one file per such mistake and the error it gives.
 
 #![forbid(unsafe_code)]
+// On docs.rs (`--cfg docsrs`, a nightly rustdoc), everything behind a cargo
+// feature is badged with it.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // Nothing a user sends, and nothing a server answers, may panic the client.
 #![cfg_attr(
     not(test),
@@ -97,6 +116,7 @@ pub mod runtime;
 mod generated;
 
 pub use generated::*;
+#[doc(inline)]
 pub use runtime::{
     ApiError, ApiKey, Checked, Client, ClientBuilder, Credits, DecodeResponse, Error, Image,
     ImageInput, ImageResponse, Job, JobState, JobStatus, JobUpdate, JsonResponse, Queue,

@@ -69,6 +69,27 @@ fn seed_values_beyond_32_bits_are_kept_exactly() {
 }
 
 #[test]
+fn integer_setters_take_any_integer_type_that_fits_and_seeds_stay_i64() {
+    let samples: u32 = 2;
+    let steps: u8 = 30;
+    let request = segmind::Ssd1bRequest::new("x")
+        .samples(samples)
+        .num_inference_steps(steps)
+        .img_height(1024_i16);
+    assert_eq!(request.samples, Some(2));
+    assert_eq!(request.num_inference_steps, Some(30));
+    assert_eq!(request.img_height, Some(1024));
+    // A plain literal, and the i64 a range of more than 32 bits needs.
+    let request = request.samples(3).seed(98_877_465_625);
+    assert_eq!(
+        (request.samples, request.seed),
+        (Some(3), Some(98_877_465_625))
+    );
+    let request = request.samples(-1_i64);
+    assert!(request.validate().is_err(), "out of range is still caught");
+}
+
+#[test]
 fn number_setters_take_integers_and_f32_as_well_as_f64() {
     let request = segmind::Ssd1bRequest::new("x").guidance_scale(7);
     assert_eq!(request.guidance_scale, Some(7.0));

@@ -92,7 +92,7 @@ fn request_declaration(endpoint: &Endpoint) -> TokenStream {
          {}\n\n\
          Build it with [`{}::new`]{}, then set optional parameters with the \
          methods of the same name. Optional parameters left unset are not \
-         sent, so the server applies its own default. Generated from `{}`.",
+         sent, so the server applies its own default. Generated from `{}`.{}",
         escape_markdown(&endpoint.title),
         endpoint.path,
         escape_markdown(&endpoint.description),
@@ -103,6 +103,7 @@ fn request_declaration(endpoint: &Endpoint) -> TokenStream {
             format!(" (which takes the required {})", listed.join(", "))
         },
         endpoint.source,
+        example_section(endpoint).unwrap_or_default(),
     ));
     let slug = &endpoint.slug;
     let path = &endpoint.path;
@@ -189,9 +190,11 @@ fn field_declaration(param: &Param) -> TokenStream {
     });
     let field = ident(&param.field);
     let ty = value_type(&param.kind);
+    // The setter of an integer that fits in `i32` takes any integer type.
+    let narrow = param.kind.is_narrow_integer().then(|| quote!(, narrow));
     quote! {
         #doc
-        #[param(#mode, #wire, #kind)]
+        #[param(#mode, #wire, #kind #narrow)]
         #default
         #min
         #max
@@ -219,4 +222,111 @@ fn literal(value: &Literal, kind: &Kind) -> TokenStream {
             quote!(#ty::#variant)
         }
     }
+}
+
+/// The request type's `# Example`: the required parameters and up to two
+/// optional ones from the spec's examples, checked with `validate()` when
+/// the doc test runs, and the call (compiled, not run: it would need a key
+/// and cost credits). `None` when a required parameter has no example to
+/// show.
+fn example_section(endpoint: &Endpoint) -> Option<String> {
+    let ty = &endpoint.type_name;
+    let mut names = vec![ty.clone()];
+    let mut value = |param: &Param| example_code(param, &mut names);
+    let args = endpoint
+        .constructor_params()
+        .into_iter()
+        .map(&mut value)
+        .collect::<Option<Vec<_>>>()?;
+    // Examples that differ from the default first, as they show why one
+    // would set the parameter; then enums, which show their type.
+    let mut optional: Vec<&Param> = endpoint
+        .params
+        .iter()
+        .filter(|param| !param.required && !matches!(param.kind, Kind::Boolean))
+        .filter(|param| param.example.is_some())
+        .collect();
+    optional.sort_by_key(|param| {
+        let is_enum = matches!(param.kind, Kind::Enum { .. });
+        (param.example == param.default, !is_enum)
+    });
+    let setters: Vec<String> = optional
+        .into_iter()
+        .take(2)
+        .filter_map(|param| Some(format!("\n    .{}({})", param.field, value(param)?)))
+        .collect();
+    names.sort();
+    names.dedup();
+    let names = match names.as_slice() {
+        [one] => one.clone(),
+        many => format!("{{{}}}", many.join(", ")),
+    };
+    let method = &endpoint.method;
+    let output = match endpoint.returns {
+        Returns::Image => format!(
+            "let images = client.{method}(request).await?;\n\
+             images.save(\"out\")?; // out.jpg (or .png, as answered), out-2.jpg, ..."
+        ),
+        Returns::Json => format!(
+            "let answer = client.{method}(request).await?;\n\
+             println!(\"{{}}\", answer.value());"
+        ),
+    };
+    let code = format!(
+        "use segmind::{names};\n\
+         let request = {ty}::new({args}){setters};\n\
+         request.validate()?; // what the client checks before sending: no call, no cost\n\
+         # async fn call(request: {ty}) -> Result<(), segmind::Error> {{\n\
+         let client = segmind::Client::from_env()?; // SEGMIND_API_KEY\n\
+         {output}\n\
+         # Ok(()) }}\n\
+         # Ok::<(), segmind::ValidationErrors>(())",
+        args = args.join(", "),
+        setters = setters.concat(),
+    );
+    // A fence longer than any run of backticks in the code, which holds
+    // the spec's example text.
+    let longest = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    Some(format!("\n\n# Example\n\n{fence}\n{code}\n{fence}"))
+}
+
+/// A parameter's example as a Rust expression for its setter or `new`,
+/// adding the types it names to `names`.
+fn example_code(param: &Param, names: &mut Vec<String>) -> Option<String> {
+    let example = param.example.as_ref();
+    Some(match (&param.kind, example) {
+        (Kind::Image, Some(Literal::String(text))) => {
+            names.push("ImageInput".to_owned());
+            // An example that is not a URL (a site-relative path) is sent
+            // as it is, which has to be said.
+            let how = if text.starts_with("https://") || text.starts_with("http://") {
+                "url"
+            } else {
+                "verbatim"
+            };
+            format!("ImageInput::{how}({text:?})")
+        }
+        (Kind::Image, None) => {
+            names.push("ImageInput".to_owned());
+            "ImageInput::url(\"https://example.com/input.png\")".to_owned()
+        }
+        (_, Some(Literal::String(text))) => format!("{text:?}"),
+        (Kind::String, None) => "\"...\"".to_owned(),
+        (_, Some(Literal::Integer(n))) => n.to_string(),
+        (_, Some(Literal::Number(n))) => format!("{n:?}"),
+        (_, Some(Literal::Boolean(b))) => b.to_string(),
+        (
+            _,
+            Some(Literal::Variant {
+                type_name,
+                ident: variant,
+                ..
+            }),
+        ) => {
+            names.push(type_name.clone());
+            format!("{type_name}::{variant}")
+        }
+        _ => return None,
+    })
 }

@@ -12,6 +12,22 @@ crate::define_request! {
     /// Text-guided image-to-image translation with Stable Diffusion 1.5, using the SDEdit diffusion-denoising mechanism (diffusers' StableDiffusionImg2ImgPipeline).
     ///
     /// Build it with [`Sd15Img2imgRequest::new`] (which takes the required `prompt`, `image`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/sd1.5-img2img.yaml`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use segmind::{ImageInput, Sd15Img2imgRequest};
+    /// let request = Sd15Img2imgRequest::new("A fantasy landscape, trending on artstation, mystical sky", ImageInput::verbatim("/sd-img2img-input.jpeg"))
+    ///     .negative_prompt("nude, disfigured, blurry")
+    ///     .num_inference_steps(25);
+    /// request.validate()?; // what the client checks before sending: no call, no cost
+    /// # async fn call(request: Sd15Img2imgRequest) -> Result<(), segmind::Error> {
+    /// let client = segmind::Client::from_env()?; // SEGMIND_API_KEY
+    /// let images = client.sd1_5_img2img(request).await?;
+    /// images.save("out")?; // out.jpg (or .png, as answered), out-2.jpg, ...
+    /// # Ok(()) }
+    /// # Ok::<(), segmind::ValidationErrors>(())
+    /// ```
     #[endpoint("sd1.5-img2img", "/sd1.5-img2img", ImageResponse)]
     #[client(sd1_5_img2img, "Stable Diffusion 1.5 img2img")]
     #[new(prompt(string String), image(image crate::runtime::ImageInput))]
@@ -24,7 +40,7 @@ crate::define_request! {
         /// Number of samples to generate.
         ///
         /// Wire name `samples`; integer, optional; default `1` (applied by the server when not sent); allowed: 1 to 4; example: `1`.
-        #[param(optional, "samples", integer)]
+        #[param(optional, "samples", integer, narrow)]
         #[default(DEFAULT_SAMPLES = 1)]
         #[min(SAMPLES_MIN = 1)]
         #[max(SAMPLES_MAX = 4)]
@@ -48,7 +64,7 @@ crate::define_request! {
         /// Number of denoising steps.
         ///
         /// Wire name `num_inference_steps`; integer, optional; default `20` (applied by the server when not sent); allowed: 20 to 100; example: `25`.
-        #[param(optional, "num_inference_steps", integer)]
+        #[param(optional, "num_inference_steps", integer, narrow)]
         #[default(DEFAULT_NUM_INFERENCE_STEPS = 20)]
         #[min(NUM_INFERENCE_STEPS_MIN = 20)]
         #[max(NUM_INFERENCE_STEPS_MAX = 100)]
@@ -78,14 +94,14 @@ crate::define_request! {
         /// Output width in pixels.
         ///
         /// Wire name `img_width`; integer, optional; default `512` (applied by the server when not sent); allowed: one of `512`, `768`; example: `512`.
-        #[param(optional, "img_width", integer)]
+        #[param(optional, "img_width", integer, narrow)]
         #[default(DEFAULT_IMG_WIDTH = 512)]
         #[one_of(IMG_WIDTH_ALLOWED = [512, 768])]
         pub img_width: i64,
         /// Output height in pixels.
         ///
         /// Wire name `img_height`; integer, optional; default `512` (applied by the server when not sent); allowed: one of `512`, `768`; example: `512`.
-        #[param(optional, "img_height", integer)]
+        #[param(optional, "img_height", integer, narrow)]
         #[default(DEFAULT_IMG_HEIGHT = 512)]
         #[one_of(IMG_HEIGHT_ALLOWED = [512, 768])]
         pub img_height: i64,

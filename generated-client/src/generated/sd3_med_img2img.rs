@@ -12,6 +12,22 @@ crate::define_request! {
     /// Transforms an input image into a new one with Stable Diffusion 3 Medium, guided by a text prompt.
     ///
     /// Build it with [`Sd3MedImg2imgRequest::new`] (which takes the required `prompt`, `image`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/sd3-med-img2img.yaml`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use segmind::{ImageInput, Sd3MedImg2imgRequest, Sd3MedImg2imgSampler, Sd3MedImg2imgScheduler};
+    /// let request = Sd3MedImg2imgRequest::new("photo of a boy holding phone on table,3d pixar style", ImageInput::url("https://segmind-sd-models.s3.amazonaws.com/display_images/sd3-img2img-ip.jpg"))
+    ///     .sampler(Sd3MedImg2imgSampler::Dpmpp2m)
+    ///     .scheduler(Sd3MedImg2imgScheduler::SgmUniform);
+    /// request.validate()?; // what the client checks before sending: no call, no cost
+    /// # async fn call(request: Sd3MedImg2imgRequest) -> Result<(), segmind::Error> {
+    /// let client = segmind::Client::from_env()?; // SEGMIND_API_KEY
+    /// let images = client.sd3_med_img2img(request).await?;
+    /// images.save("out")?; // out.jpg (or .png, as answered), out-2.jpg, ...
+    /// # Ok(()) }
+    /// # Ok::<(), segmind::ValidationErrors>(())
+    /// ```
     #[endpoint("sd3-med-img2img", "/sd3-med-img2img", ImageResponse)]
     #[client(sd3_med_img2img, "Stable Diffusion 3 Medium img2img")]
     #[new(prompt(string String), image(image crate::runtime::ImageInput))]
@@ -35,7 +51,7 @@ crate::define_request! {
         /// Number of inference steps for image generation.
         ///
         /// Wire name `num_inference_steps`; integer, optional; default `20` (applied by the server when not sent); allowed: 1 to 100; example: `20`.
-        #[param(optional, "num_inference_steps", integer)]
+        #[param(optional, "num_inference_steps", integer, narrow)]
         #[default(DEFAULT_NUM_INFERENCE_STEPS = 20)]
         #[min(NUM_INFERENCE_STEPS_MIN = 1)]
         #[max(NUM_INFERENCE_STEPS_MAX = 100)]

@@ -12,6 +12,22 @@ crate::define_request! {
     /// Text-to-image with SSD-1B, a distilled Stable Diffusion XL model that generates high-quality, diverse images from text prompts in real time.
     ///
     /// Build it with [`Ssd1bRequest::new`] (which takes the required `prompt`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/ssd-1b.yaml`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use segmind::{Scheduler, Ssd1bRequest};
+    /// let request = Ssd1bRequest::new("a futuristic cityscape at dusk, neon lights, reflections in water, ultrarealistic, high contrast, vibrant")
+    ///     .scheduler(Scheduler::DpmMulti)
+    ///     .guidance_scale(7.0);
+    /// request.validate()?; // what the client checks before sending: no call, no cost
+    /// # async fn call(request: Ssd1bRequest) -> Result<(), segmind::Error> {
+    /// let client = segmind::Client::from_env()?; // SEGMIND_API_KEY
+    /// let images = client.ssd_1b(request).await?;
+    /// images.save("out")?; // out.jpg (or .png, as answered), out-2.jpg, ...
+    /// # Ok(()) }
+    /// # Ok::<(), segmind::ValidationErrors>(())
+    /// ```
     #[endpoint("ssd-1b", "/ssd-1b", ImageResponse)]
     #[client(ssd_1b, "SSD-1B")]
     #[new(prompt(string String))]
@@ -38,14 +54,14 @@ crate::define_request! {
         /// Output height in pixels; fixed at 1024.
         ///
         /// Wire name `img_height`; integer, optional; default `1024` (applied by the server when not sent); allowed: one of `1024`; example: `1024`.
-        #[param(optional, "img_height", integer)]
+        #[param(optional, "img_height", integer, narrow)]
         #[default(DEFAULT_IMG_HEIGHT = 1024)]
         #[one_of(IMG_HEIGHT_ALLOWED = [1024])]
         pub img_height: i64,
         /// Output width in pixels; fixed at 1024.
         ///
         /// Wire name `img_width`; integer, optional; default `1024` (applied by the server when not sent); allowed: one of `1024`; example: `1024`.
-        #[param(optional, "img_width", integer)]
+        #[param(optional, "img_width", integer, narrow)]
         #[default(DEFAULT_IMG_WIDTH = 1024)]
         #[one_of(IMG_WIDTH_ALLOWED = [1024])]
         pub img_width: i64,
@@ -58,7 +74,7 @@ crate::define_request! {
         /// Number of denoising steps; more for intricate textures, fewer for speed.
         ///
         /// Wire name `num_inference_steps`; integer, optional; default `45` (applied by the server when not sent); allowed: 20 to 100; example: `45`.
-        #[param(optional, "num_inference_steps", integer)]
+        #[param(optional, "num_inference_steps", integer, narrow)]
         #[default(DEFAULT_NUM_INFERENCE_STEPS = 45)]
         #[min(NUM_INFERENCE_STEPS_MIN = 20)]
         #[max(NUM_INFERENCE_STEPS_MAX = 100)]
@@ -66,7 +82,7 @@ crate::define_request! {
         /// Number of images to generate.
         ///
         /// Wire name `samples`; integer, optional; default `1` (applied by the server when not sent); allowed: 1 to 4; example: `1`.
-        #[param(optional, "samples", integer)]
+        #[param(optional, "samples", integer, narrow)]
         #[default(DEFAULT_SAMPLES = 1)]
         #[min(SAMPLES_MIN = 1)]
         #[max(SAMPLES_MAX = 4)]

@@ -12,6 +12,22 @@ crate::define_request! {
     /// Generates images with SSD-1B and a ControlNet conditioned on the Canny edges of the input image.
     ///
     /// Build it with [`SsdCannyRequest::new`] (which takes the required `prompt`, `image`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/ssd-canny.yaml`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use segmind::{ImageInput, Scheduler, SsdCannyRequest};
+    /// let request = SsdCannyRequest::new("beautiful lady, scandanavian, natural skin, big smile, black hair, dark makeup, wearing a black top, hyperdetailed photography, sharp focus on face, soft light, dark background, head and shoulders portrait, cover, city bokeh background", ImageInput::url("https://segmind-sd-models.s3.amazonaws.com/outputs/ssd_canny_input.png"))
+    ///     .scheduler(Scheduler::UniPc)
+    ///     .controlnet_scale(0.5);
+    /// request.validate()?; // what the client checks before sending: no call, no cost
+    /// # async fn call(request: SsdCannyRequest) -> Result<(), segmind::Error> {
+    /// let client = segmind::Client::from_env()?; // SEGMIND_API_KEY
+    /// let images = client.ssd_canny(request).await?;
+    /// images.save("out")?; // out.jpg (or .png, as answered), out-2.jpg, ...
+    /// # Ok(()) }
+    /// # Ok::<(), segmind::ValidationErrors>(())
+    /// ```
     #[endpoint("ssd-canny", "/ssd-canny", ImageResponse)]
     #[client(ssd_canny, "SSD-Canny")]
     #[new(prompt(string String), image(image crate::runtime::ImageInput))]
@@ -55,7 +71,7 @@ crate::define_request! {
         /// Number of denoising steps.
         ///
         /// Wire name `num_inference_steps`; integer, optional; default `30` (applied by the server when not sent); allowed: 10 to 100; example: `30`.
-        #[param(optional, "num_inference_steps", integer)]
+        #[param(optional, "num_inference_steps", integer, narrow)]
         #[default(DEFAULT_NUM_INFERENCE_STEPS = 30)]
         #[min(NUM_INFERENCE_STEPS_MIN = 10)]
         #[max(NUM_INFERENCE_STEPS_MAX = 100)]
@@ -63,7 +79,7 @@ crate::define_request! {
         /// Number of samples to generate.
         ///
         /// Wire name `samples`; integer, optional; default `1` (applied by the server when not sent); allowed: 1 to 4; example: `1`.
-        #[param(optional, "samples", integer)]
+        #[param(optional, "samples", integer, narrow)]
         #[default(DEFAULT_SAMPLES = 1)]
         #[min(SAMPLES_MIN = 1)]
         #[max(SAMPLES_MAX = 4)]

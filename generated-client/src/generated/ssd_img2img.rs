@@ -12,6 +12,22 @@ crate::define_request! {
     /// Generates an image from a text prompt and an initial image with SSD-1B, conditioning the generation on the input image.
     ///
     /// Build it with [`SsdImg2imgRequest::new`] (which takes the required `prompt`, `image`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/ssd-img2img.yaml`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use segmind::{ImageInput, Scheduler, SsdImg2imgRequest};
+    /// let request = SsdImg2imgRequest::new("photo of beautiful age 18 girl, pink hair, beautiful, close up, young, dslr, 8k, 4k, ultrarealistic, realistic, natural skin, textured skin", ImageInput::url("https://segmind-sd-models.s3.amazonaws.com/outputs/ssd_img2img_input.jpeg"))
+    ///     .scheduler(Scheduler::EulerA)
+    ///     .negative_prompt("painting, drawing, sketch, cartoon, anime, manga, render, CG, 3d, watermark, signature, label, long neck");
+    /// request.validate()?; // what the client checks before sending: no call, no cost
+    /// # async fn call(request: SsdImg2imgRequest) -> Result<(), segmind::Error> {
+    /// let client = segmind::Client::from_env()?; // SEGMIND_API_KEY
+    /// let images = client.ssd_img2img(request).await?;
+    /// images.save("out")?; // out.jpg (or .png, as answered), out-2.jpg, ...
+    /// # Ok(()) }
+    /// # Ok::<(), segmind::ValidationErrors>(())
+    /// ```
     #[endpoint("ssd-img2img", "/ssd-img2img", ImageResponse)]
     #[client(ssd_img2img, "SSD Img2Img")]
     #[new(prompt(string String), image(image crate::runtime::ImageInput))]
@@ -48,7 +64,7 @@ crate::define_request! {
         /// Number of denoising steps.
         ///
         /// Wire name `num_inference_steps`; integer, optional; default `25` (applied by the server when not sent); allowed: 20 to 100; example: `30`.
-        #[param(optional, "num_inference_steps", integer)]
+        #[param(optional, "num_inference_steps", integer, narrow)]
         #[default(DEFAULT_NUM_INFERENCE_STEPS = 25)]
         #[min(NUM_INFERENCE_STEPS_MIN = 20)]
         #[max(NUM_INFERENCE_STEPS_MAX = 100)]
@@ -56,7 +72,7 @@ crate::define_request! {
         /// Number of samples to generate.
         ///
         /// Wire name `samples`; integer, optional; default `1` (applied by the server when not sent); allowed: 1 to 4; example: `1`.
-        #[param(optional, "samples", integer)]
+        #[param(optional, "samples", integer, narrow)]
         #[default(DEFAULT_SAMPLES = 1)]
         #[min(SAMPLES_MIN = 1)]
         #[max(SAMPLES_MAX = 4)]

@@ -28,7 +28,7 @@ macro_rules! define_request {
         pub struct $name:ident {
             $(
                 $(#[doc = $field_doc:expr])*
-                #[param($mode:ident, $wire:literal, $kind:ident)]
+                #[param($mode:ident, $wire:literal, $kind:ident $(, $narrow:ident)?)]
                 $(#[default($default_name:ident = $default:expr)])?
                 $(#[min($min_name:ident = $min:expr)])?
                 $(#[max($max_name:ident = $max:expr)])?
@@ -88,10 +88,16 @@ macro_rules! define_request {
             }
 
             $(
-                $(#[doc = $field_doc])*
+                #[doc = concat!(
+                    "Sets [`", stringify!($field), "`](#structfield.", stringify!($field),
+                    "), sent as `", $wire, "`."
+                )]
                 #[inline]
-                pub fn $field(mut self, value: $crate::__segmind_argument_type!($kind $ty)) -> Self {
-                    self.$field = $crate::__segmind_store!($mode $kind value);
+                pub fn $field(
+                    mut self,
+                    value: $crate::__segmind_argument_type!($kind $($narrow)? $ty),
+                ) -> Self {
+                    self.$field = $crate::__segmind_store!($mode $kind $($narrow)? value);
                     self
                 }
             )*
@@ -387,17 +393,22 @@ macro_rules! __segmind_field_type {
     (optional $ty:ty) => { ::std::option::Option<$ty> };
 }
 
-/// What a constructor or setter accepts: conversions for text and images.
+/// What a constructor or setter accepts: the traits of `runtime::argument`
+/// for text, images and integers that fit in `i32`, each with an error
+/// message that says what to pass instead.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __segmind_argument_type {
-    (string $ty:ty) => { impl ::std::convert::Into<$ty> };
-    (image $ty:ty) => { impl ::std::convert::Into<$ty> };
+    (string $ty:ty) => { impl $crate::runtime::IntoText };
+    (image $ty:ty) => { impl $crate::runtime::IntoImage };
     // Numbers take anything that converts to `f64` without loss, so an
     // integer literal (`guidance_scale(7)`) or an `f32` is a number too.
-    // Integers stay `i64`: with `impl Into<i64>` an integer literal would
-    // fall back to `i32`, and `seed(98_877_465_625)` would not compile.
     (number $ty:ty) => { impl ::std::convert::Into<$ty> };
+    // Integers whose range fits in `i32` (marked `narrow` by the generator)
+    // take any integer type that fits. Wider ones stay `i64`: in a generic
+    // setter an integer literal falls back to `i32`, and
+    // `seed(98_877_465_625)` would not compile.
+    (integer narrow $ty:ty) => { impl $crate::runtime::IntoInteger };
     ($kind:ident $ty:ty) => { $ty };
 }
 
@@ -427,10 +438,10 @@ macro_rules! __segmind_initial {
 #[doc(hidden)]
 macro_rules! __segmind_store {
     (required string $value:ident) => {
-        ::std::convert::Into::into($value)
+        $crate::runtime::IntoText::into_text($value)
     };
     (required image $value:ident) => {
-        ::std::convert::Into::into($value)
+        $crate::runtime::IntoImage::into_image($value)
     };
     (required number $value:ident) => {
         ::std::convert::Into::into($value)
@@ -439,13 +450,19 @@ macro_rules! __segmind_store {
         $value
     };
     (optional string $value:ident) => {
-        ::std::option::Option::Some(::std::convert::Into::into($value))
+        ::std::option::Option::Some($crate::runtime::IntoText::into_text($value))
     };
     (optional image $value:ident) => {
-        ::std::option::Option::Some(::std::convert::Into::into($value))
+        ::std::option::Option::Some($crate::runtime::IntoImage::into_image($value))
     };
     (optional number $value:ident) => {
         ::std::option::Option::Some(::std::convert::Into::into($value))
+    };
+    (required integer narrow $value:ident) => {
+        $crate::runtime::IntoInteger::into_i64($value)
+    };
+    (optional integer narrow $value:ident) => {
+        ::std::option::Option::Some($crate::runtime::IntoInteger::into_i64($value))
     };
     (optional $kind:ident $value:ident) => {
         ::std::option::Option::Some($value)

@@ -1,6 +1,7 @@
 //! The hand-written runtime the generated code builds on. Nothing in here is
 //! specific to one endpoint.
 
+mod argument;
 #[cfg(feature = "blocking")]
 pub mod blocking;
 mod client;
@@ -16,6 +17,7 @@ mod retry;
 mod validation;
 mod wire_enum;
 
+pub use argument::{IntoImage, IntoInteger, IntoText};
 pub use client::{
     ApiKey, Client, ClientBuilder, RequestOptions, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL,
 };

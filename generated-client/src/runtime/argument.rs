@@ -1,0 +1,116 @@
+//! What constructors and setters accept, each a trait of its own so that
+//! a wrong argument gets an error that says what to pass instead.
+
+use std::borrow::Cow;
+
+use crate::runtime::ImageInput;
+
+/// An integer type a setter takes for a parameter whose allowed values all
+/// fit in an `i32`: every signed and unsigned type up to 32 bits, and
+/// `i64`. So `samples(n)` works with `n: u32` or `u8`, and `samples(2)`
+/// with a plain literal.
+///
+/// Parameters whose range goes past `i32` (seeds) take an `i64` instead:
+/// a generic setter lets an unsuffixed literal fall back to `i32`, and
+/// `seed(98_877_465_625)` would not compile. `usize` and `u64` are left
+/// out, as they do not convert to `i64` without loss on every platform;
+/// use `i64::try_from`. The trait is sealed: the set of types is the
+/// crate's promise.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an integer type this setter takes",
+    label = "expected an integer (`i8` to `i64`, `u8` to `u32`)",
+    note = "convert a `usize` or `u64` with `i64::try_from(n)`, which fails instead of wrapping"
+)]
+pub trait IntoInteger: sealed::Sealed {
+    /// The value as the `i64` the request holds.
+    fn into_i64(self) -> i64;
+}
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+macro_rules! integers {
+    ($($ty:ty),*) => {$(
+        impl sealed::Sealed for $ty {}
+        impl IntoInteger for $ty {
+            #[inline]
+            fn into_i64(self) -> i64 {
+                i64::from(self)
+            }
+        }
+    )*};
+}
+
+integers!(i8, i16, i32, i64, u8, u16, u32);
+
+/// What a text parameter takes: `&str`, `String`, `&String`, `Box<str>`
+/// or `Cow<str>`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not text",
+    label = "expected text (`&str`, `String`, ...)",
+    note = "every `new` takes its text parameters (the prompt) first, then its images"
+)]
+pub trait IntoText {
+    /// The text as the request holds it.
+    fn into_text(self) -> String;
+}
+
+macro_rules! texts {
+    ($($ty:ty),*) => {$(
+        impl IntoText for $ty {
+            #[inline]
+            fn into_text(self) -> String {
+                self.into()
+            }
+        }
+    )*};
+}
+
+texts!(&str, String, &String, Box<str>, Cow<'_, str>);
+
+/// What an image parameter takes: an [`ImageInput`] that says what the
+/// image is, or bytes (`Vec<u8>`, `&[u8]`, `Bytes`), sent as base64.
+///
+/// Not a string: a local path given as one would be sent as text. Say
+/// which it is with [`ImageInput::url`], [`ImageInput::base64`],
+/// [`ImageInput::from_file`], or [`ImageInput::verbatim`] for a value to
+/// send exactly as it is.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an image",
+    label = "expected an `ImageInput` or bytes",
+    note = "say what the image is: `ImageInput::url(..)`, `ImageInput::base64(..)`, \
+            `ImageInput::from_file(path)?`, bytes (`Vec<u8>`, `&[u8]`), or \
+            `ImageInput::verbatim(..)` to send a value exactly as it is"
+)]
+pub trait IntoImage {
+    /// The image as the request holds it.
+    fn into_image(self) -> ImageInput;
+}
+
+impl IntoImage for ImageInput {
+    #[inline]
+    fn into_image(self) -> ImageInput {
+        self
+    }
+}
+
+macro_rules! images {
+    ($($ty:ty),*) => {$(
+        impl IntoImage for $ty {
+            #[inline]
+            fn into_image(self) -> ImageInput {
+                ImageInput::from(self)
+            }
+        }
+    )*};
+}
+
+images!(Vec<u8>, &Vec<u8>, &[u8], bytes::Bytes);
+
+impl<const N: usize> IntoImage for &[u8; N] {
+    #[inline]
+    fn into_image(self) -> ImageInput {
+        ImageInput::from(self)
+    }
+}
