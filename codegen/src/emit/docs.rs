@@ -187,5 +187,7 @@ pub fn param_facts(param: &Param) -> String {
     if let Some(example) = &param.example {
         facts.push(format!("example: {}", code(&example.display())));
     }
-    format!("{}.", facts.join("; "))
+    // No full stop: after a long example, which the browser wraps onto a
+    // line of its own, it would stand alone on the next.
+    facts.join("; ")
 }

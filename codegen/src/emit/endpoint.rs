@@ -26,15 +26,9 @@ fn value_type(kind: &Kind) -> TokenStream {
         Kind::Boolean => quote!(bool),
         Kind::Integer { .. } => quote!(i64),
         Kind::Number { .. } => quote!(f64),
-        // Shared enums are re-exported at the crate root.
-        Kind::Enum {
-            type_name,
-            shared: true,
-            ..
-        } => {
-            let name = ident(type_name);
-            quote!(crate::#name)
-        }
+        // Shared enums are imported from the crate root (see
+        // `shared_enum_imports`), so that a default shows in the docs as
+        // `Scheduler::DpmMulti`, not as a path.
         Kind::Enum { type_name, .. } => {
             let name = ident(type_name);
             quote!(#name)
@@ -67,13 +61,39 @@ pub fn endpoint_file(endpoint: &Endpoint) -> TokenStream {
         escape_markdown(&endpoint.description),
         endpoint.feature
     ));
+    let imports = shared_enum_imports(endpoint);
     let request = request_declaration(endpoint);
     let local_enums = endpoint.local_enums.iter().map(enum_def);
     quote! {
         #module_doc
+        #imports
         #request
         #(#local_enums)*
     }
+}
+
+/// `use crate::{...};` for the shared enums the endpoint's parameters use,
+/// sorted; nothing when there are none.
+fn shared_enum_imports(endpoint: &Endpoint) -> TokenStream {
+    let mut names: Vec<&str> = endpoint
+        .params
+        .iter()
+        .filter_map(|param| match &param.kind {
+            Kind::Enum {
+                type_name,
+                shared: true,
+                ..
+            } => Some(type_name.as_str()),
+            _ => None,
+        })
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    if names.is_empty() {
+        return TokenStream::new();
+    }
+    let names = names.iter().map(|name| ident(name));
+    quote!(use crate::{#(#names),*};)
 }
 
 fn request_declaration(endpoint: &Endpoint) -> TokenStream {
@@ -288,7 +308,9 @@ fn example_section(endpoint: &Endpoint) -> Option<String> {
     // the spec's example text.
     let longest = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest.max(2) + 1);
-    Some(format!("\n\n# Example\n\n{fence}\n{code}\n{fence}"))
+    // A heading needs no blank line around it, and 200 endpoints' worth of
+    // them count against the generated crate's line budget.
+    Some(format!("\n# Example\n{fence}\n{code}\n{fence}"))
 }
 
 /// A parameter's example as a Rust expression for its setter or `new`,

@@ -6,15 +6,14 @@
 //! Text-guided image-to-image translation with Stable Diffusion 1.5, using the SDEdit diffusion-denoising mechanism (diffusers' StableDiffusionImg2ImgPipeline).
 //!
 //! Compiled in with the cargo feature `sd1_5_img2img` (on by default).
+use crate::Scheduler;
 crate::define_request! {
     /// Request body for Stable Diffusion 1.5 img2img (`POST /sd1.5-img2img`), which returns the generated image (raw bytes, or base64 JSON when `base64` is set).
     ///
     /// Text-guided image-to-image translation with Stable Diffusion 1.5, using the SDEdit diffusion-denoising mechanism (diffusers' StableDiffusionImg2ImgPipeline).
     ///
     /// Build it with [`Sd15Img2imgRequest::new`] (which takes the required `prompt`, `image`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/sd1.5-img2img.yaml`.
-    ///
     /// # Example
-    ///
     /// ```
     /// use segmind::{ImageInput, Sd15Img2imgRequest};
     /// let request = Sd15Img2imgRequest::new("A fantasy landscape, trending on artstation, mystical sky", ImageInput::verbatim("/sd-img2img-input.jpeg"))
@@ -34,12 +33,12 @@ crate::define_request! {
     pub struct Sd15Img2imgRequest {
         /// Input image, as a URL or base64.
         ///
-        /// Wire name `image`; image (URL or base64), required; example: `"/sd-img2img-input.jpeg"`.
+        /// Wire name `image`; image (URL or base64), required; example: `"/sd-img2img-input.jpeg"`
         #[param(required, "image", image)]
         pub image: crate::runtime::ImageInput,
         /// Number of samples to generate.
         ///
-        /// Wire name `samples`; integer, optional; default `1` (applied by the server when not sent); allowed: 1 to 4; example: `1`.
+        /// Wire name `samples`; integer, optional; default `1` (applied by the server when not sent); allowed: 1 to 4; example: `1`
         #[param(optional, "samples", integer, narrow)]
         #[default(DEFAULT_SAMPLES = 1)]
         #[min(SAMPLES_MIN = 1)]
@@ -47,23 +46,23 @@ crate::define_request! {
         pub samples: i64,
         /// Prompt to render.
         ///
-        /// Wire name `prompt`; string, required; example: `"A fantasy landscape, trending on artstation, mystical sky"`.
+        /// Wire name `prompt`; string, required; example: `"A fantasy landscape, trending on artstation, mystical sky"`
         #[param(required, "prompt", string)]
         pub prompt: String,
         /// Prompts to exclude, e.g. 'bad anatomy, bad hands, missing fingers'.
         ///
-        /// Wire name `negative_prompt`; string, optional; example: `"nude, disfigured, blurry"`.
+        /// Wire name `negative_prompt`; string, optional; example: `"nude, disfigured, blurry"`
         #[param(optional, "negative_prompt", string)]
         pub negative_prompt: String,
         /// Type of scheduler.
         ///
-        /// Wire name `scheduler`; enum Scheduler, optional; default `"DDIM"` (applied by the server when not sent); allowed: one of `"DDIM"`, `"DPM Multi"`, `"DPM Single"`, `"Euler a"`, `"Euler"`, `"Heun"`, `"DPM2 a Karras"`, `"DPM2 Karras"`, `"LMS"`, `"PNDM"`, `"DDPM"`, `"UniPC"`; example: `"DDIM"`.
+        /// Wire name `scheduler`; enum Scheduler, optional; default `"DDIM"` (applied by the server when not sent); allowed: one of `"DDIM"`, `"DPM Multi"`, `"DPM Single"`, `"Euler a"`, `"Euler"`, `"Heun"`, `"DPM2 a Karras"`, `"DPM2 Karras"`, `"LMS"`, `"PNDM"`, `"DDPM"`, `"UniPC"`; example: `"DDIM"`
         #[param(optional, "scheduler", enum)]
-        #[default(DEFAULT_SCHEDULER = crate::Scheduler::Ddim)]
-        pub scheduler: crate::Scheduler,
+        #[default(DEFAULT_SCHEDULER = Scheduler::Ddim)]
+        pub scheduler: Scheduler,
         /// Number of denoising steps.
         ///
-        /// Wire name `num_inference_steps`; integer, optional; default `20` (applied by the server when not sent); allowed: 20 to 100; example: `25`.
+        /// Wire name `num_inference_steps`; integer, optional; default `20` (applied by the server when not sent); allowed: 20 to 100; example: `25`
         #[param(optional, "num_inference_steps", integer, narrow)]
         #[default(DEFAULT_NUM_INFERENCE_STEPS = 20)]
         #[min(NUM_INFERENCE_STEPS_MIN = 20)]
@@ -71,7 +70,7 @@ crate::define_request! {
         pub num_inference_steps: i64,
         /// Scale for classifier-free guidance.
         ///
-        /// Wire name `guidance_scale`; number, optional; default `7.5` (applied by the server when not sent); allowed: 0.1 to 25; example: `10.5`.
+        /// Wire name `guidance_scale`; number, optional; default `7.5` (applied by the server when not sent); allowed: 0.1 to 25; example: `10.5`
         #[param(optional, "guidance_scale", number)]
         #[default(DEFAULT_GUIDANCE_SCALE = 7.5)]
         #[min(GUIDANCE_SCALE_MIN = 0.1)]
@@ -79,7 +78,7 @@ crate::define_request! {
         pub guidance_scale: f64,
         /// How much to transform the reference image.
         ///
-        /// Wire name `strength`; number, optional; default `1` (applied by the server when not sent); allowed: 0.1 to 1; example: `0.75`.
+        /// Wire name `strength`; number, optional; default `1` (applied by the server when not sent); allowed: 0.1 to 1; example: `0.75`
         #[param(optional, "strength", number)]
         #[default(DEFAULT_STRENGTH = 1.0)]
         #[min(STRENGTH_MIN = 0.1)]
@@ -87,27 +86,27 @@ crate::define_request! {
         pub strength: f64,
         /// Seed for image generation; -1 picks a random seed.
         ///
-        /// Wire name `seed`; integer, optional; default `-1` (applied by the server when not sent); example: `98877465625`.
+        /// Wire name `seed`; integer, optional; default `-1` (applied by the server when not sent); example: `98877465625`
         #[param(optional, "seed", integer)]
         #[default(DEFAULT_SEED = -1)]
         pub seed: i64,
         /// Output width in pixels.
         ///
-        /// Wire name `img_width`; integer, optional; default `512` (applied by the server when not sent); allowed: one of `512`, `768`; example: `512`.
+        /// Wire name `img_width`; integer, optional; default `512` (applied by the server when not sent); allowed: one of `512`, `768`; example: `512`
         #[param(optional, "img_width", integer, narrow)]
         #[default(DEFAULT_IMG_WIDTH = 512)]
         #[one_of(IMG_WIDTH_ALLOWED = [512, 768])]
         pub img_width: i64,
         /// Output height in pixels.
         ///
-        /// Wire name `img_height`; integer, optional; default `512` (applied by the server when not sent); allowed: one of `512`, `768`; example: `512`.
+        /// Wire name `img_height`; integer, optional; default `512` (applied by the server when not sent); allowed: one of `512`, `768`; example: `512`
         #[param(optional, "img_height", integer, narrow)]
         #[default(DEFAULT_IMG_HEIGHT = 512)]
         #[one_of(IMG_HEIGHT_ALLOWED = [512, 768])]
         pub img_height: i64,
         /// Return the output image base64-encoded in JSON instead of as raw bytes.
         ///
-        /// Wire name `base64`; boolean, optional; default `false` (applied by the server when not sent); example: `false`.
+        /// Wire name `base64`; boolean, optional; default `false` (applied by the server when not sent); example: `false`
         #[param(optional, "base64", boolean)]
         #[default(DEFAULT_BASE64 = false)]
         pub base64: bool,

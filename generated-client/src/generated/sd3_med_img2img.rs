@@ -12,9 +12,7 @@ crate::define_request! {
     /// Transforms an input image into a new one with Stable Diffusion 3 Medium, guided by a text prompt.
     ///
     /// Build it with [`Sd3MedImg2imgRequest::new`] (which takes the required `prompt`, `image`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/sd3-med-img2img.yaml`.
-    ///
     /// # Example
-    ///
     /// ```
     /// use segmind::{ImageInput, Sd3MedImg2imgRequest, Sd3MedImg2imgSampler, Sd3MedImg2imgScheduler};
     /// let request = Sd3MedImg2imgRequest::new("photo of a boy holding phone on table,3d pixar style", ImageInput::url("https://segmind-sd-models.s3.amazonaws.com/display_images/sd3-img2img-ip.jpg"))
@@ -34,23 +32,23 @@ crate::define_request! {
     pub struct Sd3MedImg2imgRequest {
         /// Text prompt for image generation.
         ///
-        /// Wire name `prompt`; string, required; example: `"photo of a boy holding phone on table,3d pixar style"`.
+        /// Wire name `prompt`; string, required; example: `"photo of a boy holding phone on table,3d pixar style"`
         #[param(required, "prompt", string)]
         pub prompt: String,
         /// Negative text prompt to avoid certain qualities.
         ///
-        /// Wire name `negative_prompt`; string, optional; default `"low quality,less details"` (applied by the server when not sent); example: `"low quality,less details"`.
+        /// Wire name `negative_prompt`; string, optional; default `"low quality,less details"` (applied by the server when not sent); example: `"low quality,less details"`
         #[param(optional, "negative_prompt", string)]
         #[default(DEFAULT_NEGATIVE_PROMPT = "low quality,less details")]
         pub negative_prompt: String,
         /// Input image, as a URL or base64.
         ///
-        /// Wire name `image`; image (URL or base64), required; example: `"https://segmind-sd-models.s3.amazonaws.com/display_images/sd3-img2img-ip.jpg"`.
+        /// Wire name `image`; image (URL or base64), required; example: `"https://segmind-sd-models.s3.amazonaws.com/display_images/sd3-img2img-ip.jpg"`
         #[param(required, "image", image)]
         pub image: crate::runtime::ImageInput,
         /// Number of inference steps for image generation.
         ///
-        /// Wire name `num_inference_steps`; integer, optional; default `20` (applied by the server when not sent); allowed: 1 to 100; example: `20`.
+        /// Wire name `num_inference_steps`; integer, optional; default `20` (applied by the server when not sent); allowed: 1 to 100; example: `20`
         #[param(optional, "num_inference_steps", integer, narrow)]
         #[default(DEFAULT_NUM_INFERENCE_STEPS = 20)]
         #[min(NUM_INFERENCE_STEPS_MIN = 1)]
@@ -58,7 +56,7 @@ crate::define_request! {
         pub num_inference_steps: i64,
         /// Guidance scale for image generation.
         ///
-        /// Wire name `guidance_scale`; number, optional; default `5` (applied by the server when not sent); allowed: 1 to 20; example: `5`.
+        /// Wire name `guidance_scale`; number, optional; default `5` (applied by the server when not sent); allowed: 1 to 20; example: `5`
         #[param(optional, "guidance_scale", number)]
         #[default(DEFAULT_GUIDANCE_SCALE = 5.0)]
         #[min(GUIDANCE_SCALE_MIN = 1.0)]
@@ -66,20 +64,20 @@ crate::define_request! {
         pub guidance_scale: f64,
         /// Seed for random number generation.
         ///
-        /// Wire name `seed`; integer, optional; default `698845` (applied by the server when not sent); example: `698845`.
+        /// Wire name `seed`; integer, optional; default `698845` (applied by the server when not sent); example: `698845`
         #[param(optional, "seed", integer)]
         #[default(DEFAULT_SEED = 698845)]
         pub seed: i64,
         /// Number of samples to generate.
         ///
-        /// Wire name `samples`; integer, optional; default `1` (applied by the server when not sent); allowed: at least 1; example: `1`.
+        /// Wire name `samples`; integer, optional; default `1` (applied by the server when not sent); allowed: at least 1; example: `1`
         #[param(optional, "samples", integer)]
         #[default(DEFAULT_SAMPLES = 1)]
         #[min(SAMPLES_MIN = 1)]
         pub samples: i64,
         /// Strength of the image transformation.
         ///
-        /// Wire name `strength`; number, optional; default `0.7` (applied by the server when not sent); allowed: 0 to 1; example: `0.7`.
+        /// Wire name `strength`; number, optional; default `0.7` (applied by the server when not sent); allowed: 0 to 1; example: `0.7`
         #[param(optional, "strength", number)]
         #[default(DEFAULT_STRENGTH = 0.7)]
         #[min(STRENGTH_MIN = 0.0)]
@@ -87,19 +85,19 @@ crate::define_request! {
         pub strength: f64,
         /// Sampler for the image generation process.
         ///
-        /// Wire name `sampler`; enum Sd3MedImg2imgSampler, optional; default `"dpmpp_2m"` (applied by the server when not sent); allowed: one of `"euler"`, `"euler_pp"`, `"euler_ancestral"`, `"euler_ancestral_pp"`, `"heun"`, `"heunpp2"`, `"dpm_2"`, `"dpm_2_ancestral"`, `"lms"`, `"dpm_fast"`, `"dpm_adaptive"`, `"dpmpp_2s_ancestral"`, `"dpmpp_sde"`, `"dpmpp_sde_gpu"`, `"dpmpp_2m"`, `"dpmpp_2m_sde"`, `"dpmpp_2m_sde_gpu"`, `"dpmpp_3m_sde"`, `"dpmpp_3m_sde_gpu"`, `"ddpm"`, `"lcm"`, `"ipndm"`, `"ipndm_v"`, `"deis"`, `"ddim"`, `"uni_pc"`, `"uni_pc_bh2"`; example: `"dpmpp_2m"`.
+        /// Wire name `sampler`; enum Sd3MedImg2imgSampler, optional; default `"dpmpp_2m"` (applied by the server when not sent); allowed: one of `"euler"`, `"euler_pp"`, `"euler_ancestral"`, `"euler_ancestral_pp"`, `"heun"`, `"heunpp2"`, `"dpm_2"`, `"dpm_2_ancestral"`, `"lms"`, `"dpm_fast"`, `"dpm_adaptive"`, `"dpmpp_2s_ancestral"`, `"dpmpp_sde"`, `"dpmpp_sde_gpu"`, `"dpmpp_2m"`, `"dpmpp_2m_sde"`, `"dpmpp_2m_sde_gpu"`, `"dpmpp_3m_sde"`, `"dpmpp_3m_sde_gpu"`, `"ddpm"`, `"lcm"`, `"ipndm"`, `"ipndm_v"`, `"deis"`, `"ddim"`, `"uni_pc"`, `"uni_pc_bh2"`; example: `"dpmpp_2m"`
         #[param(optional, "sampler", enum)]
         #[default(DEFAULT_SAMPLER = Sd3MedImg2imgSampler::Dpmpp2m)]
         pub sampler: Sd3MedImg2imgSampler,
         /// Scheduler for the image generation process.
         ///
-        /// Wire name `scheduler`; enum Sd3MedImg2imgScheduler, optional; default `"sgm_uniform"` (applied by the server when not sent); allowed: one of `"normal"`, `"karras"`, `"exponential"`, `"sgm_uniform"`, `"simple"`, `"ddim_uniform"`; example: `"sgm_uniform"`.
+        /// Wire name `scheduler`; enum Sd3MedImg2imgScheduler, optional; default `"sgm_uniform"` (applied by the server when not sent); allowed: one of `"normal"`, `"karras"`, `"exponential"`, `"sgm_uniform"`, `"simple"`, `"ddim_uniform"`; example: `"sgm_uniform"`
         #[param(optional, "scheduler", enum)]
         #[default(DEFAULT_SCHEDULER = Sd3MedImg2imgScheduler::SgmUniform)]
         pub scheduler: Sd3MedImg2imgScheduler,
         /// Return the output image base64-encoded in JSON instead of as raw bytes.
         ///
-        /// Wire name `base64`; boolean, optional; default `false` (applied by the server when not sent); example: `false`.
+        /// Wire name `base64`; boolean, optional; default `false` (applied by the server when not sent); example: `false`
         #[param(optional, "base64", boolean)]
         #[default(DEFAULT_BASE64 = false)]
         pub base64: bool,

@@ -6,15 +6,14 @@
 //! Text-to-image with SSD-1B, a distilled Stable Diffusion XL model that generates high-quality, diverse images from text prompts in real time.
 //!
 //! Compiled in with the cargo feature `ssd_1b` (on by default).
+use crate::Scheduler;
 crate::define_request! {
     /// Request body for SSD-1B (`POST /ssd-1b`), which returns the generated image (raw bytes, or base64 JSON when `base64` is set).
     ///
     /// Text-to-image with SSD-1B, a distilled Stable Diffusion XL model that generates high-quality, diverse images from text prompts in real time.
     ///
     /// Build it with [`Ssd1bRequest::new`] (which takes the required `prompt`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/ssd-1b.yaml`.
-    ///
     /// # Example
-    ///
     /// ```
     /// use segmind::{Scheduler, Ssd1bRequest};
     /// let request = Ssd1bRequest::new("a futuristic cityscape at dusk, neon lights, reflections in water, ultrarealistic, high contrast, vibrant")
@@ -34,18 +33,18 @@ crate::define_request! {
     pub struct Ssd1bRequest {
         /// Descriptive phrases that guide the model's output. Include vivid details and context for diverse results.
         ///
-        /// Wire name `prompt`; string, required; example: `"a futuristic cityscape at dusk, neon lights, reflections in water, ultrarealistic, high contrast, vibrant"`.
+        /// Wire name `prompt`; string, required; example: `"a futuristic cityscape at dusk, neon lights, reflections in water, ultrarealistic, high contrast, vibrant"`
         #[param(required, "prompt", string)]
         pub prompt: String,
         /// Return the output image base64-encoded in JSON instead of as raw bytes.
         ///
-        /// Wire name `base64`; boolean, optional; default `false` (applied by the server when not sent); example: `false`.
+        /// Wire name `base64`; boolean, optional; default `false` (applied by the server when not sent); example: `false`
         #[param(optional, "base64", boolean)]
         #[default(DEFAULT_BASE64 = false)]
         pub base64: bool,
         /// How closely the output follows the prompt; higher for precision, lower for creative variance.
         ///
-        /// Wire name `guidance_scale`; number, optional; default `7` (applied by the server when not sent); allowed: 1 to 25; example: `7`.
+        /// Wire name `guidance_scale`; number, optional; default `7` (applied by the server when not sent); allowed: 1 to 25; example: `7`
         #[param(optional, "guidance_scale", number)]
         #[default(DEFAULT_GUIDANCE_SCALE = 7.0)]
         #[min(GUIDANCE_SCALE_MIN = 1.0)]
@@ -53,27 +52,27 @@ crate::define_request! {
         pub guidance_scale: f64,
         /// Output height in pixels; fixed at 1024.
         ///
-        /// Wire name `img_height`; integer, optional; default `1024` (applied by the server when not sent); allowed: one of `1024`; example: `1024`.
+        /// Wire name `img_height`; integer, optional; default `1024` (applied by the server when not sent); allowed: one of `1024`; example: `1024`
         #[param(optional, "img_height", integer, narrow)]
         #[default(DEFAULT_IMG_HEIGHT = 1024)]
         #[one_of(IMG_HEIGHT_ALLOWED = [1024])]
         pub img_height: i64,
         /// Output width in pixels; fixed at 1024.
         ///
-        /// Wire name `img_width`; integer, optional; default `1024` (applied by the server when not sent); allowed: one of `1024`; example: `1024`.
+        /// Wire name `img_width`; integer, optional; default `1024` (applied by the server when not sent); allowed: one of `1024`; example: `1024`
         #[param(optional, "img_width", integer, narrow)]
         #[default(DEFAULT_IMG_WIDTH = 1024)]
         #[one_of(IMG_WIDTH_ALLOWED = [1024])]
         pub img_width: i64,
         /// Elements to keep out of the image.
         ///
-        /// Wire name `negative_prompt`; string, optional; default `"blurry,out of focus"` (applied by the server when not sent); example: `"blurry,out of focus"`.
+        /// Wire name `negative_prompt`; string, optional; default `"blurry,out of focus"` (applied by the server when not sent); example: `"blurry,out of focus"`
         #[param(optional, "negative_prompt", string)]
         #[default(DEFAULT_NEGATIVE_PROMPT = "blurry,out of focus")]
         pub negative_prompt: String,
         /// Number of denoising steps; more for intricate textures, fewer for speed.
         ///
-        /// Wire name `num_inference_steps`; integer, optional; default `45` (applied by the server when not sent); allowed: 20 to 100; example: `45`.
+        /// Wire name `num_inference_steps`; integer, optional; default `45` (applied by the server when not sent); allowed: 20 to 100; example: `45`
         #[param(optional, "num_inference_steps", integer, narrow)]
         #[default(DEFAULT_NUM_INFERENCE_STEPS = 45)]
         #[min(NUM_INFERENCE_STEPS_MIN = 20)]
@@ -81,7 +80,7 @@ crate::define_request! {
         pub num_inference_steps: i64,
         /// Number of images to generate.
         ///
-        /// Wire name `samples`; integer, optional; default `1` (applied by the server when not sent); allowed: 1 to 4; example: `1`.
+        /// Wire name `samples`; integer, optional; default `1` (applied by the server when not sent); allowed: 1 to 4; example: `1`
         #[param(optional, "samples", integer, narrow)]
         #[default(DEFAULT_SAMPLES = 1)]
         #[min(SAMPLES_MIN = 1)]
@@ -89,13 +88,13 @@ crate::define_request! {
         pub samples: i64,
         /// Denoising schedule; 'DPM Multi' for balanced outputs, 'Euler' for sharper results.
         ///
-        /// Wire name `scheduler`; enum Scheduler, optional; default `"DPM Multi"` (applied by the server when not sent); allowed: one of `"DDIM"`, `"DPM Multi"`, `"DPM Single"`, `"Euler a"`, `"Euler"`, `"Heun"`, `"DPM2 a Karras"`, `"DPM2 Karras"`, `"LMS"`, `"PNDM"`, `"DDPM"`, `"UniPC"`; example: `"DPM Multi"`.
+        /// Wire name `scheduler`; enum Scheduler, optional; default `"DPM Multi"` (applied by the server when not sent); allowed: one of `"DDIM"`, `"DPM Multi"`, `"DPM Single"`, `"Euler a"`, `"Euler"`, `"Heun"`, `"DPM2 a Karras"`, `"DPM2 Karras"`, `"LMS"`, `"PNDM"`, `"DDPM"`, `"UniPC"`; example: `"DPM Multi"`
         #[param(optional, "scheduler", enum)]
-        #[default(DEFAULT_SCHEDULER = crate::Scheduler::DpmMulti)]
-        pub scheduler: crate::Scheduler,
+        #[default(DEFAULT_SCHEDULER = Scheduler::DpmMulti)]
+        pub scheduler: Scheduler,
         /// Fixes randomness for repeatable results; -1 picks a random seed.
         ///
-        /// Wire name `seed`; integer, optional; default `9876543210` (applied by the server when not sent); allowed: -1 to 999999999999999; example: `9876543210`.
+        /// Wire name `seed`; integer, optional; default `9876543210` (applied by the server when not sent); allowed: -1 to 999999999999999; example: `9876543210`
         #[param(optional, "seed", integer)]
         #[default(DEFAULT_SEED = 9876543210)]
         #[min(SEED_MIN = -1)]

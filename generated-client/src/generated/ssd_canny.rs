@@ -6,15 +6,14 @@
 //! Generates images with SSD-1B and a ControlNet conditioned on the Canny edges of the input image.
 //!
 //! Compiled in with the cargo feature `ssd_canny` (on by default).
+use crate::Scheduler;
 crate::define_request! {
     /// Request body for SSD-Canny (`POST /ssd-canny`), which returns the generated image (raw bytes, or base64 JSON when `base64` is set).
     ///
     /// Generates images with SSD-1B and a ControlNet conditioned on the Canny edges of the input image.
     ///
     /// Build it with [`SsdCannyRequest::new`] (which takes the required `prompt`, `image`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/ssd-canny.yaml`.
-    ///
     /// # Example
-    ///
     /// ```
     /// use segmind::{ImageInput, Scheduler, SsdCannyRequest};
     /// let request = SsdCannyRequest::new("beautiful lady, scandanavian, natural skin, big smile, black hair, dark makeup, wearing a black top, hyperdetailed photography, sharp focus on face, soft light, dark background, head and shoulders portrait, cover, city bokeh background", ImageInput::url("https://segmind-sd-models.s3.amazonaws.com/outputs/ssd_canny_input.png"))
@@ -34,30 +33,30 @@ crate::define_request! {
     pub struct SsdCannyRequest {
         /// Input image whose Canny edges guide the composition, as a URL or base64.
         ///
-        /// Wire name `image`; image (URL or base64), required; example: `"https://segmind-sd-models.s3.amazonaws.com/outputs/ssd_canny_input.png"`.
+        /// Wire name `image`; image (URL or base64), required; example: `"https://segmind-sd-models.s3.amazonaws.com/outputs/ssd_canny_input.png"`
         #[param(required, "image", image)]
         pub image: crate::runtime::ImageInput,
         /// Prompt to render.
         ///
-        /// Wire name `prompt`; string, required; example: `"beautiful lady, scandanavian, natural skin, big smile, black hair, dark makeup, wearing a black top, hyperdetailed photography, sharp focus on face, soft light, dark background, head and shoulders portrait, cover, city bokeh background"`.
+        /// Wire name `prompt`; string, required; example: `"beautiful lady, scandanavian, natural skin, big smile, black hair, dark makeup, wearing a black top, hyperdetailed photography, sharp focus on face, soft light, dark background, head and shoulders portrait, cover, city bokeh background"`
         #[param(required, "prompt", string)]
         pub prompt: String,
         /// Return the output image base64-encoded in JSON instead of as raw bytes.
         ///
-        /// Wire name `base64`; boolean, optional; default `false` (applied by the server when not sent); example: `false`.
+        /// Wire name `base64`; boolean, optional; default `false` (applied by the server when not sent); example: `false`
         #[param(optional, "base64", boolean)]
         #[default(DEFAULT_BASE64 = false)]
         pub base64: bool,
         /// How strongly the Canny edge map steers the generation; 0 ignores it, 1 follows it closely.
         ///
-        /// Wire name `controlnet_scale`; number, optional; allowed: 0 to 1; example: `0.5`.
+        /// Wire name `controlnet_scale`; number, optional; allowed: 0 to 1; example: `0.5`
         #[param(optional, "controlnet_scale", number)]
         #[min(CONTROLNET_SCALE_MIN = 0.0)]
         #[max(CONTROLNET_SCALE_MAX = 1.0)]
         pub controlnet_scale: f64,
         /// Scale for classifier-free guidance.
         ///
-        /// Wire name `guidance_scale`; number, optional; default `7.5` (applied by the server when not sent); allowed: 1 to 25; example: `7.5`.
+        /// Wire name `guidance_scale`; number, optional; default `7.5` (applied by the server when not sent); allowed: 1 to 25; example: `7.5`
         #[param(optional, "guidance_scale", number)]
         #[default(DEFAULT_GUIDANCE_SCALE = 7.5)]
         #[min(GUIDANCE_SCALE_MIN = 1.0)]
@@ -65,12 +64,12 @@ crate::define_request! {
         pub guidance_scale: f64,
         /// Prompts to exclude, e.g. 'bad anatomy, bad hands, missing fingers'.
         ///
-        /// Wire name `negative_prompt`; string, optional; example: `"low quality, ugly, painting"`.
+        /// Wire name `negative_prompt`; string, optional; example: `"low quality, ugly, painting"`
         #[param(optional, "negative_prompt", string)]
         pub negative_prompt: String,
         /// Number of denoising steps.
         ///
-        /// Wire name `num_inference_steps`; integer, optional; default `30` (applied by the server when not sent); allowed: 10 to 100; example: `30`.
+        /// Wire name `num_inference_steps`; integer, optional; default `30` (applied by the server when not sent); allowed: 10 to 100; example: `30`
         #[param(optional, "num_inference_steps", integer, narrow)]
         #[default(DEFAULT_NUM_INFERENCE_STEPS = 30)]
         #[min(NUM_INFERENCE_STEPS_MIN = 10)]
@@ -78,7 +77,7 @@ crate::define_request! {
         pub num_inference_steps: i64,
         /// Number of samples to generate.
         ///
-        /// Wire name `samples`; integer, optional; default `1` (applied by the server when not sent); allowed: 1 to 4; example: `1`.
+        /// Wire name `samples`; integer, optional; default `1` (applied by the server when not sent); allowed: 1 to 4; example: `1`
         #[param(optional, "samples", integer, narrow)]
         #[default(DEFAULT_SAMPLES = 1)]
         #[min(SAMPLES_MIN = 1)]
@@ -86,13 +85,13 @@ crate::define_request! {
         pub samples: i64,
         /// Type of scheduler.
         ///
-        /// Wire name `scheduler`; enum Scheduler, optional; default `"DPM2 Karras"` (applied by the server when not sent); allowed: one of `"DDIM"`, `"DPM Multi"`, `"DPM Single"`, `"Euler a"`, `"Euler"`, `"Heun"`, `"DPM2 a Karras"`, `"DPM2 Karras"`, `"LMS"`, `"PNDM"`, `"DDPM"`, `"UniPC"`; example: `"UniPC"`.
+        /// Wire name `scheduler`; enum Scheduler, optional; default `"DPM2 Karras"` (applied by the server when not sent); allowed: one of `"DDIM"`, `"DPM Multi"`, `"DPM Single"`, `"Euler a"`, `"Euler"`, `"Heun"`, `"DPM2 a Karras"`, `"DPM2 Karras"`, `"LMS"`, `"PNDM"`, `"DDPM"`, `"UniPC"`; example: `"UniPC"`
         #[param(optional, "scheduler", enum)]
-        #[default(DEFAULT_SCHEDULER = crate::Scheduler::Dpm2Karras)]
-        pub scheduler: crate::Scheduler,
+        #[default(DEFAULT_SCHEDULER = Scheduler::Dpm2Karras)]
+        pub scheduler: Scheduler,
         /// Seed for image generation; -1 picks a random seed.
         ///
-        /// Wire name `seed`; integer, optional; default `-1` (applied by the server when not sent); allowed: -1 to 999999999999999; example: `760941192`.
+        /// Wire name `seed`; integer, optional; default `-1` (applied by the server when not sent); allowed: -1 to 999999999999999; example: `760941192`
         #[param(optional, "seed", integer)]
         #[default(DEFAULT_SEED = -1)]
         #[min(SEED_MIN = -1)]

@@ -6,15 +6,14 @@
 //! Generates an image from a text prompt and an initial image with SSD-1B, conditioning the generation on the input image.
 //!
 //! Compiled in with the cargo feature `ssd_img2img` (on by default).
+use crate::Scheduler;
 crate::define_request! {
     /// Request body for SSD Img2Img (`POST /ssd-img2img`), which returns the generated image (raw bytes, or base64 JSON when `base64` is set).
     ///
     /// Generates an image from a text prompt and an initial image with SSD-1B, conditioning the generation on the input image.
     ///
     /// Build it with [`SsdImg2imgRequest::new`] (which takes the required `prompt`, `image`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/ssd-img2img.yaml`.
-    ///
     /// # Example
-    ///
     /// ```
     /// use segmind::{ImageInput, Scheduler, SsdImg2imgRequest};
     /// let request = SsdImg2imgRequest::new("photo of beautiful age 18 girl, pink hair, beautiful, close up, young, dslr, 8k, 4k, ultrarealistic, realistic, natural skin, textured skin", ImageInput::url("https://segmind-sd-models.s3.amazonaws.com/outputs/ssd_img2img_input.jpeg"))
@@ -34,23 +33,23 @@ crate::define_request! {
     pub struct SsdImg2imgRequest {
         /// Input image, as a URL or base64.
         ///
-        /// Wire name `image`; image (URL or base64), required; example: `"https://segmind-sd-models.s3.amazonaws.com/outputs/ssd_img2img_input.jpeg"`.
+        /// Wire name `image`; image (URL or base64), required; example: `"https://segmind-sd-models.s3.amazonaws.com/outputs/ssd_img2img_input.jpeg"`
         #[param(required, "image", image)]
         pub image: crate::runtime::ImageInput,
         /// Prompt to render.
         ///
-        /// Wire name `prompt`; string, required; example: `"photo of beautiful age 18 girl, pink hair, beautiful, close up, young, dslr, 8k, 4k, ultrarealistic, realistic, natural skin, textured skin"`.
+        /// Wire name `prompt`; string, required; example: `"photo of beautiful age 18 girl, pink hair, beautiful, close up, young, dslr, 8k, 4k, ultrarealistic, realistic, natural skin, textured skin"`
         #[param(required, "prompt", string)]
         pub prompt: String,
         /// Return the output image base64-encoded in JSON instead of as raw bytes.
         ///
-        /// Wire name `base64`; boolean, optional; default `false` (applied by the server when not sent); example: `false`.
+        /// Wire name `base64`; boolean, optional; default `false` (applied by the server when not sent); example: `false`
         #[param(optional, "base64", boolean)]
         #[default(DEFAULT_BASE64 = false)]
         pub base64: bool,
         /// Scale for classifier-free guidance.
         ///
-        /// Wire name `guidance_scale`; number, optional; default `7.5` (applied by the server when not sent); allowed: 1 to 25; example: `7.5`.
+        /// Wire name `guidance_scale`; number, optional; default `7.5` (applied by the server when not sent); allowed: 1 to 25; example: `7.5`
         #[param(optional, "guidance_scale", number)]
         #[default(DEFAULT_GUIDANCE_SCALE = 7.5)]
         #[min(GUIDANCE_SCALE_MIN = 1.0)]
@@ -58,12 +57,12 @@ crate::define_request! {
         pub guidance_scale: f64,
         /// Prompts to exclude, e.g. 'bad anatomy, bad hands, missing fingers'.
         ///
-        /// Wire name `negative_prompt`; string, optional; example: `"painting, drawing, sketch, cartoon, anime, manga, render, CG, 3d, watermark, signature, label, long neck"`.
+        /// Wire name `negative_prompt`; string, optional; example: `"painting, drawing, sketch, cartoon, anime, manga, render, CG, 3d, watermark, signature, label, long neck"`
         #[param(optional, "negative_prompt", string)]
         pub negative_prompt: String,
         /// Number of denoising steps.
         ///
-        /// Wire name `num_inference_steps`; integer, optional; default `25` (applied by the server when not sent); allowed: 20 to 100; example: `30`.
+        /// Wire name `num_inference_steps`; integer, optional; default `25` (applied by the server when not sent); allowed: 20 to 100; example: `30`
         #[param(optional, "num_inference_steps", integer, narrow)]
         #[default(DEFAULT_NUM_INFERENCE_STEPS = 25)]
         #[min(NUM_INFERENCE_STEPS_MIN = 20)]
@@ -71,7 +70,7 @@ crate::define_request! {
         pub num_inference_steps: i64,
         /// Number of samples to generate.
         ///
-        /// Wire name `samples`; integer, optional; default `1` (applied by the server when not sent); allowed: 1 to 4; example: `1`.
+        /// Wire name `samples`; integer, optional; default `1` (applied by the server when not sent); allowed: 1 to 4; example: `1`
         #[param(optional, "samples", integer, narrow)]
         #[default(DEFAULT_SAMPLES = 1)]
         #[min(SAMPLES_MIN = 1)]
@@ -79,13 +78,13 @@ crate::define_request! {
         pub samples: i64,
         /// Type of scheduler.
         ///
-        /// Wire name `scheduler`; enum Scheduler, optional; default `"DPM2 Karras"` (applied by the server when not sent); allowed: one of `"DDIM"`, `"DPM Multi"`, `"DPM Single"`, `"Euler a"`, `"Euler"`, `"Heun"`, `"DPM2 a Karras"`, `"DPM2 Karras"`, `"LMS"`, `"PNDM"`, `"DDPM"`, `"UniPC"`; example: `"Euler a"`.
+        /// Wire name `scheduler`; enum Scheduler, optional; default `"DPM2 Karras"` (applied by the server when not sent); allowed: one of `"DDIM"`, `"DPM Multi"`, `"DPM Single"`, `"Euler a"`, `"Euler"`, `"Heun"`, `"DPM2 a Karras"`, `"DPM2 Karras"`, `"LMS"`, `"PNDM"`, `"DDPM"`, `"UniPC"`; example: `"Euler a"`
         #[param(optional, "scheduler", enum)]
-        #[default(DEFAULT_SCHEDULER = crate::Scheduler::Dpm2Karras)]
-        pub scheduler: crate::Scheduler,
+        #[default(DEFAULT_SCHEDULER = Scheduler::Dpm2Karras)]
+        pub scheduler: Scheduler,
         /// Seed for image generation; -1 picks a random seed.
         ///
-        /// Wire name `seed`; integer, optional; default `-1` (applied by the server when not sent); allowed: -1 to 999999999999999; example: `452361789`.
+        /// Wire name `seed`; integer, optional; default `-1` (applied by the server when not sent); allowed: -1 to 999999999999999; example: `452361789`
         #[param(optional, "seed", integer)]
         #[default(DEFAULT_SEED = -1)]
         #[min(SEED_MIN = -1)]
@@ -93,7 +92,7 @@ crate::define_request! {
         pub seed: i64,
         /// How much to transform the input image; 0 keeps it, values near 1 mostly ignore it.
         ///
-        /// Wire name `strength`; number, optional; allowed: 0 to 0.99; example: `0.9`.
+        /// Wire name `strength`; number, optional; allowed: 0 to 0.99; example: `0.9`
         #[param(optional, "strength", number)]
         #[min(STRENGTH_MIN = 0.0)]
         #[max(STRENGTH_MAX = 0.99)]
