@@ -47,6 +47,16 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// `Duration::MAX`. A year is as good as no timeout.
 const LONGEST_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 60 * 60);
 
+/// reqwest's builder of its async client, which
+/// [`ClientBuilder::configure_http`] hands over: a name of its own, so that
+/// signatures tell it apart from this crate's [`ClientBuilder`].
+pub type HttpClientBuilder = reqwest::ClientBuilder;
+
+/// reqwest's builder of its blocking client, which
+/// [`ClientBuilder::configure_blocking_http`] hands over.
+#[cfg(feature = "blocking")]
+pub type BlockingHttpClientBuilder = reqwest::blocking::ClientBuilder;
+
 /// An API key, held in a [`secrecy::SecretString`]: zeroed when dropped,
 /// printed as `***` by `Debug` and `Display`, so it cannot end up in logs
 /// or error messages by accident.
@@ -924,7 +934,7 @@ impl ClientBuilder {
     /// ```
     pub fn configure_http(
         mut self,
-        configure: impl Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync + 'static,
+        configure: impl Fn(HttpClientBuilder) -> HttpClientBuilder + Send + Sync + 'static,
     ) -> Self {
         self.configure_http = Some(Arc::new(configure));
         self
@@ -934,7 +944,7 @@ impl ClientBuilder {
     #[cfg(feature = "blocking")]
     pub fn configure_blocking_http(
         mut self,
-        configure: impl Fn(reqwest::blocking::ClientBuilder) -> reqwest::blocking::ClientBuilder
+        configure: impl Fn(BlockingHttpClientBuilder) -> BlockingHttpClientBuilder
             + Send
             + Sync
             + 'static,
@@ -957,7 +967,8 @@ impl ClientBuilder {
         })
     }
 
-    /// Builds the blocking client. Call it outside any async runtime.
+    /// Builds the blocking client, a [`blocking::Client`](crate::blocking::Client).
+    /// Call it outside any async runtime.
     #[cfg(feature = "blocking")]
     pub fn build_blocking(self) -> Result<crate::blocking::Client, Error> {
         let config = self.config()?;

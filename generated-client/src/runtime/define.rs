@@ -89,8 +89,7 @@ macro_rules! define_request {
 
             $(
                 #[doc = concat!(
-                    "Sets [`", stringify!($field), "`](#structfield.", stringify!($field),
-                    "), sent as `", $wire, "`."
+                    "Sets [`", stringify!($field), "`](#structfield.", stringify!($field), ")."
                 )]
                 #[inline]
                 pub fn $field(

@@ -87,9 +87,9 @@ pub enum Error {
         attempts: u32,
         /// How long the call took, retries and waits included.
         elapsed: Duration,
-        /// The underlying transport error.
+        /// reqwest's error, the cause.
         #[source]
-        source: reqwest::Error,
+        source: HttpError,
     },
     /// No answer arrived within the timeout, after the request was (or may
     /// have been) sent: the server may be generating, and charging for, the
@@ -105,9 +105,9 @@ pub enum Error {
         attempts: u32,
         /// How long the call took, retries and waits included.
         elapsed: Duration,
-        /// The underlying transport error.
+        /// reqwest's error, the cause.
         #[source]
-        source: reqwest::Error,
+        source: HttpError,
     },
     /// The connection broke after the request was (or may have been) sent,
     /// before an answer arrived. Retried only with
@@ -120,9 +120,9 @@ pub enum Error {
         attempts: u32,
         /// How long the call took, retries and waits included.
         elapsed: Duration,
-        /// The underlying transport error.
+        /// reqwest's error, the cause.
         #[source]
-        source: reqwest::Error,
+        source: HttpError,
     },
     /// The server answered, but not in HTTP the client can read: a malformed
     /// status line, more headers than allowed, ... The request was delivered
@@ -135,9 +135,9 @@ pub enum Error {
         attempts: u32,
         /// How long the call took, retries and waits included.
         elapsed: Duration,
-        /// The underlying transport error.
+        /// reqwest's error, the cause.
         #[source]
-        source: reqwest::Error,
+        source: HttpError,
     },
     /// A successful response's body is larger than
     /// [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes);
@@ -253,6 +253,10 @@ pub enum Error {
         source: std::io::Error,
     },
 }
+
+/// reqwest's error, the cause of a transport failure: a name of its own, so
+/// that signatures tell it apart from this crate's [`Error`].
+pub type HttpError = reqwest::Error;
 
 /// `1 attempt`, `3 attempts`.
 fn tries(attempts: u32) -> String {

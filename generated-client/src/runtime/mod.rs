@@ -18,11 +18,14 @@ mod validation;
 mod wire_enum;
 
 pub use argument::{IntoImage, IntoInteger, IntoText};
+#[cfg(feature = "blocking")]
+pub use client::BlockingHttpClientBuilder;
 pub use client::{
-    ApiKey, Client, ClientBuilder, RequestOptions, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL,
+    ApiKey, Client, ClientBuilder, HttpClientBuilder, RequestOptions, API_KEY_ENV, BASE_URL_ENV,
+    DEFAULT_BASE_URL,
 };
 pub use endpoint::{Checked, Endpoint, EndpointInfo, OutputKind, Returns};
-pub use error::{ApiError, Error};
+pub use error::{ApiError, Error, HttpError};
 #[doc(hidden)]
 pub use fields::{
     debug_request, deserialize_request, request_from_json, request_to_json, serialize_request,
