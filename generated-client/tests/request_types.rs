@@ -118,3 +118,30 @@ fn validation_reports_every_violation_with_parameter_value_and_rule() {
         .to_string()
         .starts_with("invalid `sd1.5-img2img` request (4 problems)"));
 }
+
+/// The types an application shares between tasks and threads stay `Send`
+/// and `Sync`, and errors stay usable behind `Box<dyn Error + Send + Sync>`
+/// (anyhow's and most applications' error type): losing either would stop
+/// this test from compiling.
+#[test]
+fn public_types_are_send_and_sync() {
+    fn send_sync<T: Send + Sync + 'static>() {}
+    send_sync::<segmind::Client>();
+    send_sync::<segmind::ClientBuilder>();
+    send_sync::<segmind::Queue>();
+    send_sync::<segmind::Job<segmind::ImageResponse>>();
+    send_sync::<segmind::Error>();
+    send_sync::<segmind::ValidationErrors>();
+    send_sync::<segmind::ImageResponse>();
+    send_sync::<segmind::JsonResponse>();
+    send_sync::<segmind::ImageInput>();
+    send_sync::<segmind::Ssd1bRequest>();
+    send_sync::<segmind::AnyRequest>();
+    let boxed: Box<dyn std::error::Error + Send + Sync> = Box::new(segmind::Error::from(
+        segmind::Ssd1bRequest::new("x")
+            .samples(9)
+            .validate()
+            .unwrap_err(),
+    ));
+    assert!(boxed.to_string().contains("samples"), "{boxed}");
+}
