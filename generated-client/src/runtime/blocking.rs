@@ -106,7 +106,9 @@ impl Client {
         )
     }
 
-    /// The queued API: submit a request, then poll and fetch its result.
+    /// The queued API, blocking too (this module's [`Queue`], not the
+    /// async [`crate::Queue`]): submit a request, then poll and fetch its
+    /// result.
     pub fn queue(&self) -> Queue {
         Queue::new(self.clone())
     }
