@@ -64,8 +64,9 @@
 //!     // 406: retrying will not help until the account has credits again.
 //!     Err(Error::InsufficientCredits(api)) => eprintln!("out of credits: {}", api.message),
 //!     // A timeout, a broken connection, a 500: the server may have done
-//!     // the work, so it was not sent again.
-//!     Err(error) if error.is_retryable() => eprintln!(
+//!     // the work, so it was not sent again. (An unreachable server or a
+//!     // 503 is safe to retry, and was, as the policy allows.)
+//!     Err(error) if error.is_retryable() && !error.is_safe_to_retry() => eprintln!(
 //!         "may have been charged ({} attempts, {:?}): {error}",
 //!         error.attempts(),
 //!         error.elapsed()

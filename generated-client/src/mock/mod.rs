@@ -40,6 +40,11 @@
 //! request log ([`MockServer::requests`], `GET /mock/requests`) shows what
 //! a client sent, with the API key replaced by its fingerprint.
 //!
+//! Any non-empty key is accepted, but give the client a test key of eight
+//! characters or more: the client redacts its key wherever a server's text
+//! holds it, so a one-letter key turns every `e` in an error message into
+//! `***`.
+//!
 //! ```
 //! use segmind::mock::{Fault, FaultRule, MockServer};
 //! use segmind::{Client, RetryPolicy, Ssd1bRequest};

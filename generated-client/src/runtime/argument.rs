@@ -81,7 +81,8 @@ texts!(&str, String, &String, Box<str>, Cow<'_, str>);
     label = "expected an `ImageInput` or bytes",
     note = "say what the image is: `ImageInput::url(..)`, `ImageInput::base64(..)`, \
             `ImageInput::from_file(path)?`, bytes (`Vec<u8>`, `&[u8]`), or \
-            `ImageInput::verbatim(..)` to send a value exactly as it is"
+            `ImageInput::verbatim(..)` to send a value exactly as it is",
+    note = "if this is the prompt, check the order: every `new` takes text first, then images"
 )]
 pub trait IntoImage {
     /// The image as the request holds it.
