@@ -115,3 +115,31 @@ impl<const N: usize> IntoImage for &[u8; N] {
         ImageInput::from(self)
     }
 }
+
+/// What a number parameter takes: `f64`, `f32`, or an integer type up to 32
+/// bits, all of which convert to `f64` without loss, so `guidance_scale(7)`
+/// works with a plain literal.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a number this setter takes",
+    label = "expected a number (`f64`, `f32`, or an integer of up to 32 bits)",
+    note = "an `i64`, `u64` or `usize` may not fit an `f64` exactly: convert it with `n as f64`"
+)]
+pub trait IntoNumber: sealed::Sealed {
+    /// The value as the `f64` the request holds.
+    fn into_f64(self) -> f64;
+}
+
+macro_rules! numbers {
+    ($($ty:ty),*) => {$(
+        impl IntoNumber for $ty {
+            #[inline]
+            fn into_f64(self) -> f64 {
+                f64::from(self)
+            }
+        }
+    )*};
+}
+
+numbers!(f64, f32, i8, i16, i32, u8, u16, u32);
+impl sealed::Sealed for f64 {}
+impl sealed::Sealed for f32 {}

@@ -393,7 +393,7 @@ macro_rules! __segmind_field_type {
 }
 
 /// What a constructor or setter accepts: the traits of `runtime::argument`
-/// for text, images and integers that fit in `i32`, each with an error
+/// for text, images, numbers and integers that fit in `i32`, each with an error
 /// message that says what to pass instead.
 #[macro_export]
 #[doc(hidden)]
@@ -402,7 +402,7 @@ macro_rules! __segmind_argument_type {
     (image $ty:ty) => { impl $crate::runtime::IntoImage };
     // Numbers take anything that converts to `f64` without loss, so an
     // integer literal (`guidance_scale(7)`) or an `f32` is a number too.
-    (number $ty:ty) => { impl ::std::convert::Into<$ty> };
+    (number $ty:ty) => { impl $crate::runtime::IntoNumber };
     // Integers whose range fits in `i32` (marked `narrow` by the generator)
     // take any integer type that fits. Wider ones stay `i64`: in a generic
     // setter an integer literal falls back to `i32`, and
@@ -443,7 +443,7 @@ macro_rules! __segmind_store {
         $crate::runtime::IntoImage::into_image($value)
     };
     (required number $value:ident) => {
-        ::std::convert::Into::into($value)
+        $crate::runtime::IntoNumber::into_f64($value)
     };
     (required $kind:ident $value:ident) => {
         $value
@@ -455,7 +455,7 @@ macro_rules! __segmind_store {
         ::std::option::Option::Some($crate::runtime::IntoImage::into_image($value))
     };
     (optional number $value:ident) => {
-        ::std::option::Option::Some(::std::convert::Into::into($value))
+        ::std::option::Option::Some($crate::runtime::IntoNumber::into_f64($value))
     };
     (required integer narrow $value:ident) => {
         $crate::runtime::IntoInteger::into_i64($value)

@@ -17,7 +17,7 @@ mod retry;
 mod validation;
 mod wire_enum;
 
-pub use argument::{IntoImage, IntoInteger, IntoText};
+pub use argument::{IntoImage, IntoInteger, IntoNumber, IntoText};
 #[cfg(feature = "blocking")]
 pub use client::BlockingHttpClientBuilder;
 pub use client::{
