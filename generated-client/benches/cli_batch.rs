@@ -45,6 +45,12 @@ fn main() {
 /// What a program of the user's that makes the batch's calls with the crate
 /// does: a runtime, a client, then the calls.
 fn crate_in_a_fresh_process(base_url: &str, out: &Path) {
+    let (runtime, client) = runtime_and_client(base_url);
+    crate_directly(&runtime, &client, out);
+}
+
+/// A multi-threaded runtime and a client of the mock at `base_url`.
+fn runtime_and_client(base_url: &str) -> (tokio::runtime::Runtime, Client) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -54,7 +60,7 @@ fn crate_in_a_fresh_process(base_url: &str, out: &Path) {
         .base_url(base_url)
         .build()
         .expect("a client");
-    crate_directly(&runtime, &client, out);
+    (runtime, client)
 }
 
 /// This bench binary again, as the fresh process of the crate's calls.
@@ -137,15 +143,7 @@ fn crate_directly(runtime: &tokio::runtime::Runtime, client: &Client, out: &Path
 fn compare() {
     let server = server();
     let requests = requests_file();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    let client = Client::builder()
-        .api_key(KEY)
-        .base_url(server.base_url())
-        .build()
-        .expect("a client");
+    let (runtime, client) = runtime_and_client(&server.base_url());
     let rounds: usize = std::env::var("ROUNDS")
         .ok()
         .and_then(|n| n.parse().ok())

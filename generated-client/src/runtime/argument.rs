@@ -30,20 +30,6 @@ mod sealed {
     pub trait Sealed {}
 }
 
-macro_rules! integers {
-    ($($ty:ty),*) => {$(
-        impl sealed::Sealed for $ty {}
-        impl IntoInteger for $ty {
-            #[inline]
-            fn into_i64(self) -> i64 {
-                i64::from(self)
-            }
-        }
-    )*};
-}
-
-integers!(i8, i16, i32, i64, u8, u16, u32);
-
 /// What a text parameter takes: `&str`, `String`, `&String`, `Box<str>`
 /// or `Cow<str>`.
 #[diagnostic::on_unimplemented(
@@ -55,19 +41,6 @@ pub trait IntoText {
     /// The text as the request holds it.
     fn into_text(self) -> String;
 }
-
-macro_rules! texts {
-    ($($ty:ty),*) => {$(
-        impl IntoText for $ty {
-            #[inline]
-            fn into_text(self) -> String {
-                self.into()
-            }
-        }
-    )*};
-}
-
-texts!(&str, String, &String, Box<str>, Cow<'_, str>);
 
 /// What an image parameter takes: an [`ImageInput`] that says what the
 /// image is, or bytes (`Vec<u8>`, `&[u8]`, `Bytes`), sent as base64.
@@ -89,33 +62,6 @@ pub trait IntoImage {
     fn into_image(self) -> ImageInput;
 }
 
-impl IntoImage for ImageInput {
-    #[inline]
-    fn into_image(self) -> ImageInput {
-        self
-    }
-}
-
-macro_rules! images {
-    ($($ty:ty),*) => {$(
-        impl IntoImage for $ty {
-            #[inline]
-            fn into_image(self) -> ImageInput {
-                ImageInput::from(self)
-            }
-        }
-    )*};
-}
-
-images!(Vec<u8>, &Vec<u8>, &[u8], bytes::Bytes);
-
-impl<const N: usize> IntoImage for &[u8; N] {
-    #[inline]
-    fn into_image(self) -> ImageInput {
-        ImageInput::from(self)
-    }
-}
-
 /// What a number parameter takes: `f64`, `f32`, or an integer type up to 32
 /// bits, all of which convert to `f64` without loss, so `guidance_scale(7)`
 /// works with a plain literal.
@@ -129,17 +75,34 @@ pub trait IntoNumber: sealed::Sealed {
     fn into_f64(self) -> f64;
 }
 
-macro_rules! numbers {
-    ($($ty:ty),*) => {$(
-        impl IntoNumber for $ty {
+/// `impl $trait for` each type, converting with `From` into what the
+/// request holds.
+macro_rules! converting {
+    ($trait:ident::$method:ident -> $target:ty: $($ty:ty),*) => {$(
+        impl $trait for $ty {
             #[inline]
-            fn into_f64(self) -> f64 {
-                f64::from(self)
+            fn $method(self) -> $target {
+                <$target>::from(self)
             }
         }
     )*};
 }
 
-numbers!(f64, f32, i8, i16, i32, u8, u16, u32);
-impl sealed::Sealed for f64 {}
-impl sealed::Sealed for f32 {}
+converting!(IntoInteger::into_i64 -> i64: i8, i16, i32, i64, u8, u16, u32);
+converting!(IntoNumber::into_f64 -> f64: f64, f32, i8, i16, i32, u8, u16, u32);
+converting!(IntoText::into_text -> String: &str, String, &String, Box<str>, Cow<'_, str>);
+converting!(IntoImage::into_image -> ImageInput: ImageInput, Vec<u8>, &Vec<u8>, &[u8], bytes::Bytes);
+
+/// The types the sealed traits are implemented for.
+macro_rules! sealed {
+    ($($ty:ty),*) => {$(impl sealed::Sealed for $ty {})*};
+}
+
+sealed!(i8, i16, i32, i64, u8, u16, u32, f32, f64);
+
+impl<const N: usize> IntoImage for &[u8; N] {
+    #[inline]
+    fn into_image(self) -> ImageInput {
+        ImageInput::from(self)
+    }
+}

@@ -287,6 +287,54 @@ macro_rules! with_api_error {
     };
 }
 
+/// Matches the variants that record their attempts and time taken: the
+/// transport and decode ones, binding their fields to `$attempts` and
+/// `$elapsed`, and those holding an [`ApiError`], binding it to `$api`;
+/// anything else gives `$otherwise`.
+macro_rules! with_attempt_record {
+    (
+        $error:expr,
+        ($attempts:ident, $elapsed:ident) => $fields:expr,
+        $api:ident => $in_api:expr,
+        _ => $otherwise:expr
+    ) => {
+        match $error {
+            Error::Connect {
+                attempts: $attempts,
+                elapsed: $elapsed,
+                ..
+            }
+            | Error::Timeout {
+                attempts: $attempts,
+                elapsed: $elapsed,
+                ..
+            }
+            | Error::Connection {
+                attempts: $attempts,
+                elapsed: $elapsed,
+                ..
+            }
+            | Error::MalformedResponse {
+                attempts: $attempts,
+                elapsed: $elapsed,
+                ..
+            }
+            | Error::ResponseTooLarge {
+                attempts: $attempts,
+                elapsed: $elapsed,
+                ..
+            }
+            | Error::Decode {
+                attempts: $attempts,
+                elapsed: $elapsed,
+                ..
+            } => $fields,
+            Error::JobFailed { api: $api, .. } | Error::JobExpired { api: $api, .. } => $in_api,
+            other => with_api_error!(other, $api => $in_api, _ => $otherwise),
+        }
+    };
+}
+
 impl Error {
     /// The server's answer, for the status variants.
     pub fn api_error(&self) -> Option<&ApiError> {
@@ -309,16 +357,7 @@ impl Error {
     /// How many requests were sent, or tried, for this call: 0 when the
     /// error came before sending (validation, configuration, encoding).
     pub fn attempts(&self) -> u32 {
-        match self {
-            Error::Connect { attempts, .. }
-            | Error::Timeout { attempts, .. }
-            | Error::Connection { attempts, .. }
-            | Error::MalformedResponse { attempts, .. }
-            | Error::ResponseTooLarge { attempts, .. }
-            | Error::Decode { attempts, .. } => *attempts,
-            Error::JobFailed { api, .. } | Error::JobExpired { api, .. } => api.attempts,
-            other => other.api_error().map_or(0, |api| api.attempts),
-        }
+        self.attempt_record().0
     }
 
     /// How long the call took until it failed, from its first attempt to
@@ -329,16 +368,20 @@ impl Error {
     /// [`JobDeadline::waited`](Error::JobDeadline).
     pub fn elapsed(&self) -> Duration {
         match self {
-            Error::Connect { elapsed, .. }
-            | Error::Timeout { elapsed, .. }
-            | Error::Connection { elapsed, .. }
-            | Error::MalformedResponse { elapsed, .. }
-            | Error::ResponseTooLarge { elapsed, .. }
-            | Error::Decode { elapsed, .. } => *elapsed,
-            Error::JobFailed { api, .. } | Error::JobExpired { api, .. } => api.elapsed,
             Error::JobDeadline { waited, .. } => *waited,
-            other => other.api_error().map_or(Duration::ZERO, |api| api.elapsed),
+            _ => self.attempt_record().1,
         }
+    }
+
+    /// The attempts made and the time taken, as [`at_attempt`](Self::at_attempt)
+    /// recorded them; `(0, 0)` for an error that came before sending.
+    fn attempt_record(&self) -> (u32, Duration) {
+        with_attempt_record!(
+            self,
+            (attempts, elapsed) => (*attempts, *elapsed),
+            api => (api.attempts, api.elapsed),
+            _ => (0, Duration::ZERO)
+        )
     }
 
     /// Whether the same request can be sent again without any risk of paying
@@ -458,30 +501,12 @@ impl Error {
     /// This error as the `attempt`-th attempt of a call that has lasted
     /// `so_far`.
     pub(crate) fn at_attempt(mut self, attempt: u32, so_far: Duration) -> Self {
-        match &mut self {
-            Error::Connect {
-                attempts, elapsed, ..
-            }
-            | Error::Timeout {
-                attempts, elapsed, ..
-            }
-            | Error::Connection {
-                attempts, elapsed, ..
-            }
-            | Error::MalformedResponse {
-                attempts, elapsed, ..
-            }
-            | Error::ResponseTooLarge {
-                attempts, elapsed, ..
-            }
-            | Error::Decode {
-                attempts, elapsed, ..
-            } => (*attempts, *elapsed) = (attempt, so_far),
-            Error::JobFailed { api, .. } | Error::JobExpired { api, .. } => {
-                api.stamp(attempt, so_far)
-            }
-            other => with_api_error!(other, api => api.stamp(attempt, so_far), _ => {}),
-        }
+        with_attempt_record!(
+            &mut self,
+            (attempts, elapsed) => (*attempts, *elapsed) = (attempt, so_far),
+            api => api.stamp(attempt, so_far),
+            _ => {}
+        );
         self
     }
 
