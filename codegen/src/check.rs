@@ -294,6 +294,7 @@ fn check_endpoint(
         }
     }
     check_member_collisions(file, &params, out);
+    check_renames(file, &params, out);
     let base64_switch = base64_switch(file, spec.returns, &params, out);
     (spec.complete && out.len() == before).then(|| Endpoint {
         source: file.to_owned(),
@@ -362,6 +363,35 @@ fn check_member_collisions(file: &str, params: &[Param], out: &mut Vec<Diagnosti
         }
         for member in members {
             owners.insert(member, &param.wire);
+        }
+    }
+}
+
+/// `renamed_from` names a wire name that is gone: not empty, not a current
+/// parameter's (its own included), and claimed by one parameter only.
+fn check_renames(file: &str, params: &[Param], out: &mut Vec<Diagnostic>) {
+    let mut claimed: BTreeMap<&str, &str> = BTreeMap::new();
+    for param in params {
+        let Some(from) = param.renamed_from.as_deref() else {
+            continue;
+        };
+        let path = join(&join("params", &param.wire), "renamed_from");
+        let problem = if from.trim().is_empty() {
+            Some("`renamed_from` must name the parameter's previous wire name".to_owned())
+        } else if params.iter().any(|p| p.wire == from) {
+            Some(format!(
+                "`renamed_from: {from}` names a parameter this spec still has; it must be the old wire name, now gone"
+            ))
+        } else if let Some(other) = claimed.insert(from, &param.wire) {
+            Some(format!(
+                "parameters {other:?} and {:?} both say `renamed_from: {from}`; only one can be its new name",
+                param.wire
+            ))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            out.push(Diagnostic::new(file, path, problem));
         }
     }
 }
@@ -579,6 +609,7 @@ fn check_param(
             kind,
             default,
             example,
+            renamed_from: raw.renamed_from.clone(),
         };
         (param, local)
     })

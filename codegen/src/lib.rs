@@ -12,6 +12,7 @@
 
 pub mod check;
 pub mod diagnostic;
+pub mod diff;
 pub mod emit;
 pub mod import;
 pub mod locate;

@@ -105,6 +105,10 @@ pub struct Param {
     pub default: Option<Literal>,
     /// A typical value.
     pub example: Option<Literal>,
+    /// The wire name it had before, when the spec says it was renamed
+    /// (`renamed_from`), so that `cargo xtask diff` reports one rename
+    /// instead of a removal and an addition.
+    pub renamed_from: Option<String>,
 }
 
 /// A parameter's Rust type and the constraints `validate()` checks.

@@ -84,6 +84,9 @@ struct Param {
     description: String,
     /// A typical value, shown in docs.
     example: Option<Scalar>,
+    /// The wire name this parameter had before a rename; `cargo xtask diff` then reports one rename instead of a removal and an addition. Must differ from every parameter's current name.
+    #[schemars(length(min = 1))]
+    renamed_from: Option<String>,
 }
 
 /// The value types a parameter can have.

@@ -103,10 +103,12 @@ pub struct RawParam {
     pub description: String,
     /// A typical value, shown in the docs.
     pub example: Option<Value>,
+    /// The wire name this parameter had before a rename.
+    pub renamed_from: Option<String>,
 }
 
 /// The keys a parameter may have.
-pub const PARAM_KEYS: [&str; 10] = [
+pub const PARAM_KEYS: [&str; 11] = [
     "type",
     "required",
     "default",
@@ -117,6 +119,7 @@ pub const PARAM_KEYS: [&str; 10] = [
     "enum",
     "description",
     "example",
+    "renamed_from",
 ];
 /// The keys of an endpoint spec.
 pub const ENDPOINT_KEYS: [&str; 6] = ["slug", "path", "title", "description", "returns", "params"];
@@ -547,6 +550,7 @@ fn parse_param(
     let enum_ref = fields.string("enum", fields.get("enum"), out);
     let allowed = fields.list("allowed", out);
     let values = fields.list("values", out);
+    let renamed_from = fields.string("renamed_from", fields.get("renamed_from"), out);
     Some(RawParam {
         ty: ty?,
         required: required?,
@@ -558,6 +562,7 @@ fn parse_param(
         enum_ref,
         description: description?,
         example: fields.get("example").cloned(),
+        renamed_from,
     })
 }
 
