@@ -563,9 +563,11 @@ fn allowed(kind: &Kind) -> Option<Vec<String>> {
         Kind::Integer { allowed, .. } => allowed
             .as_ref()
             .map(|list| list.iter().map(i64::to_string).collect()),
-        Kind::Number { allowed, .. } => allowed
-            .as_ref()
-            .map(|list| list.iter().map(|n| crate::model::format_number(*n)).collect()),
+        Kind::Number { allowed, .. } => allowed.as_ref().map(|list| {
+            list.iter()
+                .map(|n| crate::model::format_number(*n))
+                .collect()
+        }),
         _ => None,
     }
 }
@@ -683,7 +685,10 @@ fn enum_values_changed(sides: Sides<'_>, old: &Param, new: &Param) -> Vec<Findin
         after,
         Impact::Compatible,
     );
-    if let (Some(a), Some(b)) = (enum_def(sides.old, &old.kind), enum_def(sides.new, &new.kind)) {
+    if let (Some(a), Some(b)) = (
+        enum_def(sides.old, &old.kind),
+        enum_def(sides.new, &new.kind),
+    ) {
         let renamed: Vec<String> = a
             .variants
             .iter()

@@ -89,12 +89,18 @@ fn no_edit_no_change() {
 #[test]
 fn descriptions_and_examples_are_not_changes() {
     assert!(edit("Prompt.", "What to draw.").is_empty());
-    assert!(edit("    description: Steps.", "    example: 30\n    description: Steps.").is_empty());
+    assert!(edit(
+        "    description: Steps.",
+        "    example: 30\n    description: Steps."
+    )
+    .is_empty());
 }
 
 #[test]
 fn endpoint_added_and_removed() {
-    let other = BASE.replace("slug: demo", "slug: other").replace("path: /demo", "path: /other");
+    let other = BASE
+        .replace("slug: demo", "slug: other")
+        .replace("path: /demo", "path: /other");
     let one = model(&[("demo", BASE)]);
     let two = model(&[("demo", BASE), ("other", &other)]);
     let added = diff(&one, &two);
@@ -107,30 +113,64 @@ fn endpoint_added_and_removed() {
 
 #[test]
 fn returns_changed_breaks_everyone() {
-    only(&edit("returns: image", "returns: json"), "returns-changed", None, Verdicts::all(BREAKING));
+    only(
+        &edit("returns: image", "returns: json"),
+        "returns-changed",
+        None,
+        Verdicts::all(BREAKING),
+    );
 }
 
 #[test]
 fn path_changed_breaks_http_callers_only() {
-    only(&edit("path: /demo", "path: /demo/v2"), "path-changed", None, v(OK, BREAKING, OK));
+    only(
+        &edit("path: /demo", "path: /demo/v2"),
+        "path-changed",
+        None,
+        v(OK, BREAKING, OK),
+    );
 }
 
 #[test]
 fn optional_param_added_is_compatible() {
-    let changes = edit("params:\n", "params:\n  seed:\n    type: integer\n    description: Seed.\n");
-    only(&changes, "param-added-optional", Some("seed"), Verdicts::all(OK));
+    let changes = edit(
+        "params:\n",
+        "params:\n  seed:\n    type: integer\n    description: Seed.\n",
+    );
+    only(
+        &changes,
+        "param-added-optional",
+        Some("seed"),
+        Verdicts::all(OK),
+    );
 }
 
 #[test]
 fn required_param_added_breaks_everyone() {
-    let changes = edit("params:\n", "params:\n  image:\n    type: image\n    required: true\n    description: Input.\n");
-    only(&changes, "param-added-required", Some("image"), Verdicts::all(BREAKING));
+    let changes = edit(
+        "params:\n",
+        "params:\n  image:\n    type: image\n    required: true\n    description: Input.\n",
+    );
+    only(
+        &changes,
+        "param-added-required",
+        Some("image"),
+        Verdicts::all(BREAKING),
+    );
 }
 
 #[test]
 fn param_removed_breaks_everyone() {
-    let changes = edit("  scale:\n    type: number\n    min: 0\n    max: 1\n    description: Scale.\n", "");
-    let text = only(&changes, "param-removed", Some("scale"), Verdicts::all(BREAKING));
+    let changes = edit(
+        "  scale:\n    type: number\n    min: 0\n    max: 1\n    description: Scale.\n",
+        "",
+    );
+    let text = only(
+        &changes,
+        "param-removed",
+        Some("scale"),
+        Verdicts::all(BREAKING),
+    );
     assert!(text.contains("--scale"), "{text}");
 }
 
@@ -138,12 +178,19 @@ fn param_removed_breaks_everyone() {
 fn unmarked_rename_is_a_removal_and_an_addition() {
     let changes = edit("  scale:\n", "  cfg_scale:\n");
     let rules: Vec<&str> = changes.iter().map(|c| c.rule).collect();
-    assert_eq!(rules, ["param-removed", "param-added-optional"], "{changes:#?}");
+    assert_eq!(
+        rules,
+        ["param-removed", "param-added-optional"],
+        "{changes:#?}"
+    );
 }
 
 #[test]
 fn marked_rename_is_one_change_and_keeps_comparing_the_facts() {
-    let changes = edit("  scale:\n    type: number\n    min: 0\n", "  cfg_scale:\n    renamed_from: scale\n    type: number\n    min: 0.5\n");
+    let changes = edit(
+        "  scale:\n    type: number\n    min: 0\n",
+        "  cfg_scale:\n    renamed_from: scale\n    type: number\n    min: 0.5\n",
+    );
     let rules: Vec<&str> = changes.iter().map(|c| c.rule).collect();
     assert_eq!(rules, ["param-renamed", "bounds-narrowed"], "{changes:#?}");
     assert_eq!(changes[0].param.as_deref(), Some("cfg_scale"));
@@ -153,33 +200,62 @@ fn marked_rename_is_one_change_and_keeps_comparing_the_facts() {
 #[test]
 fn type_changed_breaks_everyone_but_integer_to_number_only_breaks_rust() {
     let changes = edit("  prompt:\n    type: string", "  prompt:\n    type: image");
-    only(&changes, "type-changed", Some("prompt"), Verdicts::all(BREAKING));
+    only(
+        &changes,
+        "type-changed",
+        Some("prompt"),
+        Verdicts::all(BREAKING),
+    );
     let changes = edit("  steps:\n    type: integer", "  steps:\n    type: number");
     only(&changes, "type-changed", Some("steps"), v(BREAKING, OK, OK));
 }
 
 #[test]
 fn optional_to_required_breaks_everyone() {
-    let changes = edit("    min: 0\n    max: 1\n    description: Scale.", "    min: 0\n    max: 1\n    required: true\n    description: Scale.");
-    only(&changes, "param-now-required", Some("scale"), Verdicts::all(BREAKING));
+    let changes = edit(
+        "    min: 0\n    max: 1\n    description: Scale.",
+        "    min: 0\n    max: 1\n    required: true\n    description: Scale.",
+    );
+    only(
+        &changes,
+        "param-now-required",
+        Some("scale"),
+        Verdicts::all(BREAKING),
+    );
 }
 
 #[test]
 fn required_to_optional_breaks_only_the_crate() {
-    let changes = edit("    required: true\n    description: Prompt.", "    description: Prompt.");
-    only(&changes, "param-now-optional", Some("prompt"), v(BREAKING, OK, OK));
+    let changes = edit(
+        "    required: true\n    description: Prompt.",
+        "    description: Prompt.",
+    );
+    only(
+        &changes,
+        "param-now-optional",
+        Some("prompt"),
+        v(BREAKING, OK, OK),
+    );
 }
 
 #[test]
 fn default_added_is_compatible() {
-    let changes = edit("    max: 1\n    description: Scale.", "    max: 1\n    default: 0.5\n    description: Scale.");
+    let changes = edit(
+        "    max: 1\n    description: Scale.",
+        "    max: 1\n    default: 0.5\n    description: Scale.",
+    );
     only(&changes, "default-added", Some("scale"), Verdicts::all(OK));
 }
 
 #[test]
 fn default_changed_is_a_silent_behaviour_change() {
     let changes = edit("    default: 25", "    default: 30");
-    let text = only(&changes, "default-changed", Some("steps"), Verdicts::all(BEHAVIOUR));
+    let text = only(
+        &changes,
+        "default-changed",
+        Some("steps"),
+        Verdicts::all(BEHAVIOUR),
+    );
     assert!(text.contains("30") && text.contains("25"), "{text}");
     assert!(!changes[0].breaking());
 }
@@ -187,30 +263,73 @@ fn default_changed_is_a_silent_behaviour_change() {
 #[test]
 fn default_removed_drops_the_constant() {
     let changes = edit("    default: 25\n", "");
-    only(&changes, "default-removed", Some("steps"), v(BREAKING, BEHAVIOUR, BEHAVIOUR));
+    only(
+        &changes,
+        "default-removed",
+        Some("steps"),
+        v(BREAKING, BEHAVIOUR, BEHAVIOUR),
+    );
 }
 
 #[test]
 fn bounds_narrowed_break_everyone() {
-    only(&edit("    max: 50", "    max: 40"), "bounds-narrowed", Some("steps"), Verdicts::all(BREAKING));
-    only(&edit("    min: 1\n", "    min: 2\n"), "bounds-narrowed", Some("steps"), Verdicts::all(BREAKING));
-    let changes = edit("    allowed: [512, 768]\n", "    allowed: [512, 768]\n    max: 768\n");
-    only(&changes, "bounds-narrowed", Some("width"), Verdicts::all(BREAKING));
+    only(
+        &edit("    max: 50", "    max: 40"),
+        "bounds-narrowed",
+        Some("steps"),
+        Verdicts::all(BREAKING),
+    );
+    only(
+        &edit("    min: 1\n", "    min: 2\n"),
+        "bounds-narrowed",
+        Some("steps"),
+        Verdicts::all(BREAKING),
+    );
+    let changes = edit(
+        "    allowed: [512, 768]\n",
+        "    allowed: [512, 768]\n    max: 768\n",
+    );
+    only(
+        &changes,
+        "bounds-narrowed",
+        Some("width"),
+        Verdicts::all(BREAKING),
+    );
 }
 
 #[test]
 fn bounds_widened_are_compatible_unless_a_constant_goes() {
-    only(&edit("    max: 50", "    max: 60"), "bounds-widened", Some("steps"), Verdicts::all(OK));
-    only(&edit("    max: 50\n", ""), "bounds-widened", Some("steps"), v(BREAKING, OK, OK));
+    only(
+        &edit("    max: 50", "    max: 60"),
+        "bounds-widened",
+        Some("steps"),
+        Verdicts::all(OK),
+    );
+    only(
+        &edit("    max: 50\n", ""),
+        "bounds-widened",
+        Some("steps"),
+        v(BREAKING, OK, OK),
+    );
 }
 
 #[test]
 fn allowed_values_added_and_removed() {
     let added = edit("[512, 768]", "[512, 768, 1024]");
-    let text = only(&added, "allowed-values-added", Some("width"), Verdicts::all(OK));
+    let text = only(
+        &added,
+        "allowed-values-added",
+        Some("width"),
+        Verdicts::all(OK),
+    );
     assert!(text.contains("1024"), "{text}");
     let removed = edit("[512, 768]", "[512]");
-    only(&removed, "allowed-values-removed", Some("width"), Verdicts::all(BREAKING));
+    only(
+        &removed,
+        "allowed-values-removed",
+        Some("width"),
+        Verdicts::all(BREAKING),
+    );
 }
 
 #[test]
@@ -218,9 +337,16 @@ fn allowed_values_imposed_or_dropped() {
     let imposed = edit("    min: 0\n    max: 1\n", "    allowed: [0, 0.5, 1]\n");
     let rules: Vec<&str> = imposed.iter().map(|c| c.rule).collect();
     assert!(rules.contains(&"allowed-values-imposed"), "{imposed:#?}");
-    assert!(imposed.iter().all(|c| c.breaking() || c.rule == "bounds-widened"));
+    assert!(imposed
+        .iter()
+        .all(|c| c.breaking() || c.rule == "bounds-widened"));
     let dropped = edit("    allowed: [512, 768]\n", "");
-    only(&dropped, "allowed-values-dropped", Some("width"), v(BREAKING, OK, OK));
+    only(
+        &dropped,
+        "allowed-values-dropped",
+        Some("width"),
+        v(BREAKING, OK, OK),
+    );
 }
 
 #[test]
@@ -231,39 +357,76 @@ fn enum_values_added_compile_because_enums_are_non_exhaustive() {
     let wire_enum = &runtime[runtime.find("macro_rules! define_wire_enum").unwrap()..];
     assert!(wire_enum[..600].contains("#[non_exhaustive]"));
     let changes = edit("[euler, ddim]", "[euler, ddim, lms]");
-    only(&changes, "enum-values-added", Some("sampler"), Verdicts::all(OK));
+    only(
+        &changes,
+        "enum-values-added",
+        Some("sampler"),
+        Verdicts::all(OK),
+    );
 }
 
 #[test]
 fn enum_values_removed_break_everyone() {
     let changes = edit("[euler, ddim]", "[euler]");
-    only(&changes, "enum-values-removed", Some("sampler"), Verdicts::all(BREAKING));
+    only(
+        &changes,
+        "enum-values-removed",
+        Some("sampler"),
+        Verdicts::all(BREAKING),
+    );
 }
 
 #[test]
 fn enum_variant_renamed_keeps_the_wire_but_breaks_rust() {
     let changes = edit("[euler, ddim]", "[euler, {value: ddim, name: DdimSampler}]");
-    only(&changes, "enum-variant-renamed", Some("sampler"), v(BREAKING, OK, OK));
+    only(
+        &changes,
+        "enum-variant-renamed",
+        Some("sampler"),
+        v(BREAKING, OK, OK),
+    );
 }
 
 #[test]
 fn enum_moved_to_a_shared_type_breaks_rust() {
-    let before = BASE.replace("[euler, ddim]\n    default: euler", "[DDIM, LMS]\n    default: LMS");
-    let after = BASE.replace("values: [euler, ddim]\n    default: euler", "enum: scheduler\n    default: LMS");
+    let before = BASE.replace(
+        "[euler, ddim]\n    default: euler",
+        "[DDIM, LMS]\n    default: LMS",
+    );
+    let after = BASE.replace(
+        "values: [euler, ddim]\n    default: euler",
+        "enum: scheduler\n    default: LMS",
+    );
     let changes = diff(&model(&[("demo", &before)]), &model(&[("demo", &after)]));
-    only(&changes, "enum-type-renamed", Some("sampler"), v(BREAKING, OK, OK));
+    only(
+        &changes,
+        "enum-type-renamed",
+        Some("sampler"),
+        v(BREAKING, OK, OK),
+    );
 }
 
 #[test]
 fn breaking_changes_are_listed_first() {
     let after = BASE
-        .replacen("params:\n", "params:\n  seed:\n    type: integer\n    description: Seed.\n", 1)
+        .replacen(
+            "params:\n",
+            "params:\n  seed:\n    type: integer\n    description: Seed.\n",
+            1,
+        )
         .replace("    default: 25", "    default: 30")
         .replace("[euler, ddim]", "[euler]");
     let mut changes = diff(&model(&[("demo", BASE)]), &model(&[("demo", &after)]));
     breaking_first(&mut changes);
     let rules: Vec<&str> = changes.iter().map(|c| c.rule).collect();
-    assert_eq!(rules, ["enum-values-removed", "default-changed", "param-added-optional"]);
+    assert_eq!(
+        rules,
+        [
+            "enum-values-removed",
+            "default-changed",
+            "param-added-optional"
+        ]
+    );
 }
 
 #[test]
@@ -283,17 +446,38 @@ fn json_has_the_documented_fields() {
 #[test]
 fn renamed_from_is_checked() {
     let load = |text: &str| {
-        codegen::load(&[SpecSource { path: "spec/demo.yaml".into(), text: text.into() }])
-            .unwrap_err()
-            .to_string()
+        codegen::load(&[SpecSource {
+            path: "spec/demo.yaml".into(),
+            text: text.into(),
+        }])
+        .unwrap_err()
+        .to_string()
     };
-    let own = load(&BASE.replace("    description: Steps.", "    renamed_from: scale\n    description: Steps."));
-    assert!(own.contains("params.steps.renamed_from") && own.contains("still has"), "{own}");
+    let own = load(&BASE.replace(
+        "    description: Steps.",
+        "    renamed_from: scale\n    description: Steps.",
+    ));
+    assert!(
+        own.contains("params.steps.renamed_from") && own.contains("still has"),
+        "{own}"
+    );
     let twice = BASE
-        .replace("    description: Steps.", "    renamed_from: old\n    description: Steps.")
-        .replace("    description: Width.", "    renamed_from: old\n    description: Width.");
+        .replace(
+            "    description: Steps.",
+            "    renamed_from: old\n    description: Steps.",
+        )
+        .replace(
+            "    description: Width.",
+            "    renamed_from: old\n    description: Width.",
+        );
     let twice = load(&twice);
     assert!(twice.contains("both say `renamed_from: old`"), "{twice}");
-    let typed = load(&BASE.replace("    description: Steps.", "    renamed_from: 3\n    description: Steps."));
-    assert!(typed.contains("params.steps.renamed_from") && typed.contains("expected a string"), "{typed}");
+    let typed = load(&BASE.replace(
+        "    description: Steps.",
+        "    renamed_from: 3\n    description: Steps.",
+    ));
+    assert!(
+        typed.contains("params.steps.renamed_from") && typed.contains("expected a string"),
+        "{typed}"
+    );
 }
