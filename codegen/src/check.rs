@@ -382,13 +382,13 @@ fn check_renames(file: &str, params: &[Param], out: &mut Vec<Diagnostic>) {
             Some(format!(
                 "`renamed_from: {from}` names a parameter this spec still has; it must be the old wire name, now gone"
             ))
-        } else if let Some(other) = claimed.insert(from, &param.wire) {
-            Some(format!(
-                "parameters {other:?} and {:?} both say `renamed_from: {from}`; only one can be its new name",
-                param.wire
-            ))
         } else {
-            None
+            claimed.insert(from, &param.wire).map(|other| {
+                format!(
+                    "parameters {other:?} and {:?} both say `renamed_from: {from}`; only one can be its new name",
+                    param.wire
+                )
+            })
         };
         if let Some(problem) = problem {
             out.push(Diagnostic::new(file, path, problem));
