@@ -928,7 +928,7 @@ fn decide_type(
         "string" if url_format && hints::is_plain_link(&row.name) => ParamType::String,
         "string" if url_format => media(&example_urls(example), comments),
         "string" if !listed.is_empty() => ParamType::Enum,
-        "string" => ParamType::String,
+        "string" => linked_media(row, example, comments).unwrap_or(ParamType::String),
         other => {
             comments.push(review(
                 Field::Type,
@@ -944,6 +944,49 @@ fn decide_type(
         }
     };
     (ty, false)
+}
+
+/// A `string` whose name names one media kind and whose example is a URL
+/// (the Attributes layout types every URL `str`): that media, with a note.
+fn linked_media(
+    row: &PageParam,
+    example: Option<&Value>,
+    comments: &mut Vec<Comment>,
+) -> Option<ParamType> {
+    if hints::is_plain_link(&row.name) {
+        return None;
+    }
+    let [kind] = hints::kinds_named(&row.name)[..] else {
+        return None;
+    };
+    let Some(url) = example.and_then(Value::as_str).filter(|t| hints::is_url(t)) else {
+        // No example URL: the description must name the same media, and
+        // the draft is a guess.
+        if example.is_some() || hints::kinds_named(&row.description) != [kind] {
+            return None;
+        }
+        comments.push(review(
+            Field::Type,
+            format!(
+                "the page types this a string, but its name and description speak of {} and the page sends no example; the draft says {}: check it takes a URL or base64",
+                type_name(kind),
+                type_name(kind)
+            ),
+        ));
+        return Some(kind);
+    };
+    if hints::kind_of_url(url).is_some_and(|k| k != kind) {
+        return None;
+    }
+    comments.push(note(
+        Field::Type,
+        format!(
+            "the page types this a string, but its name says {} and the example sends a URL; the draft says {}",
+            type_name(kind),
+            type_name(kind)
+        ),
+    ));
+    Some(kind)
 }
 
 /// The URLs an example holds (itself, or a list's items).
