@@ -209,13 +209,13 @@ impl QueueAdvice {
     }
 }
 
+/// A line's number and text.
+type Line = (usize, String);
+
 /// The parameter section of the Parameters layouts, from after its heading
 /// to "Response Type" (or "Returns:"), either of which may share a line
 /// with a value; and what follows "Returns:".
-fn parameter_section(
-    lines: &[(usize, &str)],
-    params_at: usize,
-) -> (Vec<(usize, String)>, Option<(usize, String)>) {
+fn parameter_section(lines: &[(usize, &str)], params_at: usize) -> (Vec<Line>, Option<Line>) {
     let mut section: Vec<(usize, String)> = Vec::new();
     let mut returns = None;
     for (index, &(number, line)) in lines.iter().enumerate().skip(params_at) {

@@ -1155,8 +1155,8 @@ fn exclusive_pairs(
     let mut pairs: Vec<[String; 2]> = Vec::new();
     let names: Vec<String> = params.iter().map(|p| p.name.clone()).collect();
     let position = |name: &str| names.iter().position(|n| n == name);
-    for index in 0..params.len() {
-        let lower = params[index].description.to_ascii_lowercase();
+    for param in params.iter() {
+        let lower = param.description.to_ascii_lowercase();
         let Some((at, phrase)) = EXCLUSIVE_PHRASES
             .iter()
             .filter_map(|p| lower.find(p).map(|at| (at, *p)))
@@ -1164,7 +1164,7 @@ fn exclusive_pairs(
         else {
             continue;
         };
-        let said = &params[index].description[at + phrase.len()..];
+        let said = &param.description[at + phrase.len()..];
         let said = said.split(['.', ';', '(']).next().unwrap_or("");
         let words: Vec<String> = said
             .split([',', '/', ' '])
@@ -1191,7 +1191,7 @@ fn exclusive_pairs(
             .iter()
             .filter(|w| w.contains('_') && position(w).is_none())
             .collect();
-        let this = params[index].name.clone();
+        let this = param.name.clone();
         let line = page
             .params
             .iter()
