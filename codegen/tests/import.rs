@@ -562,3 +562,79 @@ fn layout_variations_beyond_the_seed_pages() {
         }
     );
 }
+
+/// The four hand-written pages of video models, one per layout (the v2
+/// layout twice: payload and keyword arguments): each keeps its example,
+/// drafts its list, its run-together durations and its exclusive pair, and
+/// says it returns video; the v2 payload page drafts the queue.
+#[test]
+fn each_layout_s_video_page_drafts_lists_pairs_and_durations() {
+    let cases: [(&str, &[&str]); 4] = [
+        (
+            "005_requests_video.txt",
+            &[
+                "returns: video\n",
+                "  style_images:\n    type: list\n    items: image\n",
+                "    allowed: [4, 8]\n",
+                "  - exclusive: [image_url, start_frame_url]\n",
+                "  - exclusive: [image_url, end_frame_url]\n",
+                "    example: [https://example.com/inputs/style-film.png, https://example.com/inputs/style-dusk.png]\n",
+            ],
+        ),
+        (
+            "006_sdk_payload_video.txt",
+            &[
+                "returns: video\n",
+                "queue:\n  deadline: 900\n",
+                "  reference_videos:\n    type: list\n    items: video\n",
+                "    allowed: [6, 10]\n",
+                "  - exclusive: [first_frame_url, reference_images]\n",
+                "    example: A lighthouse beam sweeps across rolling fog at night, waves below\n",
+            ],
+        ),
+        (
+            "007_javascript_video.txt",
+            &[
+                "returns: video\n",
+                "  motion_images:\n    type: list\n    items: image\n",
+                "    allowed: [3, 6]\n",
+                "    min: 8\n    max: 60\n",
+                "  - exclusive: [image_url, start_image]\n",
+                "    example: 11\n",
+            ],
+        ),
+        (
+            "008_sdk_run_video.txt",
+            &[
+                "returns: video\n",
+                "  camera_moves:\n    type: list\n    items: string\n",
+                "    allowed: [5, 10]\n",
+                "    example: [pan_left, zoom_in]\n",
+            ],
+        ),
+    ];
+    for (file, expected) in cases {
+        let (draft, yaml) = import_page(file);
+        for line in expected {
+            assert!(yaml.contains(line), "{file}: no {line:?} in\n{yaml}");
+        }
+        assert!(
+            !yaml.contains("shows no example request"),
+            "{file}: the example was lost\n{yaml}"
+        );
+        let untouched = draft
+            .params
+            .iter()
+            .filter(|p| !p.comments.iter().any(|c| c.review))
+            .count();
+        eprintln!(
+            "{file}: {untouched} of {} parameters carry no review comment",
+            draft.params.len()
+        );
+    }
+    // A page without any example request says so.
+    let text = read("codegen/tests/import-pages/008_sdk_run_video.txt")
+        .replace("segmind.run(", "segmind.skip(");
+    let (_, yaml) = import::page_to_yaml(&text, "page", &shared()).unwrap();
+    assert!(yaml.contains("shows no example request"), "{yaml}");
+}

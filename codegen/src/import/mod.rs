@@ -12,9 +12,11 @@
 //!    comment starting with [`REVIEW_MARKER`] at its place, which the
 //!    generator refuses until a maintainer has settled it and deleted it.
 
+mod hints;
 pub mod openapi;
 pub mod page;
 mod resolve;
+mod sample;
 pub mod yaml;
 
 use std::fmt;
@@ -23,8 +25,6 @@ use indexmap::IndexMap;
 use serde_json::Value;
 
 pub use resolve::resolve;
-
-use crate::spec::{ParamType, Returns};
 
 /// Starts every review comment in a draft (`# IMPORT-REVIEW: ...`); the
 /// generator rejects a spec that still holds one.
@@ -109,6 +109,9 @@ pub struct PageParam {
     pub total: Option<usize>,
     /// The count in "+N more", and its line: the list is cut short.
     pub more: Option<(usize, usize)>,
+    /// Whether the row labels its values `Allowed values` (an enum on the
+    /// Attributes layout: `enum:int`, `enum:str`).
+    pub enumerated: bool,
 }
 
 /// One endpoint, as the source states it.
@@ -129,6 +132,30 @@ pub struct PageEndpoint {
     /// Whether rows label their defaults (`Default:`). Where they do not,
     /// a row's first unlabelled value is its default.
     pub uses_default_labels: bool,
+    /// Which layout the page is in.
+    pub layout: Layout,
+    /// Where the example request was found (`None`: the page shows none).
+    pub example_source: Option<(usize, &'static str)>,
+    /// The deadline, in seconds, the page's sample waits on the v2 queue
+    /// (`job.wait(timeout=900`), and its line.
+    pub queue_wait: Option<(usize, u64)>,
+    /// The line where the page advises the queue for long runs, if it does.
+    pub queue_advice: Option<usize>,
+    /// The typical run time the page states (`~146.75s`), and its line.
+    pub typical_secs: Option<(usize, f64)>,
+}
+
+/// The three layouts of a model's page.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Layout {
+    /// A Python `requests` snippet and a "Parameters" list.
+    #[default]
+    Requests,
+    /// The v2 SDK call (`POST /v2/<slug> · submit + poll`, `segmind.run(...)`
+    /// or `payload = {...}`) and a "Parameters" list.
+    SdkV2,
+    /// A JavaScript axios snippet and an "Attributes" list.
+    JavaScript,
 }
 
 /// The draft field a review or note sits beside.
@@ -152,6 +179,10 @@ pub enum Field {
     Description,
     /// A parameter's example.
     Example,
+    /// The endpoint's queue hint.
+    Queue,
+    /// The constraints between parameters.
+    Constraints,
 }
 
 /// A comment in the draft: a contradiction to settle (a review) or a
@@ -166,13 +197,74 @@ pub struct Comment {
     pub text: String,
 }
 
+/// A value type of the spec format (a parameter's, or a list's items).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamType {
+    /// Free text.
+    String,
+    /// A whole number.
+    Integer,
+    /// A floating-point number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// One of a fixed list of strings.
+    Enum,
+    /// An image: a URL or base64.
+    Image,
+    /// A video: a URL or base64.
+    Video,
+    /// An audio file: a URL or base64.
+    Audio,
+    /// Any other file: a URL or base64.
+    File,
+}
+
+impl ParamType {
+    /// Whether values of this type are media (a URL or base64).
+    pub fn is_media(self) -> bool {
+        matches!(self, Self::Image | Self::Video | Self::Audio | Self::File)
+    }
+}
+
+/// What a call returns, as the spec format names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Returns {
+    /// Image bytes (or base64 JSON when asked).
+    Image,
+    /// A JSON document.
+    Json,
+    /// A video file.
+    Video,
+    /// An audio file.
+    Audio,
+    /// Text.
+    Text,
+}
+
+impl Returns {
+    /// The name the spec format writes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Image => "image",
+            Self::Json => "json",
+            Self::Video => "video",
+            Self::Audio => "audio",
+            Self::Text => "text",
+        }
+    }
+}
+
 /// A parameter of the draft.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DraftParam {
     /// The wire name.
     pub name: String,
-    /// The type.
+    /// The type; for a list, its items' type (and `min`, `max`, `allowed`,
+    /// `values` and `enum_ref` are the items').
     pub ty: ParamType,
+    /// Whether the value is a JSON array of `ty`.
+    pub list: bool,
     /// Whether every request must carry it.
     pub required: bool,
     /// The server's default.
@@ -210,11 +302,29 @@ pub struct Draft {
     pub returns: Returns,
     /// Parameters in order.
     pub params: Vec<DraftParam>,
+    /// The queue hint: `Some(deadline)` when the page advises the v2 queue
+    /// (`None` inside: the default deadline).
+    pub queue: Option<Option<u64>>,
+    /// Pairs of parameters that cannot be sent together.
+    pub exclusive: Vec<[String; 2]>,
     /// Comments on the endpoint's fields.
     pub comments: Vec<Comment>,
 }
 
 impl Draft {
+    /// Whether the draft uses what the format gained in issue 22 (media
+    /// other than image, lists, video/audio/text answers, the queue,
+    /// constraints).
+    pub fn uses_new_format(&self) -> bool {
+        !matches!(self.returns, Returns::Image | Returns::Json)
+            || self.queue.is_some()
+            || !self.exclusive.is_empty()
+            || self
+                .params
+                .iter()
+                .any(|p| p.list || (p.ty.is_media() && p.ty != ParamType::Image))
+    }
+
     /// How many review comments the draft holds.
     pub fn reviews(&self) -> usize {
         let count = |comments: &[Comment]| comments.iter().filter(|c| c.review).count();
@@ -234,8 +344,11 @@ fn type_name(ty: ParamType) -> &'static str {
         ParamType::Integer => "integer",
         ParamType::Number => "number",
         ParamType::Boolean => "boolean",
-        ParamType::Image => "image",
         ParamType::Enum => "enum",
+        ParamType::Image => "image",
+        ParamType::Video => "video",
+        ParamType::Audio => "audio",
+        ParamType::File => "file",
     }
 }
 

@@ -138,8 +138,10 @@ pub fn parse(json: &str, operation: &str) -> Result<PageEndpoint, ImportError> {
         url: (0, format!("{server}{path}")),
         returns,
         params,
+        example_source: (!example.is_empty()).then_some((0, "the request body's example")),
         example,
         uses_default_labels: true,
+        ..PageEndpoint::default()
     })
 }
 
@@ -246,6 +248,7 @@ fn param(name: &str, schema: &Value, required: bool) -> PageParam {
         default_labelled: default.is_some(),
         default,
         default_label_line: None,
+        enumerated: false,
         listed: schema
             .get("enum")
             .and_then(Value::as_sequence)

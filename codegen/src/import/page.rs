@@ -15,10 +15,7 @@
 
 use std::collections::HashSet;
 
-use indexmap::IndexMap;
-use serde_json::Value;
-
-use super::{ImportError, PageEndpoint, PageParam, PageValue};
+use super::{sample, ImportError, Layout, PageEndpoint, PageParam, PageValue};
 
 /// The longest name, and the longest value run into a name, considered when
 /// splitting a row's first line: bounds the work on pathological input.
@@ -73,31 +70,152 @@ pub fn parse(text: &str) -> Result<PageEndpoint, ImportError> {
         .next()
         .filter(|(_, l)| is_prose(l))
         .map(|(n, l)| (*n, l.trim().to_owned()));
-    let (example, sample_url) = code_sample(&lines);
+    let heading = params_heading(&lines);
+    let before_list = heading.map_or(lines.len(), |(index, _)| index);
+    let sample = sample::find(&lines[..before_list]);
+    let example = sample.body;
+    let sample_url = sample_url(&lines[..before_list]);
+    let layout = layout(&lines, heading);
+    let advice = QueueAdvice::read(&lines[..before_list]);
 
-    let endpoint_heading = lines.iter().position(|(_, l)| l.contains("API Endpoint"));
-    let search_from = endpoint_heading.unwrap_or(0);
-    let Some(params_at) = lines[search_from..]
-        .iter()
-        .position(|(_, l)| l.contains("Parameters"))
-        .map(|i| i + search_from)
-    else {
-        let line = endpoint_heading.map_or(last_line, |i| lines[i].0);
+    let Some((params_at, attributes)) = heading else {
+        let line = lines
+            .iter()
+            .find(|(_, l)| l.contains("API Endpoint"))
+            .map_or(last_line, |(n, _)| *n);
         return Err(ImportError::at(
             line,
-            "no \"Parameters\" heading found after \"API Endpoint\"; paste the page down to \"Response Type\"",
+            "no \"Parameters\" heading found after \"API Endpoint\" (nor an \"Attributes\" heading); paste the page down to \"Response Type\"",
         ));
     };
-    let url = sample_url.or_else(|| endpoint_url(&lines[search_from..=params_at]));
+    let search_from = lines[..params_at]
+        .iter()
+        .position(|(_, l)| l.contains("API Endpoint"))
+        .unwrap_or(0);
+    let url = sample_url
+        .or_else(|| endpoint_url(&lines[search_from..=params_at]))
+        .or_else(|| v2_url(&lines[..params_at]));
     let Some(url) = url else {
         return Err(ImportError::at(
             lines[params_at].0,
             "no endpoint URL (https://...) found in the code sample or under \"API Endpoint\"",
         ));
     };
+    let keys: HashSet<&str> = example.keys().map(String::as_str).collect();
+    let (params, returns, labelled) = if attributes {
+        let params = attribute_rows(&lines[params_at + 1..], &keys)?;
+        (params, response_type(&lines[..params_at]), true)
+    } else {
+        let (section, returns) = parameter_section(&lines, params_at);
+        let params = rows(&section, &keys)?;
+        let labelled = section.iter().any(|(_, l)| l.contains("Default:"));
+        (params, returns, labelled)
+    };
+    Ok(PageEndpoint {
+        title: (title_line, title.trim().to_owned()),
+        description,
+        url,
+        returns,
+        params,
+        example,
+        uses_default_labels: labelled,
+        layout,
+        example_source: sample.source,
+        queue_wait: advice.wait,
+        queue_advice: advice.advised,
+        typical_secs: advice.typical,
+    })
+}
 
-    // The section runs from after "Parameters" to "Response Type" (or
-    // "Returns:"), either of which may share a line with a value.
+/// The parameter list's heading: its index and whether it is the
+/// JavaScript layout's "Attributes".
+fn params_heading(lines: &[(usize, &str)]) -> Option<(usize, bool)> {
+    let search_from = lines
+        .iter()
+        .position(|(_, l)| l.contains("API Endpoint"))
+        .unwrap_or(0);
+    let parameters = lines[search_from..]
+        .iter()
+        .position(|(_, l)| l.contains("Parameters"))
+        .map(|i| (i + search_from, false));
+    let attributes = lines
+        .iter()
+        .position(|(_, l)| l.trim() == "Attributes")
+        .map(|i| (i, true));
+    match (parameters, attributes) {
+        (Some(p), Some(a)) => Some(if a.0 < p.0 { a } else { p }),
+        (p, a) => p.or(a),
+    }
+}
+
+/// Which layout the page is in.
+fn layout(lines: &[(usize, &str)], heading: Option<(usize, bool)>) -> Layout {
+    if heading.is_some_and(|(_, attributes)| attributes) {
+        return Layout::JavaScript;
+    }
+    let v2 = lines.iter().any(|(_, l)| {
+        l.contains("POST /v2/") || l.contains("segmind.run(") || l.contains("submit_async(")
+    });
+    if v2 {
+        Layout::SdkV2
+    } else {
+        Layout::Requests
+    }
+}
+
+/// What the page says about the queue and how long a call takes.
+#[derive(Default)]
+struct QueueAdvice {
+    wait: Option<(usize, u64)>,
+    advised: Option<usize>,
+    typical: Option<(usize, f64)>,
+}
+
+impl QueueAdvice {
+    fn read(lines: &[(usize, &str)]) -> Self {
+        let mut advice = Self::default();
+        for &(number, line) in lines {
+            if advice.wait.is_none() && line.contains(".wait(") {
+                let after = line
+                    .find("timeout=")
+                    .map(|at| &line[at + "timeout=".len()..]);
+                let digits: String = after
+                    .unwrap_or("")
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .take(9)
+                    .collect();
+                if let Ok(seconds) = digits.parse() {
+                    advice.wait = Some((number, seconds));
+                }
+            }
+            let lower = line.to_ascii_lowercase();
+            if advice.advised.is_none() && lower.contains("recommended for long-running") {
+                advice.advised = Some(number);
+            }
+            let trimmed = line.trim();
+            if advice.typical.is_none() {
+                if let Some(seconds) = trimmed
+                    .strip_prefix('~')
+                    .and_then(|t| t.strip_suffix('s'))
+                    .and_then(|t| t.parse::<f64>().ok())
+                    .filter(|s| s.is_finite() && *s >= 0.0)
+                {
+                    advice.typical = Some((number, seconds));
+                }
+            }
+        }
+        advice
+    }
+}
+
+/// A line's number and text.
+type Line = (usize, String);
+
+/// The parameter section of the Parameters layouts, from after its heading
+/// to "Response Type" (or "Returns:"), either of which may share a line
+/// with a value; and what follows "Returns:".
+fn parameter_section(lines: &[(usize, &str)], params_at: usize) -> (Vec<Line>, Option<Line>) {
     let mut section: Vec<(usize, String)> = Vec::new();
     let mut returns = None;
     for (index, &(number, line)) in lines.iter().enumerate().skip(params_at) {
@@ -119,16 +237,42 @@ pub fn parse(text: &str) -> Result<PageEndpoint, ImportError> {
             None => section.push((number, line.to_owned())),
         }
     }
-    let keys: HashSet<&str> = example.keys().map(String::as_str).collect();
-    let params = rows(&section, &keys)?;
-    Ok(PageEndpoint {
-        title: (title_line, title.trim().to_owned()),
-        description,
-        url,
-        returns,
-        params,
-        example,
-        uses_default_labels: section.iter().any(|(_, l)| l.contains("Default:")),
+    (section, returns)
+}
+
+/// The content type under the JavaScript layout's "RESPONSE" heading.
+fn response_type(lines: &[(usize, &str)]) -> Option<(usize, String)> {
+    let at = lines.iter().position(|(_, l)| l.trim() == "RESPONSE")?;
+    lines[at + 1..]
+        .iter()
+        .find(|(_, l)| !l.trim().is_empty())
+        .map(|(n, l)| (*n, l.trim().to_owned()))
+}
+
+/// `url = "https://..."` (Python) or `const url = "https://...";` (JavaScript).
+fn sample_url(lines: &[(usize, &str)]) -> Option<(usize, String)> {
+    lines.iter().find_map(|&(number, line)| {
+        let line = code(line).trim();
+        let line = ["const ", "let ", "var "]
+            .iter()
+            .find_map(|k| line.strip_prefix(k))
+            .unwrap_or(line)
+            .trim_start();
+        (line.starts_with("url") && line.contains('='))
+            .then(|| quoted_url(line).map(|u| (number, u)))
+            .flatten()
+    })
+}
+
+/// The v1 URL of a page that names only its v2 call (`POST /v2/<slug>`).
+fn v2_url(lines: &[(usize, &str)]) -> Option<(usize, String)> {
+    lines.iter().find_map(|&(number, line)| {
+        let at = line.find("POST /v2/")?;
+        let slug: String = line[at + "POST /v2/".len()..]
+            .chars()
+            .take_while(|c| !c.is_whitespace())
+            .collect();
+        (!slug.is_empty()).then(|| (number, format!("https://api.segmind.com/v1/{slug}")))
     })
 }
 
@@ -142,50 +286,6 @@ fn is_prose(line: &str) -> bool {
 fn code(line: &str) -> &str {
     line.trim_start()
         .trim_start_matches(|c: char| c.is_ascii_digit())
-}
-
-/// The example request's body: each key's value and line.
-type Example = IndexMap<String, (Value, usize)>;
-
-/// The first code sample's request body (key → value and its line) and URL.
-fn code_sample(lines: &[(usize, &str)]) -> (Example, Option<(usize, String)>) {
-    let mut body = IndexMap::new();
-    let mut url = None;
-    let mut inside = false;
-    for &(number, line) in lines {
-        let line = code(line).trim();
-        if inside {
-            if line.starts_with('}') {
-                break;
-            }
-            if let Some((key, value)) = body_entry(line) {
-                body.entry(key).or_insert((value, number));
-            }
-        } else if url.is_none() && line.starts_with("url") && line.contains('=') {
-            url = quoted_url(line).map(|u| (number, u));
-        } else if ["data", "payload", "body", "json_data"].iter().any(|name| {
-            line.strip_prefix(name)
-                .is_some_and(|r| r.trim_start().starts_with('='))
-        }) && line.ends_with('{')
-        {
-            inside = true;
-        }
-    }
-    (body, url)
-}
-
-/// `"key": value,` read as JSON, with Python's literals understood.
-fn body_entry(line: &str) -> Option<(String, Value)> {
-    let line = line.trim().trim_end_matches(',').trim_end();
-    let (key, rest) = quoted_prefix(line)?;
-    let value = rest.trim_start().strip_prefix(':')?.trim();
-    let value = match value {
-        "True" => Value::Bool(true),
-        "False" => Value::Bool(false),
-        "None" => Value::Null,
-        _ => serde_json::from_str(value).ok()?,
-    };
-    Some((key, value))
 }
 
 /// A double-quoted string at the start of `text` (JSON escapes), and the rest.
@@ -246,6 +346,9 @@ fn is_name_char(c: char) -> bool {
 fn type_at(text: &str) -> Option<(String, usize)> {
     let base = TYPES.iter().find(|t| text.starts_with(**t))?;
     let rest = &text[base.len()..];
+    if rest.starts_with("[]") {
+        return Some((format!("{base}[]"), base.len() + 2));
+    }
     if let Some(format) = rest.strip_prefix(" (") {
         let close = format.find(')')?;
         let inner = &format[..close];
@@ -393,6 +496,163 @@ fn header_in(line: &str, keys: &HashSet<&str>) -> Option<(String, Header)> {
         ));
     }
     None
+}
+
+/// The JavaScript layout's type names, longest first so that a name's end
+/// is not read as a shorter type, and the Parameters layout's name for each.
+const ATTRIBUTE_TYPES: [(&str, &str, bool); 17] = [
+    ("enum:float", "number", true),
+    ("enum:int", "integer", true),
+    ("enum:str", "string", true),
+    ("boolean", "boolean", false),
+    ("integer", "integer", false),
+    ("string", "string", false),
+    ("number", "number", false),
+    ("str[]", "string[]", false),
+    ("array", "array", false),
+    ("float", "number", false),
+    ("image", "image", false),
+    ("list", "array", false),
+    ("file", "file", false),
+    ("bool", "boolean", false),
+    ("uri", "string (uri)", false),
+    ("int", "integer", false),
+    ("str", "string", false),
+];
+
+/// An Attributes row's first line (`seedint ( default: 1 )`,
+/// `image_urlstr *`, `durationenum:int *`): name, page type, whether
+/// enumerated, required, default, and whether it carried a marker.
+struct AttributeHeader {
+    name: String,
+    page_type: &'static str,
+    enumerated: bool,
+    required: bool,
+    default: Option<String>,
+    marked: bool,
+}
+
+fn attribute_header(line: &str) -> Option<AttributeHeader> {
+    let mut rest = line.trim();
+    let mut required = false;
+    let mut default = None;
+    if let Some(head) = rest.strip_suffix('*') {
+        required = true;
+        rest = head.trim_end();
+    } else if let Some(head) = rest.strip_suffix(')') {
+        let open = head.rfind('(')?;
+        let inner = head[open + 1..].trim();
+        default = Some(inner.strip_prefix("default:")?.trim().to_owned());
+        rest = head[..open].trim_end();
+    }
+    let (suffix, page_type, enumerated) = ATTRIBUTE_TYPES
+        .iter()
+        .find(|(suffix, _, _)| rest.len() > suffix.len() && rest.ends_with(suffix))?;
+    let name = &rest[..rest.len() - suffix.len()];
+    let name_ok = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    name_ok.then(|| AttributeHeader {
+        name: name.to_owned(),
+        page_type,
+        enumerated: *enumerated,
+        required,
+        default,
+        marked: required || line.trim_end().ends_with(')'),
+    })
+}
+
+/// Reads the JavaScript layout's Attributes list, up to the note on credits
+/// that follows it.
+fn attribute_rows(
+    lines: &[(usize, &str)],
+    keys: &HashSet<&str>,
+) -> Result<Vec<PageParam>, ImportError> {
+    let mut params: Vec<PageParam> = Vec::new();
+    let mut description: Vec<String> = Vec::new();
+    let mut in_values = false;
+    let finish = |params: &mut Vec<PageParam>, description: &mut Vec<String>| {
+        if let Some(param) = params.last_mut() {
+            param.description = std::mem::take(description).join(" ");
+        }
+    };
+    for &(number, line) in lines {
+        let trimmed = line.trim();
+        if trimmed.starts_with("To keep track of your credit usage") {
+            break;
+        }
+        if trimmed.is_empty() {
+            continue;
+        }
+        let header = attribute_header(trimmed)
+            .filter(|h| !in_values || h.marked || keys.contains(h.name.as_str()));
+        if let Some(header) = header {
+            finish(&mut params, &mut description);
+            in_values = false;
+            params.push(PageParam {
+                name: header.name,
+                line: number,
+                page_type: Some(header.page_type.to_owned()),
+                required: header.required,
+                default_labelled: header.default.is_some(),
+                default_label_line: header.default.as_ref().map(|_| number),
+                default: header.default.filter(|d| !d.is_empty()).map(|text| {
+                    let (text, quoted) = unquoted(&text);
+                    PageValue {
+                        text,
+                        quoted,
+                        line: number,
+                    }
+                }),
+                enumerated: header.enumerated,
+                ..PageParam::default()
+            });
+            continue;
+        }
+        let Some(param) = params.last_mut() else {
+            return Err(ImportError::at(
+                number,
+                "cannot read this line: the Attributes list must start with a parameter's name and type (`seedint ( default: 1 )`, `promptstr *`)",
+            ));
+        };
+        let bound = |label: &str| {
+            let rest = trimmed
+                .strip_prefix(label)?
+                .trim_start()
+                .strip_prefix(':')?;
+            let (value, after) = number_prefix(rest.trim_start())?;
+            after
+                .trim_matches([',', ' '])
+                .is_empty()
+                .then(|| value.to_owned())
+        };
+        if let Some(value) = bound("min") {
+            param.min = Some((value, number));
+        } else if let Some(value) = bound("max") {
+            param.max = Some((value, number));
+        } else if trimmed.starts_with("Allowed values") && trimmed.ends_with(':') {
+            in_values = true;
+        } else if in_values && trimmed.len() <= LONGEST_GLUED_VALUE {
+            let (text, quoted) = unquoted(trimmed);
+            param.listed.push(PageValue {
+                text,
+                quoted,
+                line: number,
+            });
+        } else {
+            in_values = false;
+            description.push(trimmed.to_owned());
+        }
+    }
+    finish(&mut params, &mut description);
+    Ok(params)
+}
+
+/// A value without the quotes the page may print around it.
+fn unquoted(text: &str) -> (String, bool) {
+    match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        Some(inner) => (inner.to_owned(), true),
+        None => (text.to_owned(), false),
+    }
 }
 
 /// Reads the rows of the Parameters section.

@@ -5,11 +5,11 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use super::hints;
 use super::{
     type_name, Comment, Draft, DraftParam, Field, ImportError, PageEndpoint, PageParam, PageValue,
-    SharedEnum,
+    ParamType, Returns, SharedEnum,
 };
-use crate::spec::{ParamType, Returns};
 
 /// The versioned base URL that spec paths are relative to.
 pub const BASE_URL: &str = "https://api.segmind.com/v1";
@@ -80,9 +80,12 @@ pub fn resolve(page: &PageEndpoint, shared: &[SharedEnum]) -> Result<Draft, Impo
     }
     repeated_descriptions(&mut params);
     mirrored_defaults(&mut params, page);
+    let exclusive = exclusive_pairs(&mut params, page, &mut comments);
     comments.extend(example_only_keys(&params, page));
     comments.extend(required_order(&params, page));
+    comments.extend(no_example(page));
     let returns = returns(page, &params, &mut comments);
+    let queue = queue(page, returns, &mut comments);
     // Facts without a known line (an OpenAPI document's) carry line 0.
     let unknown_lines = params
         .iter_mut()
@@ -98,6 +101,8 @@ pub fn resolve(page: &PageEndpoint, shared: &[SharedEnum]) -> Result<Draft, Impo
         description,
         returns,
         params,
+        queue,
+        exclusive,
         comments,
     })
 }
@@ -165,9 +170,7 @@ fn typed(ty: ParamType, text: &str, quoted: bool) -> Option<Value> {
                 .and_then(|f| serde_json::Number::from_f64(f).map(Value::Number)),
         },
         ParamType::Integer | ParamType::Number => None,
-        ParamType::String | ParamType::Image | ParamType::Enum => {
-            Some(Value::String(text.to_owned()))
-        }
+        _ => Some(Value::String(text.to_owned())),
     }
 }
 
@@ -177,7 +180,7 @@ fn fits(ty: ParamType, value: &Value) -> bool {
         ParamType::Boolean => value.is_boolean(),
         ParamType::Integer => value.is_i64(),
         ParamType::Number => value.is_number(),
-        ParamType::String | ParamType::Image | ParamType::Enum => value.is_string(),
+        _ => value.is_string(),
     }
 }
 
@@ -228,34 +231,14 @@ fn param(row: &PageParam, page: &PageEndpoint, shared: &[SharedEnum]) -> DraftPa
     if unlabelled_slot && default.is_none() && !listed.is_empty() {
         default = Some(listed.remove(0));
     }
-    let mentions_image = |text: &str| text.to_ascii_lowercase().contains("image");
-    let ty = match base {
-        "boolean" => ParamType::Boolean,
-        "integer" => ParamType::Integer,
-        "number" => ParamType::Number,
-        "image" => ParamType::Image,
-        "string" | "file"
-            if format.is_some_and(|f| f != "date" && f != "date-time")
-                && (mentions_image(&row.name) || mentions_image(&row.description)) =>
-        {
-            ParamType::Image
-        }
-        "string" if !listed.is_empty() => ParamType::Enum,
-        "string" => ParamType::String,
-        other => {
-            comments.push(review(
-                Field::Type,
-                if other.is_empty() {
-                    "the page gives no type; the draft uses string".to_owned()
-                } else {
-                    format!(
-                        "the page gives the type `{page_type}`, which the spec format has no type for; the draft uses string"
-                    )
-                },
-            ));
-            ParamType::String
-        }
-    };
+    let example = page.example.get(&row.name).cloned();
+    let (ty, list) = decide_type(
+        row,
+        (page_type, base, format),
+        &listed,
+        example.as_ref().map(|(v, _)| v),
+        &mut comments,
+    );
     // The spec format requires `base64` to be the boolean that switches an
     // image model's answer to base64 JSON.
     let ty = if row.name == "base64" && ty != ParamType::Boolean {
@@ -270,7 +253,15 @@ fn param(row: &PageParam, page: &PageEndpoint, shared: &[SharedEnum]) -> DraftPa
     } else {
         ty
     };
-    let uri = format == Some("uri");
+    if row.enumerated && listed.is_empty() {
+        comments.push(review(
+            Field::Values,
+            format!(
+                "the page types this `{page_type}` as an enum, but the copy lists none of its values; the draft keeps it open ({}): add the values",
+                type_name(ty)
+            ),
+        ));
+    }
 
     // "512512768": digits run together, the default then the allowed values.
     if ty == ParamType::Integer && listed.is_empty() && row.min.is_none() && row.max.is_none() {
@@ -306,6 +297,21 @@ fn param(row: &PageParam, page: &PageEndpoint, shared: &[SharedEnum]) -> DraftPa
                         line,
                     })
                     .collect();
+            }
+        }
+    }
+
+    // "510" after "Allowed values": ascending values run together.
+    if ty == ParamType::Integer && row.min.is_none() && row.max.is_none() {
+        if let [value] = &listed[..] {
+            let known: Vec<i64> = default
+                .iter()
+                .filter_map(|d| d.text.parse().ok())
+                .chain(example.as_ref().and_then(|(v, _)| v.as_i64()))
+                .collect();
+            if let Some((values, comment)) = run_together(value, &known) {
+                comments.push(comment);
+                listed = values;
             }
         }
     }
@@ -413,7 +419,6 @@ fn param(row: &PageParam, page: &PageEndpoint, shared: &[SharedEnum]) -> DraftPa
         || row
             .total
             .is_some_and(|total| total > values.len().max(allowed.len()));
-    let example = page.example.get(&row.name).cloned();
     if ty == ParamType::Enum {
         let default_text = draft_default.as_ref().and_then(Value::as_str);
         if let Some(found) = shared_match(
@@ -460,7 +465,7 @@ fn param(row: &PageParam, page: &PageEndpoint, shared: &[SharedEnum]) -> DraftPa
             if let Some(text) = missing_default {
                 values.push(text.to_owned());
             }
-            if let Some((Value::String(text), line)) = &example {
+            if let Some((Value::String(text), line)) = example.as_ref().filter(|_| !list) {
                 if !values.contains(text) {
                     comments.push(review(
                         Field::Values,
@@ -473,12 +478,16 @@ fn param(row: &PageParam, page: &PageEndpoint, shared: &[SharedEnum]) -> DraftPa
     }
 
     // The example, from the page's own request body.
+    let fits_param = |value: &Value| match value {
+        Value::Array(items) if list => items.iter().all(|item| fits(ty, item)),
+        _ => !list && fits(ty, value),
+    };
     let mut draft_example = match example {
-        Some((value, line)) if fits(ty, &value) => Some((value, line)),
+        Some((value, line)) if fits_param(&value) => Some((value, line)),
         Some((value, line)) => {
             comments.push(review(
                 Field::Example,
-                format!("the example request (line {line}) sends {}, which is not {} value; the draft has no example", shown(&value), article(ty)),
+                format!("the example request (line {line}) sends {}, which is not {}; the draft has no example", shown(&value), if list { format!("a list of {}", type_name(ty)) } else { format!("{} value", article(ty)) }),
             ));
             None
         }
@@ -530,7 +539,7 @@ fn param(row: &PageParam, page: &PageEndpoint, shared: &[SharedEnum]) -> DraftPa
             }
         }
     }
-    if let Some((value, line)) = draft_example.clone() {
+    if let Some((value, line)) = draft_example.clone().filter(|_| !list) {
         let breaks = if outside(&value, &min, &max) {
             Some(format!("outside the range {}", range_text(&min, &max)))
         } else if !allowed.is_empty() && !allowed.iter().any(|a| same(a, &value)) {
@@ -550,10 +559,10 @@ fn param(row: &PageParam, page: &PageEndpoint, shared: &[SharedEnum]) -> DraftPa
                 format!("the example request (line {line}) sends {}, {breaks}; the draft has no example", shown(&value)),
             ));
             draft_example = None;
-        } else if uri
+        } else if ty.is_media()
             && value
                 .as_str()
-                .is_some_and(|text| !(text.starts_with("https://") || text.starts_with("http://")))
+                .is_some_and(|text| !(hints::is_url(text) || text.starts_with("data:")))
         {
             comments.push(review(
                 Field::Example,
@@ -575,6 +584,7 @@ fn param(row: &PageParam, page: &PageEndpoint, shared: &[SharedEnum]) -> DraftPa
     DraftParam {
         name: row.name.clone(),
         ty,
+        list,
         required: row.required,
         default: draft_default,
         min,
@@ -791,53 +801,514 @@ fn required_order(params: &[DraftParam], page: &PageEndpoint) -> Option<Comment>
     })
 }
 
-/// What a call returns, and a review where the page says text on an image model.
+/// What a call returns, and a review where the page's answer contradicts
+/// what the model makes (its title, description or parameters).
 fn returns(page: &PageEndpoint, params: &[DraftParam], comments: &mut Vec<Comment>) -> Returns {
     let mentions_image = |text: &str| text.to_ascii_lowercase().contains("image");
-    let image_model = mentions_image(&page.title.1)
-        || page
-            .description
-            .as_ref()
-            .is_some_and(|(_, d)| mentions_image(d))
+    let about = format!(
+        "{} {}",
+        page.title.1,
+        page.description.as_ref().map_or("", |(_, d)| d.as_str())
+    );
+    let image_model = mentions_image(&about)
         || params
             .iter()
             .any(|p| p.ty == ParamType::Image || mentions_image(&p.description));
+    let made = hints::answer_named(&about);
+    let guess = made.unwrap_or(if image_model {
+        Returns::Image
+    } else {
+        Returns::Json
+    });
     let Some((line, said)) = &page.returns else {
         comments.push(review(
             Field::Returns,
             format!(
                 "the page does not say what a call returns; the draft says {}",
-                if image_model { "image" } else { "json" }
+                guess.name()
             ),
         ));
-        return if image_model {
-            Returns::Image
-        } else {
-            Returns::Json
-        };
+        return guess;
     };
     let lower = said.to_ascii_lowercase();
-    if lower.contains("image") {
-        Returns::Image
-    } else if lower.contains("json") || lower.contains("text") {
-        if image_model {
+    let stated = if lower.contains("video") {
+        Some(Returns::Video)
+    } else if lower.contains("audio") {
+        Some(Returns::Audio)
+    } else if lower.contains("image") {
+        Some(Returns::Image)
+    } else {
+        None
+    };
+    match stated {
+        Some(Returns::Image) if made.is_some() => {
+            let made = made.unwrap_or(Returns::Image);
             comments.push(review(
                 Field::Returns,
                 format!(
-                    "the page says \"Returns: {said}\" (line {line}), but the model makes images (its title, description or parameters say so); the draft says image, the image bytes (or base64 JSON when asked)"
+                    "the page says a call returns \"{said}\" (line {line}), but the model makes {} (its title or description says so); the draft says {}",
+                    made.name(),
+                    made.name()
                 ),
             ));
-            Returns::Image
-        } else {
-            Returns::Json
+            made
         }
-    } else {
-        comments.push(review(
-            Field::Returns,
-            format!("the page says \"Returns: {said}\" (line {line}), which is neither an image nor JSON; the draft says image"),
-        ));
-        Returns::Image
+        Some(stated) => stated,
+        None if lower.contains("json") || lower.contains("text") => {
+            if image_model || made.is_some() {
+                comments.push(review(
+                    Field::Returns,
+                    format!(
+                        "the page says \"Returns: {said}\" (line {line}), but the model makes {} (its title, description or parameters say so); the draft says {}{}",
+                        if made.is_some() { guess.name() } else { "images" },
+                        guess.name(),
+                        if guess == Returns::Image { ", the image bytes (or base64 JSON when asked)" } else { "" }
+                    ),
+                ));
+                guess
+            } else if lower.contains("json") {
+                Returns::Json
+            } else {
+                Returns::Text
+            }
+        }
+        None => {
+            comments.push(review(
+                Field::Returns,
+                format!(
+                    "the page says \"Returns: {said}\" (line {line}), which is no image, video, audio, text or JSON; the draft says {}",
+                    guess.name()
+                ),
+            ));
+            guess
+        }
     }
+}
+
+/// The draft type of a row, and whether it is a list of that type.
+fn decide_type(
+    row: &PageParam,
+    (page_type, base, format): (&str, &str, Option<&str>),
+    listed: &[PageValue],
+    example: Option<&Value>,
+    comments: &mut Vec<Comment>,
+) -> (ParamType, bool) {
+    let media = |urls: &[&str], comments: &mut Vec<Comment>| {
+        let (kind, unsure) = hints::media_kind(&row.name, &row.description, urls);
+        if let Some(why) = unsure {
+            comments.push(review(
+                Field::Type,
+                format!(
+                    "the page types this `{page_type}`: {why}; the draft says {}",
+                    type_name(kind)
+                ),
+            ));
+        }
+        kind
+    };
+    let url_format = format.is_some_and(|f| f != "date" && f != "date-time");
+    let scalar = |base: &str| match base {
+        "boolean" => Some(ParamType::Boolean),
+        "integer" => Some(ParamType::Integer),
+        "number" => Some(ParamType::Number),
+        _ => None,
+    };
+    if let Some(item) = base.strip_suffix("[]").or((base == "array").then_some("")) {
+        return (
+            list_items(row, page_type, item, listed, example, comments, media),
+            true,
+        );
+    }
+    if let Some(ty) = scalar(base) {
+        return (ty, false);
+    }
+    let ty = match base {
+        "image" => ParamType::Image,
+        "uri" | "file" => media(&example_urls(example), comments),
+        "string" if url_format && hints::is_plain_link(&row.name) => ParamType::String,
+        "string" if url_format => media(&example_urls(example), comments),
+        "string" if !listed.is_empty() => ParamType::Enum,
+        "string" => linked_media(row, example, comments).unwrap_or(ParamType::String),
+        other => {
+            comments.push(review(
+                Field::Type,
+                if other.is_empty() {
+                    "the page gives no type; the draft uses string".to_owned()
+                } else {
+                    format!(
+                        "the page gives the type `{page_type}`, which the spec format has no type for; the draft uses string"
+                    )
+                },
+            ));
+            ParamType::String
+        }
+    };
+    (ty, false)
+}
+
+/// A `string` whose name names one media kind and whose example is a URL
+/// (the Attributes layout types every URL `str`): that media, with a note.
+fn linked_media(
+    row: &PageParam,
+    example: Option<&Value>,
+    comments: &mut Vec<Comment>,
+) -> Option<ParamType> {
+    if hints::is_plain_link(&row.name) {
+        return None;
+    }
+    let [kind] = hints::kinds_named(&row.name)[..] else {
+        return None;
+    };
+    let Some(url) = example.and_then(Value::as_str).filter(|t| hints::is_url(t)) else {
+        // No example URL: the description must name the same media, and
+        // the draft is a guess.
+        if example.is_some() || hints::kinds_named(&row.description) != [kind] {
+            return None;
+        }
+        comments.push(review(
+            Field::Type,
+            format!(
+                "the page types this a string, but its name and description speak of {} and the page sends no example; the draft says {}: check it takes a URL or base64",
+                type_name(kind),
+                type_name(kind)
+            ),
+        ));
+        return Some(kind);
+    };
+    if hints::kind_of_url(url).is_some_and(|k| k != kind) {
+        return None;
+    }
+    comments.push(note(
+        Field::Type,
+        format!(
+            "the page types this a string, but its name says {} and the example sends a URL; the draft says {}",
+            type_name(kind),
+            type_name(kind)
+        ),
+    ));
+    Some(kind)
+}
+
+/// The URLs an example holds (itself, or a list's items).
+fn example_urls(example: Option<&Value>) -> Vec<&str> {
+    match example {
+        Some(Value::String(text)) if hints::is_url(text) => vec![text.as_str()],
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .filter(|t| hints::is_url(t))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A list's item type: what the page names (`string[]`), else what the
+/// example's items are, else what the name says.
+fn list_items(
+    row: &PageParam,
+    page_type: &str,
+    item: &str,
+    listed: &[PageValue],
+    example: Option<&Value>,
+    comments: &mut Vec<Comment>,
+    media: impl Fn(&[&str], &mut Vec<Comment>) -> ParamType,
+) -> ParamType {
+    let items: &[Value] = match example {
+        Some(Value::Array(items)) => items,
+        _ => &[],
+    };
+    let all = |test: fn(&Value) -> bool| !items.is_empty() && items.iter().all(test);
+    let named_media = !hints::kinds_named(&row.name).is_empty();
+    match item {
+        "integer" => return ParamType::Integer,
+        "number" => return ParamType::Number,
+        "boolean" => return ParamType::Boolean,
+        "image" => return ParamType::Image,
+        _ => {}
+    }
+    if all(|v| v.as_str().is_some_and(hints::is_url)) || (items.is_empty() && named_media) {
+        return media(&example_urls(example), comments);
+    }
+    if all(Value::is_i64) {
+        return ParamType::Integer;
+    }
+    if all(Value::is_number) {
+        return ParamType::Number;
+    }
+    if all(Value::is_boolean) {
+        return ParamType::Boolean;
+    }
+    if items.iter().any(|v| v.is_object() || v.is_array()) {
+        comments.push(review(
+            Field::Type,
+            format!(
+                "the example sends a list of objects or lists for this `{page_type}`; the draft says a list of strings: describe the items (`items: {{type: object, fields: ...}}`)"
+            ),
+        ));
+        return ParamType::String;
+    }
+    if item.is_empty() && items.is_empty() {
+        comments.push(review(
+            Field::Type,
+            format!("the page types this `{page_type}` without saying what its items are, and the example shows none; the draft says a list of strings"),
+        ));
+    }
+    if listed.is_empty() {
+        ParamType::String
+    } else {
+        ParamType::Enum
+    }
+}
+
+/// Reads digits the page runs together after "Allowed values" (`510`) as
+/// the ascending values they are, where the default and the example settle
+/// the reading; the values and a comment saying how it was read.
+fn run_together(value: &PageValue, known: &[i64]) -> Option<(Vec<PageValue>, Comment)> {
+    let text = value.text.as_str();
+    if value.quoted
+        || text.len() < 2
+        || text.len() > LONGEST_GLUED_DIGITS
+        || !text.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let mut readings: Vec<Vec<&str>> = Vec::new();
+    let mut stack: Vec<(usize, Vec<&str>)> = vec![(0, Vec::new())];
+    while let Some((at, parts)) = stack.pop() {
+        if at == text.len() {
+            readings.push(parts);
+            if readings.len() > 64 {
+                break;
+            }
+            continue;
+        }
+        for end in at + 1..=text.len() {
+            let part = &text[at..end];
+            if part.len() > 1 && part.starts_with('0') {
+                break;
+            }
+            let ascending = parts
+                .last()
+                .is_none_or(|last| (part.len(), part) > (last.len(), *last));
+            if ascending {
+                let mut next = parts.clone();
+                next.push(part);
+                stack.push((end, next));
+            }
+        }
+    }
+    let has = |reading: &Vec<&str>, n: i64| reading.iter().any(|p| p.parse::<i64>() == Ok(n));
+    readings.retain(|r| known.iter().all(|&n| has(r, n)));
+    readings.sort_by_key(|r| std::cmp::Reverse(r.len()));
+    let settled = readings.len() == 1;
+    let best = readings.first()?.clone();
+    if best.len() == 1 && settled {
+        return None;
+    }
+    let shown = best.join(", ");
+    let text_shown = format!(
+        "the page prints the allowed values as {text:?} (line {}), run together; the draft reads them as {shown}",
+        value.line
+    );
+    let comment = if settled {
+        note(
+            Field::Values,
+            format!("{text_shown}, the only reading that holds the default and the example"),
+        )
+    } else {
+        review(
+            Field::Values,
+            format!(
+                "{text_shown}, but the default and the example do not settle it: check the values"
+            ),
+        )
+    };
+    let values = best
+        .into_iter()
+        .map(|part| PageValue {
+            text: part.to_owned(),
+            quoted: false,
+            line: value.line,
+        })
+        .collect();
+    Some((values, comment))
+}
+
+/// The words that say two parameters cannot be sent together.
+const EXCLUSIVE_PHRASES: [&str; 5] = [
+    "cannot be used together with",
+    "can't be used together with",
+    "cannot be combined with",
+    "cannot be used with",
+    "mutually exclusive with",
+];
+
+/// "Cannot be used together with X or Y" sentences, as pairs of
+/// parameters that exclude each other, each with a review comment. A
+/// required parameter in a pair is made optional (the format's rule), with
+/// a review saying so.
+fn exclusive_pairs(
+    params: &mut [DraftParam],
+    page: &PageEndpoint,
+    comments: &mut Vec<Comment>,
+) -> Vec<[String; 2]> {
+    let mut pairs: Vec<[String; 2]> = Vec::new();
+    let names: Vec<String> = params.iter().map(|p| p.name.clone()).collect();
+    let position = |name: &str| names.iter().position(|n| n == name);
+    for param in params.iter() {
+        let lower = param.description.to_ascii_lowercase();
+        let Some((at, phrase)) = EXCLUSIVE_PHRASES
+            .iter()
+            .filter_map(|p| lower.find(p).map(|at| (at, *p)))
+            .min()
+        else {
+            continue;
+        };
+        let said = &param.description[at + phrase.len()..];
+        let said = said.split(['.', ';', '(']).next().unwrap_or("");
+        let words: Vec<String> = said
+            .split([',', '/', ' '])
+            .map(|w| {
+                w.trim_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .to_owned()
+            })
+            .filter(|w| {
+                !w.is_empty()
+                    && ![
+                        "or",
+                        "and",
+                        "nor",
+                        "either",
+                        "the",
+                        "parameter",
+                        "parameters",
+                    ]
+                    .contains(&w.as_str())
+            })
+            .collect();
+        let known: Vec<&String> = words.iter().filter(|w| position(w).is_some()).collect();
+        let unknown: Vec<&String> = words
+            .iter()
+            .filter(|w| w.contains('_') && position(w).is_none())
+            .collect();
+        let this = param.name.clone();
+        let line = page
+            .params
+            .iter()
+            .find(|r| r.name == this)
+            .map_or(0, |r| r.line);
+        let mut drafted = Vec::new();
+        for other in known {
+            if *other == this {
+                continue;
+            }
+            let mut pair = [this.clone(), other.clone()];
+            pair.sort_by_key(|n| position(n));
+            if !pairs.contains(&pair) {
+                pairs.push(pair.clone());
+            }
+            drafted.push(format!("[{}]", pair.join(", ")));
+        }
+        if drafted.is_empty() && unknown.is_empty() {
+            continue;
+        }
+        let mut text = format!(
+            "the page says `{this}` {phrase}{said} (line {line}); the draft has exclusive: {}",
+            if drafted.is_empty() {
+                "none".to_owned()
+            } else {
+                drafted.join(", ")
+            }
+        );
+        if !unknown.is_empty() {
+            text.push_str(&format!(
+                "; the table lists no {}",
+                unknown
+                    .iter()
+                    .map(|w| format!("`{w}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        text.push_str(": check the sentence says what these pairs do");
+        comments.push(review(Field::Constraints, text));
+    }
+    for param in params.iter_mut() {
+        let in_pair = pairs.iter().any(|p| p.contains(&param.name));
+        if in_pair && param.required {
+            param.required = false;
+            let others: Vec<String> = pairs
+                .iter()
+                .filter(|p| p.contains(&param.name))
+                .flat_map(|p| p.iter().filter(|n| **n != param.name).cloned())
+                .collect();
+            param.comments.push(review(
+                Field::Type,
+                format!(
+                    "the page marks this required, but it cannot be sent together with {}; a required parameter cannot be exclusive, so the draft makes it optional: say when it must be sent (`at_least_one`)",
+                    others.join(", ")
+                ),
+            ));
+        }
+    }
+    pairs
+}
+
+/// A review when the page shows no example request.
+fn no_example(page: &PageEndpoint) -> Option<Comment> {
+    page.example.is_empty().then(|| {
+        review(
+            Field::Params,
+            "the page shows no example request (no `data = {...}`, `payload = {...}`, `segmind.run(...)` or `const data = {...}` was found); the draft has no examples: give the required parameters one each",
+        )
+    })
+}
+
+/// The default a synchronous wait lasts, which the page's SDK names too.
+const SYNC_DEADLINE: u64 = 600;
+
+/// The queue hint: drafted where the page advises the v2 queue for long
+/// runs or waits longer than a synchronous call; a review either way.
+fn queue(
+    page: &PageEndpoint,
+    returns: Returns,
+    comments: &mut Vec<Comment>,
+) -> Option<Option<u64>> {
+    let advised = page.queue_advice;
+    match page.queue_wait {
+        Some((line, seconds)) if seconds > SYNC_DEADLINE || advised.is_some() => {
+            let why = match advised {
+                Some(advice) => {
+                    format!(" and advises the queue for long-running models (line {advice})")
+                }
+                None => String::new(),
+            };
+            comments.push(review(
+                Field::Queue,
+                format!(
+                    "the page's sample waits up to {seconds} s on the v2 queue (line {line}){why}; the draft sets the queue with that deadline: say `only: true` if the model is served only through /v2"
+                ),
+            ));
+            return Some(Some(seconds));
+        }
+        _ => {}
+    }
+    let long = page
+        .typical_secs
+        .filter(|(_, s)| *s >= (SYNC_DEADLINE / 2) as f64);
+    if long.is_some() || returns == Returns::Video {
+        let why = match long {
+            Some((line, seconds)) => {
+                format!("the page says a call takes about {seconds} s (line {line})")
+            }
+            None => "the model returns video".to_owned(),
+        };
+        comments.push(review(
+            Field::Queue,
+            format!("{why}, but the page advises no queue; the draft sets none: add `queue:` (with a `deadline:`) if calls outlast a synchronous wait"),
+        ));
+    }
+    None
 }
 
 #[cfg(test)]

@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
+use super::ParamType;
 use super::{type_name, Comment, Draft, DraftParam, Field, REVIEW_MARKER};
-use crate::spec::{ParamType, Returns};
 
 /// Comments are wrapped to this width.
 const WIDTH: usize = 79;
@@ -35,11 +35,13 @@ pub fn render(draft: &Draft, source: &str) -> String {
     out.push_str(&format!("title: {}\n", string(&draft.title)));
     out.push_str(&format!("description: {}\n", string(&draft.description)));
     comments(&mut out, "", endpoint(Field::Returns));
-    let returns = match draft.returns {
-        Returns::Image => "image",
-        Returns::Json => "json",
-    };
-    out.push_str(&format!("returns: {returns}\n"));
+    out.push_str(&format!("returns: {}\n", draft.returns.name()));
+    comments(&mut out, "", endpoint(Field::Queue));
+    match draft.queue {
+        Some(Some(deadline)) => out.push_str(&format!("queue:\n  deadline: {deadline}\n")),
+        Some(None) => out.push_str("queue: {}\n"),
+        None => {}
+    }
     comments(&mut out, "", endpoint(Field::Params));
     if draft.params.is_empty() {
         out.push_str("params: {}\n");
@@ -49,7 +51,32 @@ pub fn render(draft: &Draft, source: &str) -> String {
             render_param(&mut out, param);
         }
     }
+    comments(&mut out, "", endpoint(Field::Constraints));
+    if !draft.exclusive.is_empty() {
+        out.push_str("constraints:\n");
+        for pair in &draft.exclusive {
+            let names: Vec<String> = pair.iter().map(|n| flow_string(n)).collect();
+            out.push_str(&format!("  - exclusive: [{}]\n", names.join(", ")));
+        }
+    }
     out
+}
+
+/// The item type of a list: its name alone, or a mapping when the items
+/// carry bounds or values.
+fn render_items(out: &mut String, indent: &str, param: &DraftParam) {
+    let plain = param.min.is_none()
+        && param.max.is_none()
+        && param.allowed.is_empty()
+        && param.ty != ParamType::Enum;
+    if plain {
+        out.push_str(&format!("{indent}items: {}\n", type_name(param.ty)));
+        return;
+    }
+    out.push_str(&format!("{indent}items:\n"));
+    let inner = format!("{indent}  ");
+    out.push_str(&format!("{inner}type: {}\n", type_name(param.ty)));
+    render_values(out, &inner, param);
 }
 
 fn render_param(out: &mut String, param: &DraftParam) {
@@ -57,7 +84,14 @@ fn render_param(out: &mut String, param: &DraftParam) {
     let at = |field: Field| param.comments.iter().filter(move |c| c.field == field);
     out.push_str(&format!("  {}:\n", key(&param.name)));
     comments(out, indent, at(Field::Type));
-    out.push_str(&format!("{indent}type: {}\n", type_name(param.ty)));
+    if param.list {
+        out.push_str(&format!("{indent}type: list\n"));
+        comments(out, indent, at(Field::Range));
+        comments(out, indent, at(Field::Values));
+        render_items(out, indent, param);
+    } else {
+        out.push_str(&format!("{indent}type: {}\n", type_name(param.ty)));
+    }
     if param.required {
         out.push_str(&format!("{indent}required: true\n"));
     }
@@ -65,14 +99,35 @@ fn render_param(out: &mut String, param: &DraftParam) {
     if let Some(default) = &param.default {
         out.push_str(&format!("{indent}default: {}\n", value(default)));
     }
-    comments(out, indent, at(Field::Range));
+    if !param.list {
+        render_values(out, indent, param);
+    }
+    comments(out, indent, at(Field::Description));
+    out.push_str(&format!(
+        "{indent}description: {}\n",
+        string(&param.description)
+    ));
+    comments(out, indent, at(Field::Example));
+    if let Some(example) = &param.example {
+        out.push_str(&format!("{indent}example: {}\n", value(example)));
+    }
+}
+
+/// Range, allowed values and enum values, with their comments.
+fn render_values(out: &mut String, indent: &str, param: &DraftParam) {
+    let at = |field: Field| param.comments.iter().filter(move |c| c.field == field);
+    if !param.list {
+        comments(out, indent, at(Field::Range));
+    }
     if let Some(min) = &param.min {
         out.push_str(&format!("{indent}min: {}\n", value(min)));
     }
     if let Some(max) = &param.max {
         out.push_str(&format!("{indent}max: {}\n", value(max)));
     }
-    comments(out, indent, at(Field::Values));
+    if !param.list {
+        comments(out, indent, at(Field::Values));
+    }
     if !param.allowed.is_empty() {
         let items: Vec<String> = param.allowed.iter().map(value).collect();
         out.push_str(&format!("{indent}allowed: [{}]\n", items.join(", ")));
@@ -84,15 +139,6 @@ fn render_param(out: &mut String, param: &DraftParam) {
         for item in &param.values {
             out.push_str(&format!("{indent}  - {}\n", string(item)));
         }
-    }
-    comments(out, indent, at(Field::Description));
-    out.push_str(&format!(
-        "{indent}description: {}\n",
-        string(&param.description)
-    ));
-    comments(out, indent, at(Field::Example));
-    if let Some(example) = &param.example {
-        out.push_str(&format!("{indent}example: {}\n", value(example)));
     }
 }
 
@@ -158,6 +204,11 @@ pub fn string(text: &str) -> String {
     if plain {
         return text.to_owned();
     }
+    string_quoted(text)
+}
+
+/// A double-quoted string scalar.
+fn string_quoted(text: &str) -> String {
     // JSON's escapes are YAML's, but JSON leaves DEL, C1 controls and the
     // Unicode separators raw, which YAML does not allow or reads as breaks.
     let mut quoted = String::with_capacity(text.len() + 2);
@@ -180,11 +231,43 @@ fn forbidden(c: char) -> bool {
         )
 }
 
-/// Any value: strings as [`string`], the rest as JSON (also YAML).
+/// Any value: strings as [`string`], lists and objects in flow style, the
+/// rest as JSON (also YAML).
 pub fn value(value: &Value) -> String {
     match value {
         Value::String(text) => string(text),
+        Value::Array(_) | Value::Object(_) => flow(value),
         other => other.to_string(),
+    }
+}
+
+/// A value inside a flow collection, where `,`, `[`, `]`, `{` and `}` end
+/// a plain scalar.
+fn flow(value: &Value) -> String {
+    match value {
+        Value::String(text) => flow_string(text),
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(flow).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Value::Object(fields) => {
+            let fields: Vec<String> = fields
+                .iter()
+                .map(|(k, v)| format!("{}: {}", flow_string(k), flow(v)))
+                .collect();
+            format!("{{{}}}", fields.join(", "))
+        }
+        other => other.to_string(),
+    }
+}
+
+/// A string scalar safe inside a flow collection.
+fn flow_string(text: &str) -> String {
+    let written = string(text);
+    if !written.starts_with('"') && text.contains([',', '[', ']', '{', '}']) {
+        string_quoted(text)
+    } else {
+        written
     }
 }
 
