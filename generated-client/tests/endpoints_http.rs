@@ -56,7 +56,7 @@ fn request<T: serde::de::DeserializeOwned>(slug: &str) -> T {
 async fn ssd_img2img_sends_the_pages_example() {
     let (_server, client) = server_expecting("ssd-img2img", fixture("ssd-img2img")).await;
     let response = client
-        .ssd_img2img(&request::<SsdImg2imgRequest>("ssd-img2img"))
+        .ssd_img2img(request::<SsdImg2imgRequest>("ssd-img2img"))
         .await
         .unwrap();
     assert_eq!(response.bytes().as_ref(), JPEG);
@@ -70,7 +70,7 @@ async fn ssd_1b_sends_the_pages_example() {
     expected["guidance_scale"] = json!(7.0);
     let (_server, client) = server_expecting("ssd-1b", expected).await;
     let response = client
-        .ssd_1b(&request::<Ssd1bRequest>("ssd-1b"))
+        .ssd_1b(request::<Ssd1bRequest>("ssd-1b"))
         .await
         .unwrap();
     assert_eq!(response.content_type(), "image/jpeg");
@@ -80,7 +80,7 @@ async fn ssd_1b_sends_the_pages_example() {
 async fn sd1_5_img2img_sends_the_pages_example() {
     let (_server, client) = server_expecting("sd1.5-img2img", fixture("sd1.5-img2img")).await;
     client
-        .sd1_5_img2img(&request::<Sd15Img2imgRequest>("sd1.5-img2img"))
+        .sd1_5_img2img(request::<Sd15Img2imgRequest>("sd1.5-img2img"))
         .await
         .unwrap();
 }
@@ -89,7 +89,7 @@ async fn sd1_5_img2img_sends_the_pages_example() {
 async fn ssd_canny_sends_the_pages_example() {
     let (_server, client) = server_expecting("ssd-canny", fixture("ssd-canny")).await;
     client
-        .ssd_canny(&request::<SsdCannyRequest>("ssd-canny"))
+        .ssd_canny(request::<SsdCannyRequest>("ssd-canny"))
         .await
         .unwrap();
 }
@@ -100,7 +100,7 @@ async fn sd3_med_img2img_sends_the_pages_example() {
     expected["guidance_scale"] = json!(5.0);
     let (_server, client) = server_expecting("sd3-med-img2img", expected).await;
     client
-        .sd3_med_img2img(&request::<Sd3MedImg2imgRequest>("sd3-med-img2img"))
+        .sd3_med_img2img(request::<Sd3MedImg2imgRequest>("sd3-med-img2img"))
         .await
         .unwrap();
 }
@@ -114,32 +114,32 @@ async fn each_endpoint_built_with_new_sends_only_its_required_parameters() {
 
     let (server, client) = server_expecting("ssd-img2img", image_and_prompt.clone()).await;
     client
-        .ssd_img2img(&SsdImg2imgRequest::new("a castle", ImageInput::url(IMAGE)))
+        .ssd_img2img(SsdImg2imgRequest::new("a castle", ImageInput::url(IMAGE)))
         .await
         .unwrap();
     server.verify().await;
 
     let (server, client) = server_expecting("ssd-1b", json!({"prompt": "a castle"})).await;
-    client.ssd_1b(&Ssd1bRequest::new("a castle")).await.unwrap();
+    client.ssd_1b(Ssd1bRequest::new("a castle")).await.unwrap();
     server.verify().await;
 
     let (server, client) = server_expecting("sd1.5-img2img", image_and_prompt.clone()).await;
     client
-        .sd1_5_img2img(&Sd15Img2imgRequest::new("a castle", ImageInput::url(IMAGE)))
+        .sd1_5_img2img(Sd15Img2imgRequest::new("a castle", ImageInput::url(IMAGE)))
         .await
         .unwrap();
     server.verify().await;
 
     let (server, client) = server_expecting("ssd-canny", image_and_prompt.clone()).await;
     client
-        .ssd_canny(&SsdCannyRequest::new("a castle", ImageInput::url(IMAGE)))
+        .ssd_canny(SsdCannyRequest::new("a castle", ImageInput::url(IMAGE)))
         .await
         .unwrap();
     server.verify().await;
 
     let (server, client) = server_expecting("sd3-med-img2img", image_and_prompt).await;
     client
-        .sd3_med_img2img(&Sd3MedImg2imgRequest::new(
+        .sd3_med_img2img(Sd3MedImg2imgRequest::new(
             "a castle",
             ImageInput::url(IMAGE),
         ))

@@ -270,7 +270,7 @@ async fn images_depend_on_slug_prompt_seed_and_size_only() {
 
 async fn failing_call(server: &MockServer) -> Error {
     client(server)
-        .ssd_1b(&Ssd1bRequest::new("a lighthouse"))
+        .ssd_1b(Ssd1bRequest::new("a lighthouse"))
         .await
         .expect_err("the fault fails the call")
 }
@@ -339,7 +339,7 @@ async fn scripted_503s_then_success_are_retried_by_the_client() {
         .unwrap()
         .expect("ssd-canny succeeds");
     let image = client
-        .ssd_1b(&Ssd1bRequest::new("a lighthouse"))
+        .ssd_1b(Ssd1bRequest::new("a lighthouse"))
         .await
         .expect("the third attempt succeeds");
     assert_eq!(image.remaining_credits(), Some(998.0));
@@ -541,13 +541,13 @@ async fn keys_are_checked_and_never_logged() {
     );
 
     let error = client_with(&server, "sk-someone-else", RetryPolicy::none())
-        .ssd_1b(&Ssd1bRequest::new("a lighthouse"))
+        .ssd_1b(Ssd1bRequest::new("a lighthouse"))
         .await
         .unwrap_err();
     assert_eq!(variant(&error), "Unauthorized");
     assert!(error.to_string().contains("invalid API key"), "{error}");
     client(&server)
-        .ssd_1b(&Ssd1bRequest::new("a lighthouse"))
+        .ssd_1b(Ssd1bRequest::new("a lighthouse"))
         .await
         .expect("the known key works");
 

@@ -166,7 +166,7 @@ async fn an_invalid_request_is_not_submitted() {
     let client = client(&server.base_url());
     let error = client
         .queue()
-        .ssd_1b(&Ssd1bRequest::new("x").samples(99))
+        .ssd_1b(Ssd1bRequest::new("x").samples(99))
         .await
         .unwrap_err();
     assert!(matches!(error, Error::Validation(_)), "{error}");
@@ -203,7 +203,7 @@ async fn a_failed_job_is_an_error_with_the_servers_message_whatever_the_status_c
         let server = MockServer::start_with(quick_jobs()).await.unwrap();
         server.push_fault(FaultRule::new("ssd-1b", 1, fault));
         let queue = client(&server.base_url()).queue();
-        let job = queue.ssd_1b(&Ssd1bRequest::new("x")).await.unwrap();
+        let job = queue.ssd_1b(Ssd1bRequest::new("x")).await.unwrap();
         let (options, updates) = fast_wait();
         let error = queue.wait_with(&job, options).await.unwrap_err();
         let Error::JobFailed {
@@ -232,7 +232,7 @@ async fn a_401_on_a_poll_is_an_ordinary_error_not_a_failed_job() {
         .unwrap();
     let job = client(&server.base_url())
         .queue()
-        .ssd_1b(&Ssd1bRequest::new("x"))
+        .ssd_1b(Ssd1bRequest::new("x"))
         .await
         .unwrap();
     let stranger = Client::builder()
@@ -255,7 +255,7 @@ async fn a_401_on_a_poll_is_an_ordinary_error_not_a_failed_job() {
 async fn a_poll_that_hits_503_is_retried_and_the_wait_goes_on() {
     let server = MockServer::start_with(quick_jobs()).await.unwrap();
     let queue = client(&server.base_url()).queue();
-    let job = queue.ssd_1b(&Ssd1bRequest::new("x")).await.unwrap();
+    let job = queue.ssd_1b(Ssd1bRequest::new("x")).await.unwrap();
     server.push_fault(FaultRule::new("requests", 2, Fault::status(503)));
     let (options, _) = fast_wait();
     queue.wait_with(&job, options).await.unwrap();
@@ -275,7 +275,7 @@ async fn a_wait_past_its_deadline_leaves_the_job_to_be_resumed_from_its_request_
     .await
     .unwrap();
     let queue = client(&server.base_url()).queue();
-    let job = queue.ssd_1b(&Ssd1bRequest::new("x")).await.unwrap();
+    let job = queue.ssd_1b(Ssd1bRequest::new("x")).await.unwrap();
     let short = WaitOptions::new()
         .poll_interval(Duration::from_millis(10))
         .deadline(Duration::from_millis(100));
@@ -317,7 +317,7 @@ async fn an_expired_result_is_its_own_error() {
     let server = MockServer::start_with(quick_jobs()).await.unwrap();
     server.push_fault(FaultRule::new("ssd-1b", 1, Fault::expired_job()));
     let queue = client(&server.base_url()).queue();
-    let job = queue.ssd_1b(&Ssd1bRequest::new("x")).await.unwrap();
+    let job = queue.ssd_1b(Ssd1bRequest::new("x")).await.unwrap();
     let (options, _) = fast_wait();
     let error = queue.wait_with(&job, options).await.unwrap_err();
     assert!(matches!(error, Error::JobExpired { .. }), "{error:?}");
@@ -328,7 +328,7 @@ async fn an_expired_result_is_its_own_error() {
         .await
         .unwrap();
     let queue = client(&server.base_url()).queue();
-    let job = queue.ssd_1b(&Ssd1bRequest::new("x")).await.unwrap();
+    let job = queue.ssd_1b(Ssd1bRequest::new("x")).await.unwrap();
     let (options, _) = fast_wait();
     let mut finished = None;
     let wait = queue.wait_with(&job, options).await;
@@ -374,7 +374,7 @@ async fn a_submission_without_a_request_id_or_urls_is_an_error_and_is_not_resent
             .await;
         let error = client(&format!("{}/v1", wire.uri()))
             .queue()
-            .ssd_1b(&Ssd1bRequest::new("x"))
+            .ssd_1b(Ssd1bRequest::new("x"))
             .await
             .unwrap_err();
         assert!(matches!(error, Error::Decode { .. }), "{error:?}");
@@ -398,7 +398,7 @@ async fn urls_on_another_host_or_holding_the_key_are_not_followed() {
         .await;
     let job = client(&format!("{}/v1", wire.uri()))
         .queue()
-        .ssd_1b(&Ssd1bRequest::new("x"))
+        .ssd_1b(Ssd1bRequest::new("x"))
         .await
         .unwrap();
     assert_eq!(
@@ -461,7 +461,7 @@ async fn credits_and_calls_by_slug() {
     let body = json!({ "prompt": "a cat", "seed": 5 });
     let by_slug: ImageResponse = client.call("ssd-1b", &body).await.unwrap();
     let typed = client
-        .ssd_1b(&Ssd1bRequest::new("a cat").seed(5))
+        .ssd_1b(Ssd1bRequest::new("a cat").seed(5))
         .await
         .unwrap();
     assert_eq!(by_slug.bytes(), typed.bytes());
@@ -551,7 +551,7 @@ async fn the_key_is_in_no_error_log_line_or_debug_even_when_a_server_echoes_it()
         .mount(&wire)
         .await;
     let queue = client(&format!("{}/v1", wire.uri())).queue();
-    let job = queue.ssd_1b(&Ssd1bRequest::new("x")).await.unwrap();
+    let job = queue.ssd_1b(Ssd1bRequest::new("x")).await.unwrap();
     let error = queue.wait(&job).await.unwrap_err();
     assert!(matches!(error, Error::JobFailed { .. }), "{error:?}");
     let state = queue.status(&job).await.unwrap();

@@ -153,7 +153,7 @@ macro_rules! define_request {
             #[doc = concat!(
                 "Calls ", $title, " (`POST ", $path,
                 "`): validates `request`, sends it and decodes the answer.\n\n",
-                "The future owns what it needs (`'static` and `Send`), so it can be ",
+                "The [future](crate::runtime::ResponseFuture) owns what it needs (`'static` and `Send`), so it can be ",
                 "handed to `tokio::spawn`. Pass the request by value, or a reference, ",
                 "which is cloned."
             )]
@@ -161,12 +161,8 @@ macro_rules! define_request {
             pub fn $method(
                 &self,
                 request: impl ::std::convert::Into<$name>,
-            ) -> impl ::std::future::Future<
-                Output = ::std::result::Result<$crate::$output, $crate::Error>,
-            > + ::std::marker::Send + 'static {
-                let client = ::std::clone::Clone::clone(self);
-                let request: $name = request.into();
-                async move { client.send(&request).await }
+            ) -> $crate::runtime::ResponseFuture<$crate::$output> {
+self.send_owned(::std::convert::Into::<$name>::into(request))
             }
         }
 
@@ -195,12 +191,8 @@ macro_rules! define_request {
             pub fn $method(
                 &self,
                 request: impl ::std::convert::Into<$name>,
-            ) -> impl ::std::future::Future<
-                Output = ::std::result::Result<$crate::Job<$crate::$output>, $crate::Error>,
-            > + ::std::marker::Send + 'static {
-                let queue = ::std::clone::Clone::clone(self);
-                let request: $name = request.into();
-                async move { queue.submit(&request).await }
+            ) -> $crate::runtime::ResponseFuture<$crate::Job<$crate::$output>> {
+self.submit_owned(::std::convert::Into::<$name>::into(request))
             }
         }
 

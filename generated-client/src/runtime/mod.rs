@@ -9,6 +9,7 @@ mod define;
 mod endpoint;
 mod error;
 mod fields;
+mod future;
 mod image;
 mod queue;
 mod redact;
@@ -31,6 +32,7 @@ pub use fields::{
     debug_request, deserialize_request, request_from_json, request_to_json, serialize_request,
     validate_request, Check, FieldReader, FieldWriter, RequestFields, ToWire, Wire,
 };
+pub use future::ResponseFuture;
 pub use image::ImageInput;
 #[doc(hidden)]
 pub use queue::JobOutput;
