@@ -4,7 +4,7 @@
 //!
 //! Pure: no files, no git. `cargo xtask diff` loads the models. Each rule
 //! is one small function over an endpoint pair or a parameter pair, listed
-//! in [`ENDPOINT_RULES`] and [`PARAM_RULES`]; a new kind of fact in the
+//! in `ENDPOINT_RULES` and `PARAM_RULES`; a new kind of fact in the
 //! format gets one more function there. The rule table is written out in
 //! `spec/README.md`.
 
