@@ -8,11 +8,14 @@ use indexmap::IndexMap;
 use serde_yaml::Value;
 
 use crate::diagnostic::{closest, Diagnostic};
-use crate::model::{format_number, Endpoint, EnumDef, Kind, Literal, Model, Param, Variant};
+use crate::model::{
+    format_number, Constraint, ConstraintRule, Endpoint, EnumDef, Kind, Literal, MediaKind, Model,
+    ObjectDef, Param, QueueHint, Variant,
+};
 use crate::naming;
 use crate::spec::{
-    self, describe, join, unquote_hint, ParamType, RawEndpoint, RawEnum, RawParam, RawSharedEnums,
-    Returns,
+    self, describe, join, unquote_hint, ParamType, RawEndpoint, RawEnum, RawParam, RawQueue,
+    RawSharedEnums, Returns,
 };
 
 /// A parsed endpoint spec with the file it came from.
@@ -295,6 +298,11 @@ fn check_endpoint(
     }
     check_member_collisions(file, &params, out);
     check_renames(file, &params, out);
+    let queue = spec
+        .queue
+        .as_ref()
+        .and_then(|raw| check_queue(file, raw, out));
+    let constraints = check_rules(file, spec, &params, out);
     let base64_switch = base64_switch(file, spec.returns, &params, out);
     (spec.complete && out.len() == before).then(|| Endpoint {
         source: file.to_owned(),
@@ -310,7 +318,129 @@ fn check_endpoint(
         method,
         params,
         local_enums,
+        queue,
+        constraints,
     })
+}
+
+/// The longest deadline a queue hint may state: a day. Pages advise
+/// minutes; a larger number is a typo for milliseconds.
+const MAX_QUEUE_DEADLINE_SECS: u64 = 86_400;
+
+fn check_queue(file: &str, raw: &RawQueue, out: &mut Vec<Diagnostic>) -> Option<QueueHint> {
+    let Some(value) = &raw.deadline else {
+        return Some(QueueHint {
+            deadline_secs: None,
+        });
+    };
+    match value
+        .as_u64()
+        .filter(|n| (1..=MAX_QUEUE_DEADLINE_SECS).contains(n))
+    {
+        Some(secs) => Some(QueueHint {
+            deadline_secs: Some(secs),
+        }),
+        None => {
+            out.push(
+                Diagnostic::new(
+                    file,
+                    "queue.deadline",
+                    format!(
+                        "expected a whole number of seconds from 1 to {MAX_QUEUE_DEADLINE_SECS}, found {}",
+                        describe(value)
+                    ),
+                )
+                .with_hint(type_hint(value, false, true)),
+            );
+            None
+        }
+    }
+}
+
+/// Checks `constraints:` against the endpoint's parameters: every name
+/// known and named once, enough names for the rule, and no rule that a
+/// required parameter makes impossible or empty.
+fn check_rules(
+    file: &str,
+    spec: &RawEndpoint,
+    params: &[Param],
+    out: &mut Vec<Diagnostic>,
+) -> Vec<Constraint> {
+    let mut checked = Vec::new();
+    for raw in &spec.constraints {
+        let before = out.len();
+        let wanted = match raw.rule {
+            ConstraintRule::Requires => {
+                "exactly two parameters: the one sent, then the one it needs"
+            }
+            _ => "at least two parameters",
+        };
+        let count_ok = match raw.rule {
+            ConstraintRule::Requires => raw.params.len() == 2,
+            _ => raw.params.len() >= 2,
+        };
+        if !count_ok {
+            out.push(Diagnostic::new(
+                file,
+                &raw.path,
+                format!(
+                    "names {} parameter(s); this rule takes {wanted}",
+                    raw.params.len()
+                ),
+            ));
+        }
+        for (index, name) in raw.params.iter().enumerate() {
+            let at = format!("{}[{index}]", raw.path);
+            if raw.params[..index].contains(name) {
+                out.push(Diagnostic::new(
+                    file,
+                    &at,
+                    format!("`{name}` is named twice"),
+                ));
+                continue;
+            }
+            let Some(param) = params.iter().find(|p| &p.wire == name) else {
+                if !spec.params.contains_key(name) {
+                    // A parameter that failed its own checks is reported already.
+                    let known = params.iter().map(|p| p.wire.as_str());
+                    out.push(
+                        Diagnostic::new(
+                            file,
+                            &at,
+                            format!("`{name}` is not a parameter of this endpoint"),
+                        )
+                        .with_hint(closest(name, known).map(|k| format!("did you mean `{k}`?"))),
+                    );
+                }
+                continue;
+            };
+            let problem = match raw.rule {
+                ConstraintRule::Exclusive if param.required => Some(
+                    "is required, so the others could never be sent; make it optional or drop the rule",
+                ),
+                ConstraintRule::AtLeastOne if param.required => {
+                    Some("is required, so the rule always holds; drop it")
+                }
+                ConstraintRule::Requires if param.required && index == 0 => Some(
+                    "is required, so what it needs is always needed: make that one required instead",
+                ),
+                ConstraintRule::Requires if param.required => {
+                    Some("is required, so it is always sent; drop the rule")
+                }
+                _ => None,
+            };
+            if let Some(problem) = problem {
+                out.push(Diagnostic::new(file, &at, format!("`{name}` {problem}")));
+            }
+        }
+        if out.len() == before {
+            checked.push(Constraint {
+                rule: raw.rule,
+                params: raw.params.clone(),
+            });
+        }
+    }
+    checked
 }
 
 /// The API switches an image endpoint's answer from raw bytes to base64 JSON
@@ -346,6 +476,16 @@ pub const BASE64_SWITCH: &str = "base64";
 
 /// Two parameters must not produce the same field or associated constant.
 fn check_member_collisions(file: &str, params: &[Param], out: &mut Vec<Diagnostic>) {
+    check_member_collisions_at(file, "params", params, out);
+}
+
+/// The same, for the parameters or fields under `parent`.
+fn check_member_collisions_at(
+    file: &str,
+    parent: &str,
+    params: &[Param],
+    out: &mut Vec<Diagnostic>,
+) {
     let mut owners: BTreeMap<String, &str> = BTreeMap::new();
     for param in params {
         let members = naming::param_members(&param.field);
@@ -356,7 +496,7 @@ fn check_member_collisions(file: &str, params: &[Param], out: &mut Vec<Diagnosti
         if let Some((member, other)) = clash {
             out.push(Diagnostic::new(
                 file,
-                join("params", &param.wire),
+                join(parent, &param.wire),
                 format!("parameters {other:?} and {:?} would both generate the Rust name `{member}`; rename one", param.wire),
             ));
             continue;
@@ -396,30 +536,82 @@ fn check_renames(file: &str, params: &[Param], out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Which constraint keys a parameter of each type may use.
-fn forbidden_keys(ty: ParamType, raw: &RawParam) -> Vec<&'static str> {
+/// Which keys a parameter of each type may not use: each belongs to other types.
+fn forbidden_keys(ty: ParamType, raw: &RawParam) -> Vec<(&'static str, &'static str)> {
     let numeric = matches!(ty, ParamType::Integer | ParamType::Number);
     let mut keys = Vec::new();
-    if !numeric {
-        if raw.min.is_some() {
-            keys.push("min");
+    let mut forbid = |present: bool, key: &'static str, why: &'static str| {
+        if present {
+            keys.push((key, why));
         }
-        if raw.max.is_some() {
-            keys.push("max");
-        }
-        if raw.allowed.is_some() {
-            keys.push("allowed");
-        }
-    }
-    if ty != ParamType::Enum {
-        if raw.values.is_some() {
-            keys.push("values");
-        }
-        if raw.enum_ref.is_some() {
-            keys.push("enum");
-        }
-    }
+    };
+    let numbers_only = if ty == ParamType::String {
+        "applies only to numbers; for a fixed list of strings use `type: enum` with `values`"
+    } else if ty == ParamType::List {
+        "applies to a list's items: write it under `items`"
+    } else {
+        "applies only to integer and number parameters"
+    };
+    let enums_only = if ty == ParamType::List {
+        "applies to a list's items: write it under `items`"
+    } else {
+        "applies only to `type: enum`"
+    };
+    forbid(!numeric && raw.min.is_some(), "min", numbers_only);
+    forbid(!numeric && raw.max.is_some(), "max", numbers_only);
+    forbid(!numeric && raw.allowed.is_some(), "allowed", numbers_only);
+    forbid(
+        ty != ParamType::Enum && raw.values.is_some(),
+        "values",
+        enums_only,
+    );
+    forbid(
+        ty != ParamType::Enum && raw.enum_ref.is_some(),
+        "enum",
+        enums_only,
+    );
+    let lists_only = "applies only to `type: list`";
+    forbid(
+        ty != ParamType::List && raw.items.is_some(),
+        "items",
+        lists_only,
+    );
+    forbid(
+        ty != ParamType::List && raw.min_items.is_some(),
+        "min_items",
+        lists_only,
+    );
+    forbid(
+        ty != ParamType::List && raw.max_items.is_some(),
+        "max_items",
+        lists_only,
+    );
+    forbid(
+        ty != ParamType::Object && raw.fields.is_some(),
+        "fields",
+        "applies only to `type: object`",
+    );
     keys
+}
+
+/// What checking one endpoint's parameters needs to know besides the
+/// parameter itself.
+struct Scope<'a> {
+    file: &'a str,
+    slug: &'a str,
+    shared: &'a IndexMap<String, EnumDef>,
+    reported: &'a ReportedEnums,
+}
+
+impl Scope<'_> {
+    /// The variants of the enum type `type_name`, shared or local.
+    fn variants<'v>(&'v self, locals: &'v [EnumDef], type_name: &str) -> &'v [Variant] {
+        self.shared
+            .values()
+            .chain(locals)
+            .find(|def| def.type_name == type_name)
+            .map_or(&[], |def| def.variants.as_slice())
+    }
 }
 
 fn check_param(
@@ -430,43 +622,114 @@ fn check_param(
     shared: &IndexMap<String, EnumDef>,
     reported: &ReportedEnums,
     out: &mut Vec<Diagnostic>,
-) -> Option<(Param, Option<EnumDef>)> {
-    let path = join("params", wire);
+) -> Option<(Param, Vec<EnumDef>)> {
+    let scope = Scope {
+        file,
+        slug,
+        shared,
+        reported,
+    };
+    let mut locals = Vec::new();
+    let param = check_member(
+        &scope,
+        &join("params", wire),
+        wire,
+        wire,
+        raw,
+        &mut locals,
+        out,
+    )?;
+    Some((param, locals))
+}
+
+/// Checks a parameter or an object's field at `path`. `stem` names the
+/// types it defines (`messages_role` for the field `role` of `messages`),
+/// whose definitions go to `locals`.
+fn check_member(
+    scope: &Scope<'_>,
+    path: &str,
+    wire: &str,
+    stem: &str,
+    raw: &RawParam,
+    locals: &mut Vec<EnumDef>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Param> {
+    let file = scope.file;
     let before = out.len();
-    for key in forbidden_keys(raw.ty, raw) {
-        let why = match key {
-            "values" | "enum" => "applies only to `type: enum`",
-            "allowed" if raw.ty == ParamType::String => "applies only to numbers; for a fixed list of strings use `type: enum` with `values`",
-            _ => "applies only to integer and number parameters",
-        };
-        out.push(Diagnostic::new(
-            file,
-            join(&path, key),
-            format!("`{key}` {why}"),
-        ));
-    }
     let Some(field) = naming::field(wire) else {
         out.push(Diagnostic::new(
             file,
-            &path,
+            path,
             "a parameter name needs at least one ASCII letter or digit",
         ));
         return None;
     };
-    let mut local = None;
+    let kind = check_kind(scope, path, stem, raw, locals, out)?;
+    if raw.required && raw.default.is_some() {
+        out.push(Diagnostic::new(
+            file,
+            join(path, "default"),
+            "a required parameter cannot have a default (the caller always sends it); drop `default` or make it optional",
+        ));
+    }
+    let typed = |key: &str, value: &Value, out: &mut Vec<Diagnostic>| {
+        literal(scope, locals, &join(path, key), key, value, &kind, out)
+    };
+    let default = raw
+        .default
+        .as_ref()
+        .and_then(|value| typed("default", value, out));
+    let example = raw
+        .example
+        .as_ref()
+        .and_then(|value| typed("example", value, out));
+    (out.len() == before).then(|| Param {
+        wire: wire.to_owned(),
+        const_stem: naming::shouty(&field),
+        field,
+        description: raw.description.clone(),
+        required: raw.required,
+        kind,
+        default,
+        example,
+        renamed_from: raw.renamed_from.clone(),
+    })
+}
+
+/// The kind of a parameter, list item or field, with its own constraints
+/// checked.
+fn check_kind(
+    scope: &Scope<'_>,
+    path: &str,
+    stem: &str,
+    raw: &RawParam,
+    locals: &mut Vec<EnumDef>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Kind> {
+    let file = scope.file;
+    let before = out.len();
+    for (key, why) in forbidden_keys(raw.ty, raw) {
+        out.push(Diagnostic::new(
+            file,
+            join(path, key),
+            format!("`{key}` {why}"),
+        ));
+    }
     let kind = match raw.ty {
         ParamType::String => Kind::String,
-        ParamType::Image => Kind::Image,
+        ParamType::Image => Kind::Media(MediaKind::Image),
+        ParamType::Video => Kind::Media(MediaKind::Video),
+        ParamType::Audio => Kind::Media(MediaKind::Audio),
+        ParamType::File => Kind::Media(MediaKind::File),
         ParamType::Boolean => Kind::Boolean,
         ParamType::Integer => {
-            let min = raw
-                .min
-                .as_ref()
-                .and_then(|v| integer(file, &join(&path, "min"), v, out));
-            let max = raw
-                .max
-                .as_ref()
-                .and_then(|v| integer(file, &join(&path, "max"), v, out));
+            let bound = |key: &str, value: &Option<Value>, out: &mut Vec<Diagnostic>| {
+                value
+                    .as_ref()
+                    .and_then(|v| integer(file, &join(path, key), v, out))
+            };
+            let min = bound("min", &raw.min, out);
+            let max = bound("max", &raw.max, out);
             let allowed = raw.allowed.as_ref().map(|list| {
                 list.iter()
                     .enumerate()
@@ -476,14 +739,13 @@ fn check_param(
             Kind::Integer { min, max, allowed }
         }
         ParamType::Number => {
-            let min = raw
-                .min
-                .as_ref()
-                .and_then(|v| number(file, &join(&path, "min"), v, out));
-            let max = raw
-                .max
-                .as_ref()
-                .and_then(|v| number(file, &join(&path, "max"), v, out));
+            let bound = |key: &str, value: &Option<Value>, out: &mut Vec<Diagnostic>| {
+                value
+                    .as_ref()
+                    .and_then(|v| number(file, &join(path, key), v, out))
+            };
+            let min = bound("min", &raw.min, out);
+            let max = bound("max", &raw.max, out);
             let allowed = raw.allowed.as_ref().map(|list| {
                 list.iter()
                     .enumerate()
@@ -492,126 +754,217 @@ fn check_param(
             });
             Kind::Number { min, max, allowed }
         }
-        ParamType::Enum => match (&raw.values, &raw.enum_ref) {
-            (Some(values), None) => {
-                let Some(type_name) = naming::local_enum(slug, wire) else {
-                    out.push(Diagnostic::new(
+        ParamType::Enum => check_enum_kind(scope, path, stem, raw, locals, out)?,
+        ParamType::List => check_list_kind(scope, path, stem, raw, locals, out)?,
+        ParamType::Object => check_object_kind(scope, path, stem, raw, locals, out)?,
+    };
+    check_constraints(file, path, &kind, out);
+    (out.len() == before).then_some(kind)
+}
+
+fn check_enum_kind(
+    scope: &Scope<'_>,
+    path: &str,
+    stem: &str,
+    raw: &RawParam,
+    locals: &mut Vec<EnumDef>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Kind> {
+    let file = scope.file;
+    match (&raw.values, &raw.enum_ref) {
+        (Some(values), None) => {
+            let Some(type_name) = naming::local_enum(scope.slug, stem) else {
+                out.push(Diagnostic::new(
+                    file,
+                    path,
+                    "a parameter name needs at least one ASCII letter or digit",
+                ));
+                return None;
+            };
+            let variants = check_variants(file, &join(path, "values"), values, out)?;
+            let wire_values = variants.iter().map(|v| v.wire.clone()).collect();
+            locals.push(EnumDef {
+                spec_name: stem.to_owned(),
+                type_name: type_name.clone(),
+                description: raw.description.clone(),
+                variants,
+            });
+            Some(Kind::Enum {
+                type_name,
+                shared: false,
+                wire_values,
+            })
+        }
+        (None, Some(name)) => match scope.shared.get(name) {
+            Some(def) => Some(Kind::Enum {
+                type_name: def.type_name.clone(),
+                shared: true,
+                wire_values: def.variants.iter().map(|v| v.wire.clone()).collect(),
+            }),
+            None if scope.reported.contains(name) => None,
+            None => {
+                let known: Vec<&str> = scope.shared.keys().map(String::as_str).collect();
+                let expected = if known.is_empty() {
+                    "no shared enums are defined in spec/enums.yaml".to_owned()
+                } else {
+                    format!(
+                        "expected one of the enums in spec/enums.yaml: {}",
+                        known.join(", ")
+                    )
+                };
+                out.push(
+                    Diagnostic::new(
                         file,
-                        &path,
-                        "a parameter name needs at least one ASCII letter or digit",
-                    ));
-                    return None;
-                };
-                let variants = check_variants(file, &join(&path, "values"), values, out)?;
-                let def = EnumDef {
-                    spec_name: wire.to_owned(),
-                    type_name: type_name.clone(),
-                    description: raw.description.clone(),
-                    variants,
-                };
-                let wire_values = def.variants.iter().map(|v| v.wire.clone()).collect();
-                local = Some(def);
-                Kind::Enum {
-                    type_name,
-                    shared: false,
-                    wire_values,
-                }
-            }
-            (None, Some(name)) => match shared.get(name) {
-                Some(def) => Kind::Enum {
-                    type_name: def.type_name.clone(),
-                    shared: true,
-                    wire_values: def.variants.iter().map(|v| v.wire.clone()).collect(),
-                },
-                None if reported.contains(name) => return None,
-                None => {
-                    let known: Vec<&str> = shared.keys().map(String::as_str).collect();
-                    let expected = if known.is_empty() {
-                        "no shared enums are defined in spec/enums.yaml".to_owned()
-                    } else {
-                        format!(
-                            "expected one of the enums in spec/enums.yaml: {}",
-                            known.join(", ")
-                        )
-                    };
-                    out.push(
-                        Diagnostic::new(
-                            file,
-                            join(&path, "enum"),
-                            format!("unknown shared enum `{name}`; {expected}"),
-                        )
-                        .with_hint(closest(name, known).map(|k| format!("did you mean `{k}`?"))),
-                    );
-                    return None;
-                }
-            },
-            (Some(_), Some(_)) => {
-                out.push(Diagnostic::new(
-                    file,
-                    &path,
-                    "an enum takes either inline `values` or a shared `enum` name, not both",
-                ));
-                return None;
-            }
-            (None, None) => {
-                out.push(Diagnostic::new(
-                    file,
-                    &path,
-                    "`type: enum` needs its `values` listed, or `enum:` naming a shared enum in spec/enums.yaml",
-                ));
-                return None;
+                        join(path, "enum"),
+                        format!("unknown shared enum `{name}`; {expected}"),
+                    )
+                    .with_hint(closest(name, known).map(|k| format!("did you mean `{k}`?"))),
+                );
+                None
             }
         },
+        (Some(_), Some(_)) => {
+            out.push(Diagnostic::new(
+                file,
+                path,
+                "an enum takes either inline `values` or a shared `enum` name, not both",
+            ));
+            None
+        }
+        (None, None) => {
+            out.push(Diagnostic::new(
+                file,
+                path,
+                "`type: enum` needs its `values` listed, or `enum:` naming a shared enum in spec/enums.yaml",
+            ));
+            None
+        }
+    }
+}
+
+/// The most items a list bound may state: far above any page's, and small
+/// enough that the bound fits every integer type a caller might compare it with.
+const MAX_LIST_BOUND: u64 = 100_000;
+
+fn check_list_kind(
+    scope: &Scope<'_>,
+    path: &str,
+    stem: &str,
+    raw: &RawParam,
+    locals: &mut Vec<EnumDef>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Kind> {
+    let file = scope.file;
+    let Some(items) = &raw.items else {
+        out.push(
+            Diagnostic::new(
+                file,
+                path,
+                "`type: list` needs `items`, the type of each item",
+            )
+            .with_hint(Some("for a list of image URLs: `items: image`".to_owned())),
+        );
+        return None;
     };
-    check_constraints(file, &path, &kind, out);
-    let local_variants = local.as_ref().map(|def: &EnumDef| def.variants.as_slice());
-    let shared_variants = match &raw.enum_ref {
-        Some(name) => shared.get(name).map(|def| def.variants.as_slice()),
-        None => None,
-    };
-    let variants = local_variants.or(shared_variants).unwrap_or(&[]);
-    if raw.required && raw.default.is_some() {
+    let items_path = join(path, "items");
+    if items.ty == ParamType::List {
         out.push(Diagnostic::new(
             file,
-            join(&path, "default"),
-            "a required parameter cannot have a default (the caller always sends it); drop `default` or make it optional",
+            join(&items_path, "type"),
+            "a list's items cannot be lists themselves; describe the inner list as an object's field",
+        ));
+        return None;
+    }
+    let item = check_kind(scope, &items_path, stem, items, locals, out);
+    let bound = |key: &str, value: &Option<Value>, out: &mut Vec<Diagnostic>| {
+        let value = value.as_ref()?;
+        let found = value.as_u64().filter(|n| *n <= MAX_LIST_BOUND);
+        if found.is_none() {
+            out.push(
+                Diagnostic::new(
+                    file,
+                    join(path, key),
+                    format!(
+                        "expected a count of items from 0 to {MAX_LIST_BOUND}, found {}",
+                        describe(value)
+                    ),
+                )
+                .with_hint(type_hint(value, false, true)),
+            );
+        }
+        found
+    };
+    let min_items = bound("min_items", &raw.min_items, out);
+    let max_items = bound("max_items", &raw.max_items, out);
+    if let (Some(lo), Some(hi)) = (min_items, max_items) {
+        if lo > hi {
+            out.push(Diagnostic::new(
+                file,
+                join(path, "min_items"),
+                format!("min_items {lo} is greater than max_items {hi}"),
+            ));
+        }
+    }
+    if max_items == Some(0) {
+        out.push(Diagnostic::new(
+            file,
+            join(path, "max_items"),
+            "max_items 0 would refuse every list; leave the parameter out of the spec instead",
         ));
     }
-    let default = raw.default.as_ref().and_then(|value| {
-        literal(
+    Some(Kind::List {
+        items: Box::new(item?),
+        min_items,
+        max_items,
+    })
+}
+
+fn check_object_kind(
+    scope: &Scope<'_>,
+    path: &str,
+    stem: &str,
+    raw: &RawParam,
+    locals: &mut Vec<EnumDef>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Kind> {
+    let file = scope.file;
+    let fields = match &raw.fields {
+        Some(fields) if !fields.is_empty() => fields,
+        _ => {
+            out.push(Diagnostic::new(
+                file,
+                path,
+                "`type: object` needs `fields`, a mapping from each field's wire name to its spec",
+            ));
+            return None;
+        }
+    };
+    let Some(type_name) = naming::local_enum(scope.slug, stem) else {
+        out.push(Diagnostic::new(
             file,
-            &join(&path, "default"),
-            "default",
-            value,
-            &kind,
-            variants,
-            out,
-        )
-    });
-    let example = raw.example.as_ref().and_then(|value| {
-        literal(
-            file,
-            &join(&path, "example"),
-            "example",
-            value,
-            &kind,
-            variants,
-            out,
-        )
-    });
+            path,
+            "a parameter name needs at least one ASCII letter or digit",
+        ));
+        return None;
+    };
+    let before = out.len();
+    let mut members = Vec::new();
+    for (wire, field) in fields {
+        let field_path = join(&join(path, "fields"), wire);
+        let field_stem = format!("{stem}_{wire}");
+        if let Some(member) =
+            check_member(scope, &field_path, wire, &field_stem, field, locals, out)
+        {
+            members.push(member);
+        }
+    }
+    check_member_collisions_at(file, &join(path, "fields"), &members, out);
     (out.len() == before).then(|| {
-        let param = Param {
-            wire: wire.to_owned(),
-            const_stem: naming::shouty(&field),
-            field,
-            description: raw.description.clone(),
-            required: raw.required,
-            kind,
-            default,
-            example,
-            renamed_from: raw.renamed_from.clone(),
-        };
-        (param, local)
+        Kind::Object(Box::new(ObjectDef {
+            type_name,
+            spec_path: path.to_owned(),
+            fields: members,
+        }))
     })
 }
 
@@ -756,14 +1109,15 @@ fn range_text(min: Option<f64>, max: Option<f64>) -> String {
 /// Types a default or example against its parameter and checks it against
 /// the parameter's own range, allowed values or enum values.
 fn literal(
-    file: &str,
+    scope: &Scope<'_>,
+    locals: &[EnumDef],
     path: &str,
     what: &str,
     value: &Value,
     kind: &Kind,
-    variants: &[Variant],
     out: &mut Vec<Diagnostic>,
 ) -> Option<Literal> {
+    let file = scope.file;
     let mismatch = |expected: &str| {
         Diagnostic::new(
             file,
@@ -772,12 +1126,12 @@ fn literal(
         )
         .with_hint(type_hint(
             value,
-            matches!(kind, Kind::String | Kind::Image),
+            matches!(kind, Kind::String | Kind::Media(_)),
             matches!(kind, Kind::Integer { .. }),
         ))
     };
     match kind {
-        Kind::String | Kind::Image => match value {
+        Kind::String | Kind::Media(_) => match value {
             Value::String(text) => Some(Literal::String(text.clone())),
             _ => {
                 out.push(mismatch("a string"));
@@ -848,7 +1202,85 @@ fn literal(
             }
             Some(Literal::Number(n))
         }
+        Kind::List {
+            items,
+            min_items,
+            max_items,
+        } => {
+            let Value::Sequence(values) = value else {
+                out.push(mismatch("a list"));
+                return None;
+            };
+            let count = values.len() as u64;
+            if min_items.is_some_and(|lo| count < lo) || max_items.is_some_and(|hi| count > hi) {
+                let side = |v: &Option<u64>| v.map(|n| n.to_string()).unwrap_or_default();
+                out.push(Diagnostic::new(
+                    file,
+                    path,
+                    format!(
+                        "{what} has {count} items, outside the length range {}..={}",
+                        side(min_items),
+                        side(max_items)
+                    ),
+                ));
+            }
+            let before = out.len();
+            let items: Vec<Literal> = values
+                .iter()
+                .enumerate()
+                .filter_map(|(index, item)| {
+                    let at = format!("{path}[{index}]");
+                    literal(scope, locals, &at, what, item, items, out)
+                })
+                .collect();
+            (out.len() == before).then_some(Literal::List(items))
+        }
+        Kind::Object(def) => {
+            let Value::Mapping(map) = value else {
+                out.push(mismatch("a mapping of the object's fields"));
+                return None;
+            };
+            let before = out.len();
+            for key in map.keys() {
+                let known = key
+                    .as_str()
+                    .is_some_and(|name| def.fields.iter().any(|f| f.wire == name));
+                if !known {
+                    let names: Vec<&str> = def.fields.iter().map(|f| f.wire.as_str()).collect();
+                    out.push(Diagnostic::new(
+                        file,
+                        path,
+                        format!(
+                            "{what} has the field {}, which the object does not; expected {}",
+                            describe(key),
+                            names.join(", ")
+                        ),
+                    ));
+                }
+            }
+            let mut fields = Vec::new();
+            for field in &def.fields {
+                let at = join(path, &field.wire);
+                match map.get(field.wire.as_str()) {
+                    Some(item) => {
+                        if let Some(typed) =
+                            literal(scope, locals, &at, what, item, &field.kind, out)
+                        {
+                            fields.push((field.wire.clone(), typed));
+                        }
+                    }
+                    None if field.required => out.push(Diagnostic::new(
+                        file,
+                        path,
+                        format!("{what} lacks the required field `{}`", field.wire),
+                    )),
+                    None => {}
+                }
+            }
+            (out.len() == before).then_some(Literal::Object(fields))
+        }
         Kind::Enum { type_name, .. } => {
+            let variants = scope.variants(locals, type_name);
             let Value::String(text) = value else {
                 out.push(mismatch("one of the enum's values, as a string"));
                 return None;
@@ -933,6 +1365,9 @@ fn check_global_names(
                 join("params", &def.spec_name),
                 out,
             );
+        }
+        for def in endpoint.objects() {
+            claim(&def.type_name, &endpoint.source, def.spec_path.clone(), out);
         }
     }
     let mut modules: BTreeMap<&str, &str> = BTreeMap::new();

@@ -163,7 +163,12 @@ type EndpointRule = fn(&Endpoint, &Endpoint) -> Vec<Finding>;
 type ParamRule = fn(Sides<'_>, &Param, &Param) -> Vec<Finding>;
 
 /// Every endpoint-level rule, in the order their findings are listed.
-const ENDPOINT_RULES: &[EndpointRule] = &[returns_changed, path_changed];
+const ENDPOINT_RULES: &[EndpointRule] = &[
+    returns_changed,
+    path_changed,
+    constraints_changed,
+    queue_changed,
+];
 
 /// Every parameter-level rule, in the order their findings are listed.
 const PARAM_RULES: &[ParamRule] = &[
@@ -172,6 +177,7 @@ const PARAM_RULES: &[ParamRule] = &[
     requiredness_changed,
     default_changed,
     bounds_changed,
+    list_length_changed,
     allowed_changed,
     enum_values_changed,
     enum_type_renamed,
@@ -312,7 +318,65 @@ fn returns_changed(old: &Endpoint, new: &Endpoint) -> Vec<Finding> {
 }
 
 fn returns_name(endpoint: &Endpoint) -> String {
-    format!("{:?}", endpoint.returns).to_lowercase()
+    endpoint.returns.name().to_owned()
+}
+
+/// A new rule between parameters refuses bodies (and command lines, and
+/// requests that compiled) that were accepted; a rule dropped accepts more.
+fn constraints_changed(old: &Endpoint, new: &Endpoint) -> Vec<Finding> {
+    let added = new
+        .constraints
+        .iter()
+        .filter(|c| !old.constraints.contains(c))
+        .map(|c| {
+            finding(
+                "constraint-added",
+                Section::Added,
+                Verdicts::all(Impact::Breaking),
+                format!(
+                    "new rule: {}; requests that broke it were accepted before",
+                    c.sentence()
+                ),
+            )
+        });
+    let removed = old
+        .constraints
+        .iter()
+        .filter(|c| !new.constraints.contains(c))
+        .map(|c| {
+            finding(
+                "constraint-removed",
+                Section::Removed,
+                Verdicts::all(Impact::Compatible),
+                format!("rule dropped: {}", c.sentence()),
+            )
+        });
+    added.chain(removed).collect()
+}
+
+/// The queue hint changes docs and the CLI's choice of queue and deadline,
+/// never what is accepted.
+fn queue_changed(old: &Endpoint, new: &Endpoint) -> Vec<Finding> {
+    let shown = |hint: Option<crate::model::QueueHint>| match hint {
+        None => "no queue advice".to_owned(),
+        Some(hint) => match hint.deadline_secs {
+            Some(secs) => format!("queue advised, deadline {secs} s"),
+            None => "queue advised".to_owned(),
+        },
+    };
+    if old.queue == new.queue {
+        return Vec::new();
+    }
+    vec![finding(
+        "queue-hint-changed",
+        Section::Changed,
+        Verdicts {
+            rust: Impact::Compatible,
+            http: Impact::Compatible,
+            cli: Impact::Behaviour,
+        },
+        format!("{} (was {})", shown(new.queue), shown(old.queue)),
+    )]
 }
 
 /// The crate and CLI follow the spec's path; a caller over HTTP keeps
@@ -397,17 +461,31 @@ fn param_renamed(_: Sides<'_>, old: &Param, new: &Param) -> Vec<Finding> {
 fn kind_name(kind: &Kind) -> String {
     match kind {
         Kind::String => "string".to_owned(),
-        Kind::Image => "image".to_owned(),
+        Kind::Media(media) => media.name().to_owned(),
         Kind::Boolean => "boolean".to_owned(),
         Kind::Integer { .. } => "integer".to_owned(),
         Kind::Number { .. } => "number".to_owned(),
         Kind::Enum { type_name, .. } => format!("enum {type_name}"),
+        Kind::List { items, .. } => format!("list of {}", kind_name(items)),
+        Kind::Object(def) => format!("object {}", def.type_name),
     }
 }
 
-/// Whether two kinds are the same type, whatever their constraints.
+/// Whether two kinds are the same type, whatever their constraints: the
+/// same medium, lists of the same type, objects of the same fields' types.
 fn same_type(old: &Kind, new: &Kind) -> bool {
-    std::mem::discriminant(old) == std::mem::discriminant(new)
+    match (old, new) {
+        (Kind::Media(a), Kind::Media(b)) => a == b,
+        (Kind::List { items: a, .. }, Kind::List { items: b, .. }) => same_type(a, b),
+        (Kind::Object(a), Kind::Object(b)) => {
+            a.type_name == b.type_name
+                && a.fields.len() == b.fields.len()
+                && a.fields.iter().zip(&b.fields).all(|(x, y)| {
+                    x.wire == y.wire && x.required == y.required && same_type(&x.kind, &y.kind)
+                })
+        }
+        _ => std::mem::discriminant(old) == std::mem::discriminant(new),
+    }
 }
 
 /// Any type change changes the Rust field's type. Integer to number is the
@@ -496,6 +574,8 @@ fn default_changed(_: Sides<'_>, old: &Param, new: &Param) -> Vec<Finding> {
 /// A numeric kind's bounds as `f64`, for comparing either type alike.
 fn bounds(kind: &Kind) -> Option<(Option<f64>, Option<f64>)> {
     match kind {
+        // A list's bounds on values are its items'.
+        Kind::List { items, .. } => bounds(items),
         Kind::Integer { min, max, .. } => Some((min.map(|n| n as f64), max.map(|n| n as f64))),
         Kind::Number { min, max, .. } => Some((*min, *max)),
         _ => None,
@@ -542,6 +622,34 @@ fn narrowed(sentence: String) -> Finding {
     )
 }
 
+/// A list's length bounds move like a number's: narrower refuses lists
+/// that passed.
+fn list_length_changed(_: Sides<'_>, old: &Param, new: &Param) -> Vec<Finding> {
+    let (
+        Kind::List {
+            min_items: old_min,
+            max_items: old_max,
+            ..
+        },
+        Kind::List {
+            min_items: new_min,
+            max_items: new_max,
+            ..
+        },
+    ) = (&old.kind, &new.kind)
+    else {
+        return Vec::new();
+    };
+    let count = |n: &Option<u64>| n.map(|n| n as f64);
+    [
+        bound_change("fewest items", count(old_min), count(new_min), |a, b| b > a),
+        bound_change("most items", count(old_max), count(new_max), |a, b| b < a),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
 fn bounds_changed(_: Sides<'_>, old: &Param, new: &Param) -> Vec<Finding> {
     let (Some((old_min, old_max)), Some((new_min, new_max))) =
         (bounds(&old.kind), bounds(&new.kind))
@@ -560,6 +668,7 @@ fn bounds_changed(_: Sides<'_>, old: &Param, new: &Param) -> Vec<Finding> {
 /// A numeric kind's allowed values, as text for comparing either type alike.
 fn allowed(kind: &Kind) -> Option<Vec<String>> {
     match kind {
+        Kind::List { items, .. } => allowed(items),
         Kind::Integer { allowed, .. } => allowed
             .as_ref()
             .map(|list| list.iter().map(i64::to_string).collect()),

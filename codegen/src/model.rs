@@ -1,7 +1,7 @@
 //! The checked model: every name resolved, every value typed and in range.
 //! Emitters read only this, never the raw YAML.
 
-pub use crate::spec::Returns;
+pub use crate::spec::{ConstraintRule, Returns};
 
 /// Everything the generator emits, in a deterministic order.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,8 +64,50 @@ pub struct Endpoint {
     pub method: String,
     /// Parameters in spec order.
     pub params: Vec<Param>,
-    /// Enums defined inline by this endpoint's parameters.
+    /// Enums defined inline by this endpoint's parameters (and by the
+    /// fields and items of its objects and lists).
     pub local_enums: Vec<EnumDef>,
+    /// The queue hint: the page advises the v2 queue for this model.
+    pub queue: Option<QueueHint>,
+    /// Rules between parameters that `validate()` checks.
+    pub constraints: Vec<Constraint>,
+}
+
+/// The page advises the v2 queue (a long-running model), waiting up to a
+/// deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueueHint {
+    /// How long to wait for a queued job, in seconds, when the page says.
+    pub deadline_secs: Option<u64>,
+}
+
+/// A rule between parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Constraint {
+    /// What it says about them.
+    pub rule: ConstraintRule,
+    /// The wire names of the parameters it names, in spec order.
+    pub params: Vec<String>,
+}
+
+impl Constraint {
+    /// The rule in words, naming its parameters (for docs and messages).
+    pub fn sentence(&self) -> String {
+        let names: Vec<String> = self.params.iter().map(|p| format!("`{p}`")).collect();
+        match self.rule {
+            ConstraintRule::Exclusive => {
+                format!("at most one of {} may be sent", names.join(", "))
+            }
+            ConstraintRule::Requires => format!(
+                "{} may only be sent together with {}",
+                names[0],
+                names[1..].join(", ")
+            ),
+            ConstraintRule::AtLeastOne => {
+                format!("at least one of {} must be sent", names.join(", "))
+            }
+        }
+    }
 }
 
 impl Endpoint {
@@ -76,7 +118,7 @@ impl Endpoint {
     pub fn constructor_params(&self) -> Vec<&Param> {
         let group = |param: &&Param| match param.kind {
             Kind::String => 0,
-            Kind::Image => 1,
+            Kind::Media(_) => 1,
             _ => 2,
         };
         let mut required: Vec<&Param> = self.params.iter().filter(|p| p.required).collect();
@@ -84,6 +126,28 @@ impl Endpoint {
         required.sort_by_key(group);
         required
     }
+
+    /// Every object type its parameters use (lists' items included), each
+    /// before the objects that contain it, so a reader meets a field's type
+    /// first.
+    pub fn objects(&self) -> Vec<&ObjectDef> {
+        let mut found = Vec::new();
+        for param in &self.params {
+            param.kind.collect_objects(&mut found);
+        }
+        found
+    }
+}
+
+/// An object parameter's type: a generated struct of named fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObjectDef {
+    /// The Rust type name.
+    pub type_name: String,
+    /// Where it is declared, for messages (`params.messages.items`).
+    pub spec_path: String,
+    /// Its fields, in spec order.
+    pub fields: Vec<Param>,
 }
 
 /// One request parameter.
@@ -116,8 +180,8 @@ pub struct Param {
 pub enum Kind {
     /// Free text.
     String,
-    /// An input image (URL or base64).
-    Image,
+    /// An input file: an image, video, audio or other file (a URL or base64).
+    Media(MediaKind),
     /// `true` or `false`.
     Boolean,
     /// A whole number, `i64` so that the largest seeds fit.
@@ -147,9 +211,68 @@ pub enum Kind {
         /// The wire strings, for docs.
         wire_values: Vec<String>,
     },
+    /// A JSON array of one kind of item.
+    List {
+        /// What each item is.
+        items: Box<Kind>,
+        /// The fewest items accepted (inclusive).
+        min_items: Option<u64>,
+        /// The most items accepted (inclusive).
+        max_items: Option<u64>,
+    },
+    /// A JSON object with named fields: a generated struct.
+    Object(Box<ObjectDef>),
+}
+
+/// The kinds of input file the API takes, each a URL or base64 on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MediaKind {
+    /// A picture.
+    Image,
+    /// A video clip.
+    Video,
+    /// Speech, music or other sound.
+    Audio,
+    /// Any other file.
+    File,
+}
+
+impl MediaKind {
+    /// The spec format's name for it (`image`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Image => "image",
+            Self::Video => "video",
+            Self::Audio => "audio",
+            Self::File => "file",
+        }
+    }
+
+    /// The runtime type that holds one (`ImageInput`).
+    pub fn input_type(self) -> &'static str {
+        match self {
+            Self::Image => "ImageInput",
+            Self::Video => "VideoInput",
+            Self::Audio => "AudioInput",
+            Self::File => "FileInput",
+        }
+    }
 }
 
 impl Kind {
+    fn collect_objects<'a>(&'a self, found: &mut Vec<&'a ObjectDef>) {
+        match self {
+            Kind::List { items, .. } => items.collect_objects(found),
+            Kind::Object(def) => {
+                for field in &def.fields {
+                    field.kind.collect_objects(found);
+                }
+                found.push(def);
+            }
+            _ => {}
+        }
+    }
+
     /// Whether this is an integer whose every accepted value fits in an
     /// `i32`: its setter can then take any integer type, since a literal
     /// falling back to `i32` loses nothing. Unbounded integers and wide
@@ -191,6 +314,10 @@ pub enum Literal {
         /// Its wire string.
         wire: String,
     },
+    /// A list's items.
+    List(Vec<Literal>),
+    /// An object's fields, by wire name, in spec order.
+    Object(Vec<(String, Literal)>),
 }
 
 impl Literal {
@@ -202,6 +329,12 @@ impl Literal {
             Literal::Number(n) => (*n).into(),
             Literal::Boolean(b) => (*b).into(),
             Literal::Variant { wire, .. } => wire.as_str().into(),
+            Literal::List(items) => items.iter().map(Literal::to_json).collect(),
+            Literal::Object(fields) => fields
+                .iter()
+                .map(|(name, value)| (name.clone(), value.to_json()))
+                .collect::<serde_json::Map<_, _>>()
+                .into(),
         }
     }
 
@@ -213,6 +346,17 @@ impl Literal {
             Literal::Number(n) => format_number(*n),
             Literal::Boolean(b) => b.to_string(),
             Literal::Variant { wire, .. } => format!("{wire:?}"),
+            Literal::List(items) => {
+                let items: Vec<String> = items.iter().map(Literal::display).collect();
+                format!("[{}]", items.join(", "))
+            }
+            Literal::Object(fields) => {
+                let fields: Vec<String> = fields
+                    .iter()
+                    .map(|(name, value)| format!("{name:?}: {}", value.display()))
+                    .collect();
+                format!("{{{}}}", fields.join(", "))
+            }
         }
     }
 }

@@ -28,6 +28,10 @@ pub struct RawEndpoint {
     pub returns: Returns,
     /// The request parameters, in the order the file lists them.
     pub params: IndexMap<String, RawParam>,
+    /// The queue hint (`queue:`), when the page advises the v2 queue.
+    pub queue: Option<RawQueue>,
+    /// Rules between parameters (`constraints:`), in file order.
+    pub constraints: Vec<RawConstraint>,
     /// False when a top-level field (slug, path, title, description,
     /// returns) was missing or malformed: that is reported already and the
     /// fields above are placeholders, but the parameters can still be
@@ -42,6 +46,84 @@ pub enum Returns {
     Image,
     /// A JSON document.
     Json,
+    /// A video file.
+    Video,
+    /// An audio file (speech, music).
+    Audio,
+    /// Plain text.
+    Text,
+}
+
+impl Returns {
+    /// Every return kind the format accepts, as written in YAML.
+    pub const NAMES: [&'static str; 5] = ["image", "json", "video", "audio", "text"];
+
+    /// The name the format writes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Image => "image",
+            Self::Json => "json",
+            Self::Video => "video",
+            Self::Audio => "audio",
+            Self::Text => "text",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        Self::NAMES
+            .iter()
+            .zip([
+                Self::Image,
+                Self::Json,
+                Self::Video,
+                Self::Audio,
+                Self::Text,
+            ])
+            .find_map(|(n, kind)| (*n == name).then_some(kind))
+    }
+}
+
+/// The queue hint as written: `queue: {}` or `queue: {deadline: 900}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawQueue {
+    /// How long, in seconds, a caller should wait for a queued job.
+    pub deadline: Option<Value>,
+}
+
+/// One rule between parameters, as written under `constraints:`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawConstraint {
+    /// Which rule (`exclusive`, `requires`, `at_least_one`).
+    pub rule: ConstraintRule,
+    /// The parameters it names, in order.
+    pub params: Vec<String>,
+    /// Where it is in the file (`constraints[0].exclusive`).
+    pub path: String,
+}
+
+/// The rules a constraint can state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConstraintRule {
+    /// At most one of the parameters may be sent.
+    Exclusive,
+    /// Sending the first needs the second sent too.
+    Requires,
+    /// One or more of the parameters must be sent.
+    AtLeastOne,
+}
+
+impl ConstraintRule {
+    /// The keys of a constraint, as written in YAML.
+    pub const NAMES: [&'static str; 3] = ["exclusive", "requires", "at_least_one"];
+
+    fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "exclusive" => Self::Exclusive,
+            "requires" => Self::Requires,
+            "at_least_one" => Self::AtLeastOne,
+            _ => return None,
+        })
+    }
 }
 
 /// The value types a parameter can have.
@@ -57,14 +139,26 @@ pub enum ParamType {
     Boolean,
     /// An image: a URL or a base64 string.
     Image,
+    /// A video: a URL, base64 or a data URL.
+    Video,
+    /// An audio file: a URL, base64 or a data URL.
+    Audio,
+    /// Any other file: a URL, base64 or a data URL.
+    File,
     /// One of a fixed list of strings.
     Enum,
+    /// A JSON array of one kind of item (`items`).
+    List,
+    /// A JSON object of named fields (`fields`).
+    Object,
 }
 
 impl ParamType {
     /// Every type name the format accepts, as written in YAML.
-    pub const NAMES: [&'static str; 6] =
-        ["string", "integer", "number", "boolean", "image", "enum"];
+    pub const NAMES: [&'static str; 11] = [
+        "string", "integer", "number", "boolean", "image", "video", "audio", "file", "enum",
+        "list", "object",
+    ];
 
     fn from_name(name: &str) -> Option<Self> {
         Some(match name {
@@ -73,9 +167,19 @@ impl ParamType {
             "number" => Self::Number,
             "boolean" => Self::Boolean,
             "image" => Self::Image,
+            "video" => Self::Video,
+            "audio" => Self::Audio,
+            "file" => Self::File,
             "enum" => Self::Enum,
+            "list" => Self::List,
+            "object" => Self::Object,
             _ => return None,
         })
+    }
+
+    /// Whether values of this type are media: a URL or base64.
+    pub fn is_media(self) -> bool {
+        matches!(self, Self::Image | Self::Video | Self::Audio | Self::File)
     }
 }
 
@@ -105,10 +209,32 @@ pub struct RawParam {
     pub example: Option<Value>,
     /// The wire name this parameter had before a rename.
     pub renamed_from: Option<String>,
+    /// A list's item type (`type: list`).
+    pub items: Option<Box<RawParam>>,
+    /// An object's fields (`type: object`), in file order.
+    pub fields: Option<IndexMap<String, RawParam>>,
+    /// A list's fewest items (inclusive).
+    pub min_items: Option<Value>,
+    /// A list's most items (inclusive).
+    pub max_items: Option<Value>,
 }
 
+/// The keys a list's `items` mapping may have: the item's type and its
+/// constraints; whether it is sent, its default and example belong to the
+/// list.
+pub const ITEM_KEYS: [&str; 8] = [
+    "type",
+    "min",
+    "max",
+    "allowed",
+    "values",
+    "enum",
+    "fields",
+    "description",
+];
+
 /// The keys a parameter may have.
-pub const PARAM_KEYS: [&str; 11] = [
+pub const PARAM_KEYS: [&str; 15] = [
     "type",
     "required",
     "default",
@@ -120,9 +246,24 @@ pub const PARAM_KEYS: [&str; 11] = [
     "description",
     "example",
     "renamed_from",
+    "items",
+    "fields",
+    "min_items",
+    "max_items",
 ];
 /// The keys of an endpoint spec.
-pub const ENDPOINT_KEYS: [&str; 6] = ["slug", "path", "title", "description", "returns", "params"];
+pub const ENDPOINT_KEYS: [&str; 8] = [
+    "slug",
+    "path",
+    "title",
+    "description",
+    "returns",
+    "params",
+    "queue",
+    "constraints",
+];
+/// The keys of the queue hint.
+pub const QUEUE_KEYS: [&str; 1] = ["deadline"];
 /// The keys of `enums.yaml`.
 pub const ENUMS_FILE_KEYS: [&str; 1] = ["enums"];
 /// The keys of one shared enum.
@@ -397,25 +538,30 @@ pub fn parse_endpoint(file: &str, text: &str, out: &mut Vec<Diagnostic>) -> Opti
     let path = fields.required_string("path", out);
     let title = fields.required_text("title", out);
     let description = fields.required_text("description", out);
-    let returns = fields
-        .required_string("returns", out)
-        .and_then(|name| match name.as_str() {
-            "image" => Some(Returns::Image),
-            "json" => Some(Returns::Json),
-            _ => {
-                out.push(
-                    Diagnostic::new(
-                        file,
-                        "returns",
-                        format!("unknown return kind `{name}`; expected image or json"),
-                    )
-                    .with_hint(
-                        closest(&name, ["image", "json"]).map(|k| format!("did you mean `{k}`?")),
+    let returns = fields.required_string("returns", out).and_then(|name| {
+        let returns = Returns::from_name(&name);
+        if returns.is_none() {
+            out.push(
+                Diagnostic::new(
+                    file,
+                    "returns",
+                    format!(
+                        "unknown return kind `{name}`; expected one of {}",
+                        Returns::NAMES.join(", ")
                     ),
-                );
-                None
-            }
-        });
+                )
+                .with_hint(closest(&name, Returns::NAMES).map(|k| format!("did you mean `{k}`?"))),
+            );
+        }
+        returns
+    });
+    let queue = fields
+        .get("queue")
+        .and_then(|value| parse_queue(file, value, out));
+    let constraints = fields
+        .get("constraints")
+        .map(|value| parse_constraints(file, value, out))
+        .unwrap_or_default();
     let params = match fields.get("params") {
         None => Some(IndexMap::new()),
         Some(value) => parse_params(file, text, value, out),
@@ -432,6 +578,8 @@ pub fn parse_endpoint(file: &str, text: &str, out: &mut Vec<Diagnostic>) -> Opti
         description: description.unwrap_or_default(),
         returns: returns.unwrap_or(Returns::Image),
         params: params?,
+        queue,
+        constraints,
         complete,
     })
 }
@@ -512,25 +660,7 @@ fn parse_param(
     out: &mut Vec<Diagnostic>,
 ) -> Option<RawParam> {
     let fields = Fields::open(file, path, value, &PARAM_KEYS, out)?;
-    let ty = fields.required_string("type", out).and_then(|name| {
-        let ty = ParamType::from_name(&name);
-        if ty.is_none() {
-            out.push(
-                Diagnostic::new(
-                    file,
-                    join(path, "type"),
-                    format!(
-                        "unknown type `{name}`; expected one of {}",
-                        ParamType::NAMES.join(", ")
-                    ),
-                )
-                .with_hint(
-                    closest(&name, ParamType::NAMES).map(|k| format!("did you mean `{k}`?")),
-                ),
-            );
-        }
-        ty
-    });
+    let ty = parse_type(&fields, out);
     let required = match fields.get("required") {
         None => Some(false),
         Some(Value::Bool(b)) => Some(*b),
@@ -547,23 +677,232 @@ fn parse_param(
         }
     };
     let description = fields.required_text("description", out);
+    let renamed_from = fields.string("renamed_from", fields.get("renamed_from"), out);
+    let shape = parse_shape(&fields, out);
+    Some(RawParam {
+        required: required?,
+        default: fields.get("default").cloned(),
+        description: description?,
+        example: fields.get("example").cloned(),
+        renamed_from,
+        min_items: fields.get("min_items").cloned(),
+        max_items: fields.get("max_items").cloned(),
+        ..shape?.with_type(ty?)
+    })
+}
+
+/// A list's item type: a type name (`items: image`), or a mapping of the
+/// type and its constraints.
+fn parse_item(
+    file: &str,
+    path: &str,
+    value: &Value,
+    out: &mut Vec<Diagnostic>,
+) -> Option<RawParam> {
+    if let Value::String(name) = value {
+        let ty = type_from_name(file, path, name, out)?;
+        return Some(RawParam::plain(ty));
+    }
+    let fields = Fields::open(file, path, value, &ITEM_KEYS, out)?;
+    let ty = parse_type(&fields, out);
+    let description = fields.string("description", fields.get("description"), out);
+    let shape = parse_shape(&fields, out)?;
+    Some(RawParam {
+        description: description.unwrap_or_default(),
+        ..shape.with_type(ty?)
+    })
+}
+
+/// The `type` key of a parameter or list item.
+fn parse_type(fields: &Fields<'_>, out: &mut Vec<Diagnostic>) -> Option<ParamType> {
+    let name = fields.required_string("type", out)?;
+    type_from_name(fields.file, &fields.path, &name, out)
+}
+
+fn type_from_name(
+    file: &str,
+    path: &str,
+    name: &str,
+    out: &mut Vec<Diagnostic>,
+) -> Option<ParamType> {
+    let ty = ParamType::from_name(name);
+    if ty.is_none() {
+        out.push(
+            Diagnostic::new(
+                file,
+                join(path, "type"),
+                format!(
+                    "unknown type `{name}`; expected one of {}",
+                    ParamType::NAMES.join(", ")
+                ),
+            )
+            .with_hint(closest(name, ParamType::NAMES).map(|k| format!("did you mean `{k}`?"))),
+        );
+    }
+    ty
+}
+
+/// The keys that give a value its shape, shared by parameters and list
+/// items: bounds, allowed and enum values, a list's items, an object's
+/// fields. `None` when one of them could not be read at all.
+fn parse_shape(fields: &Fields<'_>, out: &mut Vec<Diagnostic>) -> Option<RawParam> {
+    let file = fields.file;
     let enum_ref = fields.string("enum", fields.get("enum"), out);
     let allowed = fields.list("allowed", out);
     let values = fields.list("values", out);
-    let renamed_from = fields.string("renamed_from", fields.get("renamed_from"), out);
+    let items = match fields.map.get("items") {
+        None => None,
+        Some(value) => Some(Box::new(parse_item(
+            file,
+            &join(&fields.path, "items"),
+            value,
+            out,
+        )?)),
+    };
+    let object_fields = match fields.get("fields") {
+        None => None,
+        Some(value) => Some(parse_fields(
+            file,
+            &join(&fields.path, "fields"),
+            value,
+            out,
+        )?),
+    };
     Some(RawParam {
-        ty: ty?,
-        required: required?,
-        default: fields.get("default").cloned(),
         min: fields.get("min").cloned(),
         max: fields.get("max").cloned(),
         allowed,
         values,
         enum_ref,
-        description: description?,
-        example: fields.get("example").cloned(),
-        renamed_from,
+        items,
+        fields: object_fields,
+        ..RawParam::plain(ParamType::String)
     })
+}
+
+/// An object's `fields`: a mapping from wire name to a parameter spec.
+fn parse_fields(
+    file: &str,
+    path: &str,
+    value: &Value,
+    out: &mut Vec<Diagnostic>,
+) -> Option<IndexMap<String, RawParam>> {
+    let Some(map) = value.as_mapping() else {
+        out.push(Diagnostic::new(
+            file,
+            path,
+            format!(
+                "expected a mapping from field name to its description, found {}",
+                describe(value)
+            ),
+        ));
+        return None;
+    };
+    let mut fields = IndexMap::new();
+    for (key, value) in map {
+        let Some(name) = key.as_str() else {
+            out.push(Diagnostic::new(
+                file,
+                path,
+                format!("field names must be strings, found {}", describe(key)),
+            ));
+            continue;
+        };
+        if let Some(field) = parse_param(file, &join(path, name), value, out) {
+            fields.insert(name.to_owned(), field);
+        }
+    }
+    Some(fields)
+}
+
+impl RawParam {
+    /// A parameter of type `ty` with nothing else said about it.
+    fn plain(ty: ParamType) -> Self {
+        Self {
+            ty,
+            required: false,
+            default: None,
+            min: None,
+            max: None,
+            allowed: None,
+            values: None,
+            enum_ref: None,
+            description: String::new(),
+            example: None,
+            renamed_from: None,
+            items: None,
+            fields: None,
+            min_items: None,
+            max_items: None,
+        }
+    }
+
+    fn with_type(self, ty: ParamType) -> Self {
+        Self { ty, ..self }
+    }
+}
+
+/// `queue: {}` or `queue: {deadline: 900}`.
+fn parse_queue(file: &str, value: &Value, out: &mut Vec<Diagnostic>) -> Option<RawQueue> {
+    let fields = Fields::open(file, "queue", value, &QUEUE_KEYS, out)?;
+    Some(RawQueue {
+        deadline: fields.get("deadline").cloned(),
+    })
+}
+
+/// `constraints:`, a list of one-key mappings from a rule to the
+/// parameters it names. Unreadable entries are reported and skipped.
+fn parse_constraints(file: &str, value: &Value, out: &mut Vec<Diagnostic>) -> Vec<RawConstraint> {
+    let Some(entries) = value.as_sequence() else {
+        out.push(Diagnostic::new(
+            file,
+            "constraints",
+            format!(
+                "expected a list of rules such as `- exclusive: [a, b]`, found {}",
+                describe(value)
+            ),
+        ));
+        return Vec::new();
+    };
+    let mut constraints = Vec::new();
+    for (index, entry) in entries.iter().enumerate() {
+        let at = format!("constraints[{index}]");
+        let Some(fields) = Fields::open(file, &at, entry, &ConstraintRule::NAMES, out) else {
+            continue;
+        };
+        if fields.map.len() != 1 {
+            out.push(Diagnostic::new(
+                file,
+                &at,
+                format!(
+                    "each constraint is one rule ({}) naming its parameters, as in `- exclusive: [a, b]`",
+                    ConstraintRule::NAMES.join(", ")
+                ),
+            ));
+            continue;
+        }
+        for (key, names) in fields.map {
+            let Some(rule) = key.as_str().and_then(ConstraintRule::from_name) else {
+                continue; // reported by `Fields::open`
+            };
+            let path = join(&at, key.as_str().unwrap_or_default());
+            let params: Option<Vec<String>> = names
+                .as_sequence()
+                .and_then(|list| list.iter().map(|v| v.as_str().map(str::to_owned)).collect());
+            match params {
+                Some(params) => constraints.push(RawConstraint { rule, params, path }),
+                None => out.push(Diagnostic::new(
+                    file,
+                    &path,
+                    format!(
+                        "expected a list of parameter names, found {}",
+                        describe(names)
+                    ),
+                )),
+            }
+        }
+    }
+    constraints
 }
 
 /// `enums.yaml` as read: the enums that parsed, and the names of those that

@@ -9,7 +9,7 @@
 use proc_macro2::{Literal as Lit, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::model::{format_number, Endpoint, Kind, Literal, Model, Param, Returns};
+use crate::model::{format_number, Endpoint, Kind, Literal, Model, Param};
 
 /// The whole file.
 pub fn cli_table(model: &Model) -> TokenStream {
@@ -33,7 +33,16 @@ fn endpoint_row(endpoint: &Endpoint) -> TokenStream {
     let title = &endpoint.title;
     let description = &endpoint.description;
     let source = &endpoint.source;
-    let returns_image = endpoint.returns == Returns::Image;
+    let returns = endpoint.returns.name();
+    let queued = endpoint.queue.is_some();
+    let deadline = match endpoint.queue.and_then(|hint| hint.deadline_secs) {
+        Some(secs) => {
+            let secs = Lit::u64_unsuffixed(secs);
+            quote!(Some(#secs))
+        }
+        None => quote!(None),
+    };
+    let rules = endpoint.constraints.iter().map(|c| c.sentence());
     let ty = format_ident!("{}", endpoint.type_name);
     let params = endpoint.params.iter().map(param_row);
     quote! {
@@ -43,7 +52,10 @@ fn endpoint_row(endpoint: &Endpoint) -> TokenStream {
             title: #title,
             description: #description,
             source: #source,
-            returns_image: #returns_image,
+            returns: #returns,
+            queued: #queued,
+            queue_deadline_secs: #deadline,
+            rules: &[#(#rules),*],
             params: &[#(#params)*],
             request: crate::cli::table::request::<crate::#ty>,
         },
@@ -54,7 +66,7 @@ fn param_row(param: &Param) -> TokenStream {
     let wire = &param.wire;
     let description = &param.description;
     let required = param.required;
-    let kind = kind(&param.kind);
+    let kind = kind_row(&param.kind);
     let default = match &param.default {
         Some(value) => {
             let text = default_text(value);
@@ -73,7 +85,7 @@ fn param_row(param: &Param) -> TokenStream {
     }
 }
 
-fn kind(kind: &Kind) -> TokenStream {
+fn kind_row(kind: &Kind) -> TokenStream {
     fn option<T>(value: Option<T>, lit: impl Fn(T) -> Lit) -> TokenStream {
         match value {
             Some(value) => {
@@ -85,7 +97,10 @@ fn kind(kind: &Kind) -> TokenStream {
     }
     match kind {
         Kind::String => quote!(Kind::String),
-        Kind::Image => quote!(Kind::Image),
+        Kind::Media(media) => {
+            let name = media.name();
+            quote!(Kind::Media(#name))
+        }
         Kind::Boolean => quote!(Kind::Boolean),
         Kind::Integer { min, max, allowed } => {
             let min = option(*min, Lit::i64_unsuffixed);
@@ -100,6 +115,17 @@ fn kind(kind: &Kind) -> TokenStream {
             quote!(Kind::Number { min: #min, max: #max, allowed: &[#(#allowed),*] })
         }
         Kind::Enum { wire_values, .. } => quote!(Kind::Enum(&[#(#wire_values),*])),
+        Kind::List {
+            items,
+            min_items,
+            max_items,
+        } => {
+            let item = kind_row(items);
+            let min = option(*min_items, Lit::u64_unsuffixed);
+            let max = option(*max_items, Lit::u64_unsuffixed);
+            quote!(Kind::List { item: &#item, min_items: #min, max_items: #max })
+        }
+        Kind::Object(_) => quote!(Kind::Object),
     }
 }
 
@@ -111,5 +137,7 @@ fn default_text(value: &Literal) -> String {
         Literal::Number(n) => format_number(*n),
         Literal::Boolean(b) => b.to_string(),
         Literal::Variant { wire, .. } => wire.clone(),
+        // Lists and objects are typed as JSON on a command line.
+        Literal::List(_) | Literal::Object(_) => value.to_json().to_string(),
     }
 }

@@ -4,6 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::model::MediaKind;
 use crate::model::{format_number, Kind, Param};
 
 /// Escapes spec text so that it renders literally as Markdown: no stray
@@ -122,11 +123,14 @@ pub fn code(text: &str) -> String {
 pub fn type_label(kind: &Kind) -> String {
     match kind {
         Kind::String => "string".to_owned(),
-        Kind::Image => "image (URL or base64)".to_owned(),
+        Kind::Media(MediaKind::Image) => "image (URL or base64)".to_owned(),
+        Kind::Media(media) => format!("{} (URL, base64 or data URL)", media.name()),
         Kind::Boolean => "boolean".to_owned(),
         Kind::Integer { .. } => "integer".to_owned(),
         Kind::Number { .. } => "number".to_owned(),
         Kind::Enum { type_name, .. } => format!("enum {type_name}"),
+        Kind::List { items, .. } => format!("list of {}", type_label(items)),
+        Kind::Object(def) => format!("object {}", def.type_name),
     }
 }
 
@@ -156,6 +160,20 @@ pub fn constraint(kind: &Kind) -> Option<String> {
                 .map(|w| code(&format!("{w:?}")))
                 .collect(),
         )),
+        Kind::List {
+            items,
+            min_items,
+            max_items,
+        } => {
+            let length = range(
+                min_items.map(|n| n.to_string()),
+                max_items.map(|n| n.to_string()),
+            )
+            .map(|range| format!("{range} items"));
+            let each = constraint(items).map(|rule| format!("each {rule}"));
+            let parts: Vec<String> = length.into_iter().chain(each).collect();
+            (!parts.is_empty()).then(|| parts.join(", "))
+        }
         _ => None,
     }
 }

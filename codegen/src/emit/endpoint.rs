@@ -12,7 +12,7 @@ use quote::quote;
 
 use super::docs::{code, doc_attrs, escape_markdown, inner_doc_attrs, param_facts};
 use super::enums::enum_def;
-use crate::model::{Endpoint, Kind, Literal, Param, Returns};
+use crate::model::{Endpoint, Kind, Literal, MediaKind, ObjectDef, Param, Returns};
 
 fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
@@ -22,7 +22,10 @@ fn ident(name: &str) -> Ident {
 fn value_type(kind: &Kind) -> TokenStream {
     match kind {
         Kind::String => quote!(String),
-        Kind::Image => quote!(crate::runtime::ImageInput),
+        Kind::Media(media) => {
+            let name = ident(media.input_type());
+            quote!(crate::runtime::#name)
+        }
         Kind::Boolean => quote!(bool),
         Kind::Integer { .. } => quote!(i64),
         Kind::Number { .. } => quote!(f64),
@@ -33,18 +36,44 @@ fn value_type(kind: &Kind) -> TokenStream {
             let name = ident(type_name);
             quote!(#name)
         }
+        Kind::List { items, .. } => {
+            let item = value_type(items);
+            quote!(Vec<#item>)
+        }
+        Kind::Object(def) => {
+            let name = ident(&def.type_name);
+            quote!(#name)
+        }
     }
 }
 
-/// The kind `define_request!` dispatches on: the spec's type name.
+/// The kind `define_request!` dispatches on: the spec's type name, and for
+/// a list one bracketed group of `list` and its item's kind (`[list image]`).
+fn kind_tokens(kind: &Kind) -> TokenStream {
+    match kind {
+        Kind::List { items, .. } => {
+            let item = kind_name(items);
+            let narrow = items.is_narrow_integer().then(|| quote!(narrow));
+            quote!([list #item #narrow])
+        }
+        _ => {
+            let name = kind_name(kind);
+            quote!(#name)
+        }
+    }
+}
+
+/// The kind's name alone.
 fn kind_name(kind: &Kind) -> Ident {
     ident(match kind {
         Kind::String => "string",
-        Kind::Image => "image",
+        Kind::Media(media) => media.name(),
         Kind::Boolean => "boolean",
         Kind::Integer { .. } => "integer",
         Kind::Number { .. } => "number",
         Kind::Enum { .. } => "enum",
+        Kind::List { .. } => "list",
+        Kind::Object(_) => "object",
     })
 }
 
@@ -63,30 +92,101 @@ pub fn endpoint_file(endpoint: &Endpoint) -> TokenStream {
     ));
     let imports = shared_enum_imports(endpoint);
     let request = request_declaration(endpoint);
+    let objects = endpoint.objects().into_iter().map(object_declaration);
     let local_enums = endpoint.local_enums.iter().map(enum_def);
     quote! {
         #module_doc
         #imports
         #request
+        #(#objects)*
         #(#local_enums)*
     }
+}
+
+/// An object parameter's type, declared for `define_object!`.
+fn object_declaration(def: &ObjectDef) -> TokenStream {
+    let name = ident(&def.type_name);
+    let label = &def.type_name;
+    let required: Vec<&Param> = def.fields.iter().filter(|f| f.required).collect();
+    let listed: Vec<String> = required.iter().map(|p| code(&p.field)).collect();
+    let doc = doc_attrs(&format!(
+        "An object sent as `{}`.\n\nBuild it with [`{}::new`]{}, then set optional fields with the methods of the same name; fields left unset are not sent.",
+        def.spec_path, def.type_name,
+        if listed.is_empty() {
+            String::new()
+        } else {
+            format!(" (which takes the required {})", listed.join(", "))
+        },
+    ));
+    let new_args = constructor_arguments(&required);
+    let derive_default = required.is_empty().then(|| quote!(#[derive(Default)]));
+    let fields = def.fields.iter().map(field_declaration);
+    quote! {
+        crate::define_object! {
+            #doc
+            #[object(#label)]
+            #[new(#(#new_args),*)]
+            #derive_default
+            pub struct #name {
+                #(#fields)*
+            }
+        }
+    }
+}
+
+/// `new`'s arguments: each required parameter's name, kind and type.
+fn constructor_arguments(required: &[&Param]) -> Vec<TokenStream> {
+    required
+        .iter()
+        .map(|param| {
+            let field = ident(&param.field);
+            let kind = kind_tokens(&param.kind);
+            let ty = value_type(&param.kind);
+            quote!(#field(#kind #ty))
+        })
+        .collect()
+}
+
+/// `#[rules(...)]`, the rules between parameters; nothing when there are none.
+fn rules_attribute(endpoint: &Endpoint) -> TokenStream {
+    if endpoint.constraints.is_empty() {
+        return TokenStream::new();
+    }
+    let rules = endpoint.constraints.iter().map(|constraint| {
+        let rule = ident(match constraint.rule {
+            crate::model::ConstraintRule::Exclusive => "exclusive",
+            crate::model::ConstraintRule::Requires => "requires",
+            crate::model::ConstraintRule::AtLeastOne => "at_least_one",
+        });
+        let params = &constraint.params;
+        quote!(#rule(#(#params),*))
+    });
+    quote!(#[rules(#(#rules),*)])
 }
 
 /// `use crate::{...};` for the shared enums the endpoint's parameters use,
 /// sorted; nothing when there are none.
 fn shared_enum_imports(endpoint: &Endpoint) -> TokenStream {
-    let mut names: Vec<&str> = endpoint
-        .params
-        .iter()
-        .filter_map(|param| match &param.kind {
+    fn shared_enums<'a>(kind: &'a Kind, names: &mut Vec<&'a str>) {
+        match kind {
             Kind::Enum {
                 type_name,
                 shared: true,
                 ..
-            } => Some(type_name.as_str()),
-            _ => None,
-        })
-        .collect();
+            } => names.push(type_name),
+            Kind::List { items, .. } => shared_enums(items, names),
+            Kind::Object(def) => {
+                for field in &def.fields {
+                    shared_enums(&field.kind, names);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut names: Vec<&str> = Vec::new();
+    for param in &endpoint.params {
+        shared_enums(&param.kind, &mut names);
+    }
     names.sort_unstable();
     names.dedup();
     if names.is_empty() {
@@ -106,10 +206,33 @@ fn request_declaration(endpoint: &Endpoint) -> TokenStream {
         }
         (Returns::Image, None) => "the generated image (raw bytes)".to_owned(),
         (Returns::Json, _) => "a JSON document".to_owned(),
+        (Returns::Video, _) => "the generated video".to_owned(),
+        (Returns::Audio, _) => "the generated audio".to_owned(),
+        (Returns::Text, _) => "text".to_owned(),
+    };
+    let rules = endpoint
+        .constraints
+        .iter()
+        .map(|c| format!("\n- {}", c.sentence()))
+        .collect::<String>();
+    let rules = if rules.is_empty() {
+        String::new()
+    } else {
+        format!("\n\nRules between parameters, checked by `validate()`:\n{rules}")
+    };
+    let queue = match endpoint.queue {
+        Some(hint) => format!(
+            "\n\nA long-running model: its page advises the queue (`client.queue().{}(request)`, then `wait`){}.",
+            endpoint.method,
+            hint.deadline_secs
+                .map(|secs| format!(", waiting up to {secs} s"))
+                .unwrap_or_default()
+        ),
+        None => String::new(),
     };
     let doc = doc_attrs(&format!(
         "Request body for {} (`POST {}`), which returns {returns}.\n\n\
-         {}\n\n\
+         {}{rules}{queue}\n\n\
          Build it with [`{}::new`]{}, then set optional parameters with the \
          methods of the same name. Optional parameters left unset are not \
          sent, so the server applies its own default. Generated from `{}`.{}",
@@ -130,15 +253,14 @@ fn request_declaration(endpoint: &Endpoint) -> TokenStream {
     let output = ident(match endpoint.returns {
         Returns::Image => "ImageResponse",
         Returns::Json => "JsonResponse",
+        Returns::Video => "VideoResponse",
+        Returns::Audio => "AudioResponse",
+        Returns::Text => "TextResponse",
     });
     let method = ident(&endpoint.method);
     let title = escape_markdown(&endpoint.title);
-    let new_args = required.iter().map(|param| {
-        let field = ident(&param.field);
-        let kind = kind_name(&param.kind);
-        let ty = value_type(&param.kind);
-        quote!(#field(#kind #ty))
-    });
+    let new_args = constructor_arguments(&required);
+    let rules = rules_attribute(endpoint);
     let derive_default = required.is_empty().then(|| quote!(#[derive(Default)]));
     let fields = endpoint.params.iter().map(field_declaration);
     quote! {
@@ -146,6 +268,7 @@ fn request_declaration(endpoint: &Endpoint) -> TokenStream {
             #doc
             #[endpoint(#slug, #path, #output)]
             #[client(#method, #title)]
+            #rules
             #[new(#(#new_args),*)]
             #derive_default
             pub struct #name {
@@ -169,15 +292,34 @@ fn field_declaration(param: &Param) -> TokenStream {
         "optional"
     });
     let wire = &param.wire;
-    let kind = kind_name(&param.kind);
+    let kind = kind_tokens(&param.kind);
     let stem = &param.const_stem;
     let constant = |suffix: &str| ident(&format!("{stem}{suffix}"));
-    let default = param.default.as_ref().map(|value| {
-        let name = ident(&format!("DEFAULT_{stem}"));
-        let value = literal(value, &param.kind);
-        quote!(#[default(#name = #value)])
-    });
-    let (min, max, allowed) = match &param.kind {
+    // Lists, objects and media other than images have no constant for
+    // their default: the docs state it.
+    let has_constant = matches!(
+        param.kind,
+        Kind::String
+            | Kind::Boolean
+            | Kind::Integer { .. }
+            | Kind::Number { .. }
+            | Kind::Enum { .. }
+            | Kind::Media(MediaKind::Image)
+    );
+    let default = param
+        .default
+        .as_ref()
+        .filter(|_| has_constant)
+        .map(|value| {
+            let name = ident(&format!("DEFAULT_{stem}"));
+            let value = literal(value, &param.kind);
+            quote!(#[default(#name = #value)])
+        });
+    let bounded = match &param.kind {
+        Kind::List { items, .. } => items.as_ref(),
+        kind => kind,
+    };
+    let (min, max, allowed) = match bounded {
         Kind::Integer { min, max, allowed } => (
             min.map(Lit::i64_unsuffixed),
             max.map(Lit::i64_unsuffixed),
@@ -208,6 +350,24 @@ fn field_declaration(param: &Param) -> TokenStream {
         let name = constant("_ALLOWED");
         quote!(#[one_of(#name = [#(#list),*])])
     });
+    let (min_items, max_items) = match &param.kind {
+        Kind::List {
+            min_items,
+            max_items,
+            ..
+        } => (*min_items, *max_items),
+        _ => (None, None),
+    };
+    let min_items = min_items.map(|n| {
+        let name = constant("_MIN_ITEMS");
+        let n = Lit::usize_unsuffixed(n as usize);
+        quote!(#[min_items(#name = #n)])
+    });
+    let max_items = max_items.map(|n| {
+        let name = constant("_MAX_ITEMS");
+        let n = Lit::usize_unsuffixed(n as usize);
+        quote!(#[max_items(#name = #n)])
+    });
     let field = ident(&param.field);
     let ty = value_type(&param.kind);
     // The setter of an integer that fits in `i32` takes any integer type.
@@ -219,6 +379,8 @@ fn field_declaration(param: &Param) -> TokenStream {
         #min
         #max
         #allowed
+        #min_items
+        #max_items
         pub #field: #ty,
     }
 }
@@ -241,6 +403,8 @@ fn literal(value: &Literal, kind: &Kind) -> TokenStream {
             let variant = ident(variant);
             quote!(#ty::#variant)
         }
+        // Never asked for: lists and objects get no default constant.
+        Literal::List(_) | Literal::Object(_) => TokenStream::new(),
     }
 }
 
@@ -291,6 +455,14 @@ fn example_section(endpoint: &Endpoint) -> Option<String> {
             "let answer = client.{method}(request).await?;\n\
              println!(\"{{}}\", answer.value());"
         ),
+        Returns::Video | Returns::Audio => format!(
+            "let answer = client.{method}(request).await?;\n\
+             answer.save(\"out\")?; // out.mp4, out.wav, ...: the extension follows the answer"
+        ),
+        Returns::Text => format!(
+            "let answer = client.{method}(request).await?;\n\
+             println!(\"{{}}\", answer.text());"
+        ),
     };
     let code = format!(
         "use segmind::{names};\n\
@@ -317,9 +489,19 @@ fn example_section(endpoint: &Endpoint) -> Option<String> {
 /// adding the types it names to `names`.
 fn example_code(param: &Param, names: &mut Vec<String>) -> Option<String> {
     let example = param.example.as_ref();
-    Some(match (&param.kind, example) {
-        (Kind::Image, Some(Literal::String(text))) => {
-            names.push("ImageInput".to_owned());
+    example_value(&param.kind, example, names)
+}
+
+/// A value of `kind` as a Rust expression: the example when there is one.
+fn example_value(
+    kind: &Kind,
+    example: Option<&Literal>,
+    names: &mut Vec<String>,
+) -> Option<String> {
+    Some(match (kind, example) {
+        (Kind::Media(media), Some(Literal::String(text))) => {
+            let ty = media.input_type();
+            names.push(ty.to_owned());
             // An example that is not a URL (a site-relative path) is sent
             // as it is, which has to be said.
             let how = if text.starts_with("https://") || text.starts_with("http://") {
@@ -327,11 +509,35 @@ fn example_code(param: &Param, names: &mut Vec<String>) -> Option<String> {
             } else {
                 "verbatim"
             };
-            format!("ImageInput::{how}({text:?})")
+            format!("{ty}::{how}({text:?})")
         }
-        (Kind::Image, None) => {
-            names.push("ImageInput".to_owned());
-            "ImageInput::url(\"https://example.com/input.png\")".to_owned()
+        (Kind::Media(media), None) => {
+            let ty = media.input_type();
+            names.push(ty.to_owned());
+            let file = match media {
+                MediaKind::Image => "input.png",
+                MediaKind::Video => "input.mp4",
+                MediaKind::Audio => "input.wav",
+                MediaKind::File => "input.bin",
+            };
+            format!("{ty}::url(\"https://example.com/{file}\")")
+        }
+        (Kind::List { items, .. }, Some(Literal::List(values))) => {
+            let values = values
+                .iter()
+                .map(|value| example_value(items, Some(value), names))
+                .collect::<Option<Vec<_>>>()?;
+            format!("[{}]", values.join(", "))
+        }
+        (
+            Kind::List {
+                items, min_items, ..
+            },
+            None,
+        ) => {
+            let one = example_value(items, None, names)?;
+            let count = min_items.unwrap_or(1).max(1) as usize;
+            format!("[{}]", vec![one; count].join(", "))
         }
         (_, Some(Literal::String(text))) => format!("{text:?}"),
         (Kind::String, None) => "\"...\"".to_owned(),

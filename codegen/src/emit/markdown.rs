@@ -103,5 +103,8 @@ fn returns(returns: Returns) -> &'static str {
     match returns {
         Returns::Image => "image",
         Returns::Json => "JSON",
+        Returns::Video => "video",
+        Returns::Audio => "audio",
+        Returns::Text => "text",
     }
 }

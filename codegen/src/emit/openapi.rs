@@ -13,7 +13,9 @@ use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::model::{Endpoint, EnumDef, Kind, Literal, Model, Param, Returns};
+use crate::model::{
+    ConstraintRule, Endpoint, EnumDef, Kind, Literal, Model, ObjectDef, Param, Returns,
+};
 
 /// Where the document is written, relative to the workspace root.
 pub const OPENAPI_PATH: &str = "generated-client/openapi.json";
@@ -383,7 +385,18 @@ fn endpoint_operation(
         .with("x-segmind-spec", endpoint.source.as_str())
         .with("x-segmind-slug", endpoint.slug.as_str())
         .with_some("x-segmind-base64-switch", endpoint.base64_switch.as_deref())
+        .with_some("x-segmind-queue", endpoint.queue.map(queue_hint))
         .with("requestBody", request_body(endpoint))
+}
+
+/// The page advises the queue: a long-running model, and how long to wait.
+fn queue_hint(hint: crate::model::QueueHint) -> Json {
+    Json::object()
+        .with(
+            "description",
+            "A long-running model: its page advises the v2 queue rather than a synchronous call.",
+        )
+        .with_some("deadlineSeconds", hint.deadline_secs.map(|n| n as i64))
 }
 
 fn remaining_credits_header() -> Json {
@@ -420,6 +433,23 @@ fn sync_operation(endpoint: &Endpoint) -> Json {
                 Json::object().with("schema", Json::object()),
             ),
         ),
+        // The type ranges say what the answer is without promising a
+        // container the vendor does not name (the mock answers AVI and WAV).
+        Returns::Video => (
+            "The generated video's bytes.".to_owned(),
+            Json::object().with("video/*", Json::object()),
+        ),
+        Returns::Audio => (
+            "The generated audio's bytes.".to_owned(),
+            Json::object().with("audio/*", Json::object()),
+        ),
+        Returns::Text => (
+            "The model's text answer.".to_owned(),
+            Json::object().with(
+                "text/plain",
+                Json::object().with("schema", Json::object().with("type", "string")),
+            ),
+        ),
     };
     let ok = Json::object()
         .with("description", description)
@@ -445,6 +475,9 @@ fn queued_operation(endpoint: &Endpoint) -> Json {
     let output = match endpoint.returns {
         Returns::Image => "the image's URL (or a list of URLs, one per sample)",
         Returns::Json => "the model's JSON answer",
+        Returns::Video => "the video's URL",
+        Returns::Audio => "the audio's URL",
+        Returns::Text => "the model's text",
     };
     let description = format!(
         "{}\n\nQueued: the answer names the job; its result's `output` is {output}.",
@@ -635,6 +668,7 @@ fn enum_schema(def: &EnumDef) -> Json {
 /// request types refuse them when reading a body; the Rust client can still
 /// send one with `RequestOptions::body_field`.
 fn request_schema(endpoint: &Endpoint) -> Json {
+    let (all_of, dependent) = constraint_schemas(endpoint);
     let mut properties = Json::object();
     for param in &endpoint.params {
         properties = properties.with(&param.wire, property(endpoint, param));
@@ -665,12 +699,42 @@ fn request_schema(endpoint: &Endpoint) -> Json {
         .with("properties", properties)
         .with("required", required)
         .with("additionalProperties", false)
+        .with_some("dependentRequired", dependent)
+        .with_some("allOf", (!all_of.is_empty()).then_some(all_of))
         .with("examples", vec![example])
 }
 
 /// One parameter's schema: exactly what `validate()` checks of it.
 fn property(endpoint: &Endpoint, param: &Param) -> Json {
-    let kind = match &param.kind {
+    let mut schema = member_schema(param);
+    if endpoint.base64_switch.as_deref() == Some(param.wire.as_str()) {
+        schema = schema.with(
+            "x-segmind-switches-response",
+            "true: the answer is the image base64-encoded in JSON (v1.Base64Images) instead of raw bytes",
+        );
+    }
+    schema
+}
+
+/// A parameter's or an object field's schema: its description, its kind's
+/// schema, default and example.
+fn member_schema(param: &Param) -> Json {
+    Json::object()
+        .with("description", param.description.as_str())
+        .merged(kind_schema(&param.kind))
+        .with_some("default", param.default.as_ref())
+        .with_some(
+            "examples",
+            param
+                .example
+                .as_ref()
+                .map(|example| vec![Json::from(example)]),
+        )
+}
+
+/// The schema of a value of `kind`, as `validate()` checks it.
+fn kind_schema(kind: &Kind) -> Json {
+    match kind {
         Kind::Enum {
             type_name,
             shared: true,
@@ -688,12 +752,12 @@ fn property(endpoint: &Endpoint, param: &Param) -> Json {
                 wire_values.iter().map(String::as_str).collect::<Vec<_>>(),
             ),
         Kind::String => Json::object().with("type", "string"),
-        // A URL, a base64 string, or (as one page's example shows) a
-        // site-relative path: only emptiness is refused.
-        Kind::Image => Json::object()
+        // A URL, a base64 string, a data URL or (as one page's example
+        // shows) a site-relative path: only emptiness is refused.
+        Kind::Media(media) => Json::object()
             .with("type", "string")
             .with("minLength", 1_i64)
-            .with("x-segmind-type", "image"),
+            .with("x-segmind-type", media.name()),
         Kind::Boolean => Json::object().with("type", "boolean"),
         // With a list of allowed values, `validate()` checks only the list.
         Kind::Integer { min, max, allowed } => {
@@ -714,25 +778,104 @@ fn property(endpoint: &Endpoint, param: &Param) -> Json {
                 None => schema.with_some("minimum", *min).with_some("maximum", *max),
             }
         }
-    };
-    let mut schema = Json::object()
-        .with("description", param.description.as_str())
-        .merged(kind)
-        .with_some("default", param.default.as_ref())
-        .with_some(
-            "examples",
-            param
-                .example
-                .as_ref()
-                .map(|example| vec![Json::from(example)]),
-        );
-    if endpoint.base64_switch.as_deref() == Some(param.wire.as_str()) {
-        schema = schema.with(
-            "x-segmind-switches-response",
-            "true: the answer is the image base64-encoded in JSON (v1.Base64Images) instead of raw bytes",
-        );
+        Kind::List {
+            items,
+            min_items,
+            max_items,
+        } => Json::object()
+            .with("type", "array")
+            .with("items", kind_schema(items))
+            .with_some("minItems", min_items.map(|n| n as i64))
+            .with_some("maxItems", max_items.map(|n| n as i64)),
+        Kind::Object(def) => object_schema(def),
     }
-    schema
+}
+
+/// An object type's schema: its fields, which are required, nothing else.
+fn object_schema(def: &ObjectDef) -> Json {
+    let mut properties = Json::object();
+    for field in &def.fields {
+        properties = properties.with(&field.wire, member_schema(field));
+    }
+    let required: Vec<&str> = def
+        .fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| f.wire.as_str())
+        .collect();
+    Json::object()
+        .with("title", def.type_name.as_str())
+        .with("type", "object")
+        .with("properties", properties)
+        .with("required", required)
+        .with("additionalProperties", false)
+}
+
+/// The rules between parameters, in JSON Schema: `not` both of an
+/// exclusive pair, `dependentRequired` for a parameter that needs another,
+/// `anyOf` for at least one of several. `None` when there are none.
+fn constraint_schemas(endpoint: &Endpoint) -> (Vec<Json>, Option<Json>) {
+    let mut all_of = Vec::new();
+    let mut dependent = IndexMap::<String, Vec<String>>::new();
+    for constraint in &endpoint.constraints {
+        match constraint.rule {
+            ConstraintRule::Exclusive => {
+                for (index, first) in constraint.params.iter().enumerate() {
+                    for second in &constraint.params[index + 1..] {
+                        all_of.push(
+                            Json::object()
+                                .with(
+                                    "description",
+                                    format!("`{first}` and `{second}` cannot be sent together."),
+                                )
+                                .with(
+                                    "not",
+                                    Json::object()
+                                        .with("required", vec![first.as_str(), second.as_str()]),
+                                ),
+                        );
+                    }
+                }
+            }
+            ConstraintRule::Requires => {
+                dependent
+                    .entry(constraint.params[0].clone())
+                    .or_default()
+                    .extend(constraint.params[1..].iter().cloned());
+            }
+            ConstraintRule::AtLeastOne => {
+                let choices: Vec<Json> = constraint
+                    .params
+                    .iter()
+                    .map(|name| Json::object().with("required", vec![name.as_str()]))
+                    .collect();
+                all_of.push(
+                    Json::object()
+                        .with(
+                            "description",
+                            format!("{}.", capitalised(&constraint.sentence())),
+                        )
+                        .with("anyOf", choices),
+                );
+            }
+        }
+    }
+    let dependent = (!dependent.is_empty()).then(|| {
+        dependent
+            .into_iter()
+            .fold(Json::object(), |schema, (name, needs)| {
+                schema.with(&name, needs)
+            })
+    });
+    (all_of, dependent)
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// The schemas of the answers every endpoint shares.

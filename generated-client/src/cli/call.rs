@@ -44,8 +44,15 @@ pub(crate) fn flag(param: &Param) -> String {
 /// the default the server applies when the flag is left out.
 fn help(param: &Param) -> String {
     let mut help = param.description.trim().to_owned();
-    if let Kind::Image = param.kind {
-        help.push_str(" [a file, an http(s) URL, or - for stdin]");
+    match param.kind {
+        Kind::Media(_) => help.push_str(" [a file, an http(s) URL, or - for stdin]"),
+        Kind::List {
+            item: Kind::Media(_),
+            ..
+        } => help.push_str(" [repeat the flag, once per item: a file or an http(s) URL each]"),
+        Kind::List { .. } => help.push_str(" [repeat the flag, once per item]"),
+        Kind::Object => help.push_str(" [JSON text]"),
+        _ => {}
     }
     if let Some(constraint) = param.kind.constraint() {
         help.push_str(&format!(" [allowed: {constraint}]"));
@@ -78,27 +85,8 @@ pub(crate) fn command(row: &'static EndpointRow) -> Command {
             arg = arg.alias(param.wire);
         }
         match &param.kind {
-            Kind::String => arg.value_name("TEXT"),
-            Kind::Image => arg
-                .value_name("PATH|URL|-")
-                .value_hint(clap::ValueHint::FilePath),
-            Kind::Boolean => arg
-                .value_name("BOOL")
-                .value_parser(value_parser!(bool))
-                .num_args(0..=1)
-                .require_equals(false)
-                .default_missing_value("true"),
-            Kind::Integer { .. } => arg
-                .value_name("INT")
-                .value_parser(value_parser!(i64))
-                .allow_negative_numbers(true),
-            Kind::Number { .. } => arg
-                .value_name("NUMBER")
-                .value_parser(value_parser!(f64))
-                .allow_negative_numbers(true),
-            Kind::Enum(values) => arg
-                .value_name("VALUE")
-                .value_parser(PossibleValuesParser::new(values.iter().copied())),
+            Kind::List { item, .. } => value_arg(arg, item).action(ArgAction::Append),
+            kind => value_arg(arg, kind),
         }
     });
     let about = format!("{}: {}", row.title, row.description.trim());
@@ -118,6 +106,37 @@ pub(crate) fn command(row: &'static EndpointRow) -> Command {
                 .action(ArgAction::SetTrue)
                 .help("Print the JSON body and an equivalent curl command; send nothing"),
         )
+}
+
+/// How one value of `kind` is read from the command line.
+fn value_arg(arg: Arg, kind: &Kind) -> Arg {
+    match kind {
+        Kind::String => arg.value_name("TEXT"),
+        Kind::Media(_) => arg
+            .value_name("PATH|URL|-")
+            .value_hint(clap::ValueHint::FilePath),
+        Kind::Boolean => arg
+            .value_name("BOOL")
+            .value_parser(value_parser!(bool))
+            .num_args(0..=1)
+            .require_equals(false)
+            .default_missing_value("true"),
+        Kind::Integer { .. } => arg
+            .value_name("INT")
+            .value_parser(value_parser!(i64))
+            .allow_negative_numbers(true),
+        Kind::Number { .. } => arg
+            .value_name("NUMBER")
+            .value_parser(value_parser!(f64))
+            .allow_negative_numbers(true),
+        Kind::Enum(values) => arg
+            .value_name("VALUE")
+            .value_parser(PossibleValuesParser::new(values.iter().copied())),
+        // A list's items are read one flag each; an object is JSON text.
+        Kind::List { .. } | Kind::Object => {
+            arg.value_name("JSON").value_parser(value_parser!(String))
+        }
+    }
 }
 
 /// `-o` and `--out-dir`, shared by the endpoint commands and `job`.
@@ -170,8 +189,30 @@ fn body(row: &EndpointRow, args: &ArgMatches) -> Result<Value, Failure> {
     let mut stdin_taken = false;
     for param in row.params {
         let value = match &param.kind {
+            Kind::List { item, .. } => match args.get_many::<String>(param.wire) {
+                Some(_) if matches!(item, Kind::Object) => Some(Value::Array(
+                    args.get_many::<String>(param.wire)
+                        .into_iter()
+                        .flatten()
+                        .map(|text| json_value(param, text))
+                        .collect::<Result<_, _>>()?,
+                )),
+                Some(_) => {
+                    let mut items = Vec::new();
+                    for raw in args.get_raw(param.wire).into_iter().flatten() {
+                        let text = raw.to_string_lossy();
+                        items.push(item_value(param, item, &text, &mut stdin_taken)?);
+                    }
+                    Some(Value::Array(items))
+                }
+                None => None,
+            },
+            Kind::Object => match args.get_one::<String>(param.wire) {
+                Some(text) => Some(json_value(param, text)?),
+                None => None,
+            },
             Kind::String | Kind::Enum(_) => args.get_one::<String>(param.wire).map(|s| json!(s)),
-            Kind::Image => match args.get_one::<String>(param.wire) {
+            Kind::Media(_) => match args.get_one::<String>(param.wire) {
                 Some(value) => Some(json!(image_input(value, &mut stdin_taken)?.as_str())),
                 None => None,
             },
@@ -184,6 +225,34 @@ fn body(row: &EndpointRow, args: &ArgMatches) -> Result<Value, Failure> {
         }
     }
     Ok(Value::Object(body))
+}
+
+/// One item of a list flag, read as its kind says (the flag's own parser
+/// reads every item as text).
+fn item_value(
+    param: &Param,
+    item: &Kind,
+    text: &str,
+    stdin_taken: &mut bool,
+) -> Result<Value, Failure> {
+    let refused = |what: &str| Failure::usage(format!("--{}: `{text}` is not {what}", flag(param)));
+    Ok(match item {
+        Kind::Media(_) => json!(image_input(text, stdin_taken)?.as_str()),
+        Kind::Integer { .. } => json!(text.parse::<i64>().map_err(|_| refused("an integer"))?),
+        Kind::Number { .. } => json!(text.parse::<f64>().map_err(|_| refused("a number"))?),
+        Kind::Boolean => json!(text.parse::<bool>().map_err(|_| refused("true or false"))?),
+        Kind::Enum(values) if !values.contains(&text) => {
+            return Err(refused(&format!("one of {}", values.join(", "))))
+        }
+        Kind::Object | Kind::List { .. } => json_value(param, text)?,
+        Kind::String | Kind::Enum(_) => json!(text),
+    })
+}
+
+/// A flag's JSON text, parsed.
+fn json_value(param: &Param, text: &str) -> Result<Value, Failure> {
+    serde_json::from_str(text)
+        .map_err(|error| Failure::usage(format!("--{}: not valid JSON ({error})", flag(param))))
 }
 
 /// Reads a body into the endpoint's request type and validates it with the

@@ -23,7 +23,8 @@ fn values(kind: &Kind) -> Vec<Value> {
         Kind::Enum(values) => values.iter().map(|v| json!(v)).collect(),
         Kind::Integer { allowed, .. } => allowed.iter().map(|v| json!(v)).collect(),
         Kind::Number { allowed, .. } => allowed.iter().map(|v| json!(v)).collect(),
-        Kind::String | Kind::Image | Kind::Boolean => Vec::new(),
+        Kind::List { item, .. } => values(item),
+        Kind::String | Kind::Media(_) | Kind::Boolean | Kind::Object => Vec::new(),
     }
 }
 
@@ -54,7 +55,9 @@ fn row_json(row: &EndpointRow) -> Value {
         "slug": row.slug,
         "title": row.title,
         "description": row.description,
-        "returns": if row.returns_image { "image" } else { "json" },
+        "returns": row.returns,
+        "queue": row.queued.then(|| json!({"deadline_secs": row.queue_deadline_secs})),
+        "rules": row.rules,
         "spec": row.source,
         "params": params,
     })

@@ -128,7 +128,7 @@ pub(crate) fn run_job(globals: &Globals, args: &ArgMatches) -> Result<Exit, Fail
     let runtime = super::runtime()?;
     let (options, bar) = progress(args);
     let answer = runtime.block_on(async {
-        if row.returns_image {
+        if row.returns == "image" {
             let job = queue.job::<ImageResponse>(row.slug, id)?;
             queue
                 .wait_with(&job, options)

@@ -22,8 +22,14 @@ pub(crate) struct EndpointRow {
     pub description: &'static str,
     /// The spec file, named in `segmind models`.
     pub source: &'static str,
-    /// Whether a success is images (else a JSON document).
-    pub returns_image: bool,
+    /// What a success is: `image`, `json`, `video`, `audio` or `text`.
+    pub returns: &'static str,
+    /// Whether the page advises the v2 queue (a long-running model).
+    pub queued: bool,
+    /// How long the page says to wait for a queued job, in seconds.
+    pub queue_deadline_secs: Option<u64>,
+    /// The rules between parameters, in words, for help.
+    pub rules: &'static [&'static str],
     pub params: &'static [Param],
     /// Reads a JSON body into the endpoint's request type.
     pub request: fn(Value) -> Result<Box<dyn Request>, serde_json::Error>,
@@ -48,7 +54,8 @@ pub(crate) struct Param {
 #[derive(Debug)]
 pub(crate) enum Kind {
     String,
-    Image,
+    /// An input file: `image`, `video`, `audio` or `file`.
+    Media(&'static str),
     Boolean,
     Integer {
         min: Option<i64>,
@@ -62,6 +69,14 @@ pub(crate) enum Kind {
     },
     /// The wire strings, in spec order.
     Enum(&'static [&'static str]),
+    /// A JSON array: the flag is given once per item.
+    List {
+        item: &'static Kind,
+        min_items: Option<u64>,
+        max_items: Option<u64>,
+    },
+    /// A JSON object, given as JSON text.
+    Object,
 }
 
 impl Kind {
@@ -86,7 +101,17 @@ impl Kind {
             Kind::Integer { min, max, .. } => range(*min, *max),
             Kind::Number { allowed, .. } if !allowed.is_empty() => Some(one_of(allowed)),
             Kind::Number { min, max, .. } => range(*min, *max),
-            Kind::String | Kind::Image | Kind::Boolean | Kind::Enum(_) => None,
+            Kind::List {
+                item,
+                min_items,
+                max_items,
+            } => {
+                let length = range(*min_items, *max_items).map(|r| format!("{r} items"));
+                let each = item.constraint().map(|rule| format!("each {rule}"));
+                let parts: Vec<String> = length.into_iter().chain(each).collect();
+                (!parts.is_empty()).then(|| parts.join(", "))
+            }
+            Kind::String | Kind::Media(_) | Kind::Boolean | Kind::Enum(_) | Kind::Object => None,
         }
     }
 
@@ -94,11 +119,13 @@ impl Kind {
     pub(crate) fn label(&self) -> &'static str {
         match self {
             Kind::String => "string",
-            Kind::Image => "image",
+            Kind::Media(name) => name,
             Kind::Boolean => "boolean",
             Kind::Integer { .. } => "integer",
             Kind::Number { .. } => "number",
             Kind::Enum(_) => "enum",
+            Kind::List { .. } => "list",
+            Kind::Object => "object",
         }
     }
 }

@@ -13,13 +13,16 @@ pub(crate) const COMMANDS: &[EndpointRow] = &[
         title: "Stable Diffusion 1.5 img2img",
         description: "Text-guided image-to-image translation with Stable Diffusion 1.5, using the SDEdit diffusion-denoising mechanism (diffusers' StableDiffusionImg2ImgPipeline).",
         source: "spec/sd1.5-img2img.yaml",
-        returns_image: true,
+        returns: "image",
+        queued: false,
+        queue_deadline_secs: None,
+        rules: &[],
         params: &[
             Param {
                 wire: "image",
                 description: "Input image, as a URL or base64.",
                 required: true,
-                kind: Kind::Image,
+                kind: Kind::Media("image"),
                 default: None,
             },
             Param {
@@ -151,7 +154,10 @@ pub(crate) const COMMANDS: &[EndpointRow] = &[
         title: "Stable Diffusion 3 Medium img2img",
         description: "Transforms an input image into a new one with Stable Diffusion 3 Medium, guided by a text prompt.",
         source: "spec/sd3-med-img2img.yaml",
-        returns_image: true,
+        returns: "image",
+        queued: false,
+        queue_deadline_secs: None,
+        rules: &[],
         params: &[
             Param {
                 wire: "prompt",
@@ -171,7 +177,7 @@ pub(crate) const COMMANDS: &[EndpointRow] = &[
                 wire: "image",
                 description: "Input image, as a URL or base64.",
                 required: true,
-                kind: Kind::Image,
+                kind: Kind::Media("image"),
                 default: None,
             },
             Param {
@@ -298,7 +304,10 @@ pub(crate) const COMMANDS: &[EndpointRow] = &[
         title: "SSD-1B",
         description: "Text-to-image with SSD-1B, a distilled Stable Diffusion XL model that generates high-quality, diverse images from text prompts in real time.",
         source: "spec/ssd-1b.yaml",
-        returns_image: true,
+        returns: "image",
+        queued: false,
+        queue_deadline_secs: None,
+        rules: &[],
         params: &[
             Param {
                 wire: "prompt",
@@ -418,13 +427,16 @@ pub(crate) const COMMANDS: &[EndpointRow] = &[
         title: "SSD-Canny",
         description: "Generates images with SSD-1B and a ControlNet conditioned on the Canny edges of the input image.",
         source: "spec/ssd-canny.yaml",
-        returns_image: true,
+        returns: "image",
+        queued: false,
+        queue_deadline_secs: None,
+        rules: &[],
         params: &[
             Param {
                 wire: "image",
                 description: "Input image whose Canny edges guide the composition, as a URL or base64.",
                 required: true,
-                kind: Kind::Image,
+                kind: Kind::Media("image"),
                 default: None,
             },
             Param {
@@ -534,13 +546,16 @@ pub(crate) const COMMANDS: &[EndpointRow] = &[
         title: "SSD Img2Img",
         description: "Generates an image from a text prompt and an initial image with SSD-1B, conditioning the generation on the input image.",
         source: "spec/ssd-img2img.yaml",
-        returns_image: true,
+        returns: "image",
+        queued: false,
+        queue_deadline_secs: None,
+        rules: &[],
         params: &[
             Param {
                 wire: "image",
                 description: "Input image, as a URL or base64.",
                 required: true,
-                kind: Kind::Image,
+                kind: Kind::Media("image"),
                 default: None,
             },
             Param {

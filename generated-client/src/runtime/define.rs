@@ -13,7 +13,8 @@
 //! The declarations are valid Rust item syntax, so the generator can format
 //! them with prettyplease and readers see ordinary doc comments and fields.
 //! Kinds are the spec's type names: `string`, `image`, `boolean`,
-//! `integer`, `number` and `enum`.
+//! `integer`, `number`, `enum`, `object`, and for a list `[list item]`
+//! with the item's kind (one token tree, so that every helper can take it).
 
 /// Defines a request type from its generated declaration.
 #[macro_export]
@@ -23,100 +24,17 @@ macro_rules! define_request {
         $(#[doc = $doc:expr])*
         #[endpoint($slug:literal, $path:literal, $output:ident)]
         #[client($method:ident, $title:literal)]
-        #[new($($required:ident($required_kind:ident $required_ty:ty)),* $(,)?)]
+        $(#[rules($($rules:tt)*)])?
+        #[new($($new:tt)*)]
         $(#[$attr:meta])*
-        pub struct $name:ident {
-            $(
-                $(#[doc = $field_doc:expr])*
-                #[param($mode:ident, $wire:literal, $kind:ident $(, $narrow:ident)?)]
-                $(#[default($default_name:ident = $default:expr)])?
-                $(#[min($min_name:ident = $min:expr)])?
-                $(#[max($max_name:ident = $max:expr)])?
-                $(#[one_of($allowed_name:ident = [$($allowed:expr),* $(,)?])])?
-                pub $field:ident: $ty:ty,
-            )*
-        }
+        pub struct $name:ident { $($body:tt)* }
     ) => {
-        $(#[doc = $doc])*
-        #[derive(Clone, PartialEq)]
-        #[must_use = "a request does nothing until it is sent"]
-        #[non_exhaustive]
-        $(#[$attr])*
-        pub struct $name {
-            $(
-                $(#[doc = $field_doc])*
-                pub $field: $crate::__segmind_field_type!($mode $ty),
-            )*
-        }
-
-        // The spec's numbers are the vendor's: a default of 3.14 is not a
-        // mistyped `PI`.
-        #[allow(clippy::approx_constant)]
-        impl $name {
-            $(
-                $(
-                    #[doc = concat!(
-                        "The documented default of `", $wire,
-                        "`, applied by the server when the parameter is not sent."
-                    )]
-                    pub const $default_name: $crate::__segmind_constant_type!($kind $ty) = $default;
-                )?
-                $(
-                    #[doc = concat!("The smallest value `", $wire, "` accepts (inclusive).")]
-                    pub const $min_name: $ty = $min;
-                )?
-                $(
-                    #[doc = concat!("The largest value `", $wire, "` accepts (inclusive).")]
-                    pub const $max_name: $ty = $max;
-                )?
-                $(
-                    #[doc = concat!("The only values `", $wire, "` accepts.")]
-                    pub const $allowed_name: &'static [$ty] = &[$($allowed),*];
-                )?
-            )*
-
-            /// A request with the given required parameters and every
-            /// optional one unset, so that the server applies its defaults.
-            #[allow(clippy::too_many_arguments)]
-            #[inline]
-            pub fn new(
-                $($required: $crate::__segmind_argument_type!($required_kind $required_ty)),*
-            ) -> Self {
-                Self {
-                    $($field: $crate::__segmind_initial!($mode $kind $field),)*
-                }
-            }
-
-            $(
-                #[doc = concat!(
-                    "Sets [`", stringify!($field), "`](#structfield.", stringify!($field), ")."
-                )]
-                #[inline]
-                pub fn $field(
-                    mut self,
-                    value: $crate::__segmind_argument_type!($kind $($narrow)? $ty),
-                ) -> Self {
-                    self.$field = $crate::__segmind_store!($mode $kind $($narrow)? value);
-                    self
-                }
-            )*
-
-            /// The rule `validate` applies to each parameter, in field order.
-            const CHECKS: &'static [(&'static str, $crate::runtime::Check)] = &[$(
-                (
-                    $wire,
-                    $crate::__segmind_check!(
-                        $kind [$(Self::$min_name)?] [$(Self::$max_name)?] [$(Self::$allowed_name)?]
-                    ),
-                ),
-            )*];
-
-            /// Checks every documented range and allowed value, reporting all
-            /// violations at once. The client calls this before sending.
-            #[inline]
-            pub fn validate(&self) -> ::std::result::Result<(), $crate::runtime::ValidationErrors> {
-                $crate::runtime::validate_request($slug, self, Self::CHECKS)
-            }
+        $crate::__segmind_record! {
+            [$slug, "request", [$($($rules)*)?]]
+            $(#[doc = $doc])*
+            #[new($($new)*)]
+            $(#[$attr])*
+            pub struct $name { $($body)* }
         }
 
         impl $crate::runtime::Endpoint for $name {
@@ -128,26 +46,6 @@ macro_rules! define_request {
                 $name::validate(self)
             }
         }
-
-        impl $crate::runtime::RequestFields for $name {
-            // A request without parameters uses neither argument.
-            #[allow(unused_variables)]
-            #[inline]
-            fn write(&self, out: &mut $crate::runtime::FieldWriter<'_>) {
-                $(out.field($wire, &self.$field);)*
-            }
-            #[allow(unused_variables)]
-            #[inline]
-            fn read(
-                fields: &mut $crate::runtime::FieldReader,
-            ) -> ::std::result::Result<Self, ::serde_json::Error> {
-                ::std::result::Result::Ok(Self {
-                    $($field: $crate::__segmind_read!($mode fields $wire)?,)*
-                })
-            }
-        }
-
-        $crate::impl_request_traits!($name);
 
         impl $crate::Client {
             #[doc = concat!(
@@ -210,6 +108,186 @@ self.submit_owned(::std::convert::Into::<$name>::into(request))
                 self.submit(&request.into())
             }
         }
+    };
+}
+
+/// Defines the type of an object parameter (or of a list's items) from its
+/// generated declaration: a struct built like a request, sent as a JSON
+/// object inside one.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! define_object {
+    (
+        $(#[doc = $doc:expr])*
+        #[object($label:literal)]
+        #[new($($new:tt)*)]
+        $(#[$attr:meta])*
+        pub struct $name:ident { $($body:tt)* }
+    ) => {
+        $crate::__segmind_record! {
+            [$label, "object", []]
+            $(#[doc = $doc])*
+            #[new($($new)*)]
+            $(#[$attr])*
+            pub struct $name { $($body)* }
+        }
+
+        impl $crate::runtime::ToWire for $name {
+            #[inline]
+            fn to_wire(&self) -> ::std::option::Option<$crate::runtime::Wire<'_>> {
+                ::std::option::Option::Some($crate::runtime::Wire::Object(self))
+            }
+        }
+    };
+}
+
+/// What requests and objects share: the struct, its constants, constructor,
+/// setters, `validate()`, `RequestFields` and the serde and `Debug` impls.
+/// `[$label, $what, [rules]]` names it in messages (a slug and "request",
+/// or a type and "object") and lists the rules between its fields.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __segmind_record {
+    (
+        [$label:literal, $what:literal, [$($rule:ident($($rule_param:literal),* $(,)?)),* $(,)?]]
+        $(#[doc = $doc:expr])*
+        #[new($($required:ident($required_kind:tt $required_ty:ty)),* $(,)?)]
+        $(#[$attr:meta])*
+        pub struct $name:ident {
+            $(
+                $(#[doc = $field_doc:expr])*
+                #[param($mode:ident, $wire:literal, $kind:tt $(, $narrow:ident)?)]
+                $(#[default($default_name:ident = $default:expr)])?
+                $(#[min($min_name:ident = $min:expr)])?
+                $(#[max($max_name:ident = $max:expr)])?
+                $(#[one_of($allowed_name:ident = [$($allowed:expr),* $(,)?])])?
+                $(#[min_items($min_items_name:ident = $min_items:expr)])?
+                $(#[max_items($max_items_name:ident = $max_items:expr)])?
+                pub $field:ident: $ty:ty,
+            )*
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Clone, PartialEq)]
+        #[must_use = "a request does nothing until it is sent"]
+        #[non_exhaustive]
+        $(#[$attr])*
+        pub struct $name {
+            $(
+                $(#[doc = $field_doc])*
+                pub $field: $crate::__segmind_field_type!($mode $ty),
+            )*
+        }
+
+        // The spec's numbers are the vendor's: a default of 3.14 is not a
+        // mistyped `PI`.
+        #[allow(clippy::approx_constant)]
+        impl $name {
+            $(
+                $(
+                    #[doc = concat!(
+                        "The documented default of `", $wire,
+                        "`, applied by the server when the parameter is not sent."
+                    )]
+                    pub const $default_name: $crate::__segmind_constant_type!($kind $ty) = $default;
+                )?
+                $(
+                    #[doc = concat!("The smallest value `", $wire, "` accepts (inclusive).")]
+                    pub const $min_name: $crate::__segmind_bound_type!($kind $ty) = $min;
+                )?
+                $(
+                    #[doc = concat!("The largest value `", $wire, "` accepts (inclusive).")]
+                    pub const $max_name: $crate::__segmind_bound_type!($kind $ty) = $max;
+                )?
+                $(
+                    #[doc = concat!("The only values `", $wire, "` accepts.")]
+                    pub const $allowed_name: &'static [$crate::__segmind_bound_type!($kind $ty)] = &[$($allowed),*];
+                )?
+                $(
+                    #[doc = concat!("The fewest items `", $wire, "` accepts (inclusive).")]
+                    pub const $min_items_name: usize = $min_items;
+                )?
+                $(
+                    #[doc = concat!("The most items `", $wire, "` accepts (inclusive).")]
+                    pub const $max_items_name: usize = $max_items;
+                )?
+            )*
+
+            /// A value with the given required parameters and every
+            /// optional one unset, so that the server applies its defaults.
+            #[allow(clippy::too_many_arguments)]
+            #[inline]
+            pub fn new(
+                $($required: $crate::__segmind_argument_type!($required_kind $required_ty)),*
+            ) -> Self {
+                Self {
+                    $($field: $crate::__segmind_initial!($mode $kind $field),)*
+                }
+            }
+
+            $(
+                #[doc = concat!(
+                    "Sets [`", stringify!($field), "`](#structfield.", stringify!($field), ")."
+                )]
+                #[inline]
+                pub fn $field(
+                    mut self,
+                    value: $crate::__segmind_argument_type!($kind $($narrow)? $ty),
+                ) -> Self {
+                    self.$field = $crate::__segmind_store!($mode $kind $($narrow)? value);
+                    self
+                }
+            )*
+
+            /// The rule `validate` applies to each parameter, in field order.
+            const CHECKS: &'static [(&'static str, $crate::runtime::Check)] = &[$(
+                (
+                    $wire,
+                    $crate::__segmind_check!(
+                        $kind
+                        [$(Self::$min_name)?] [$(Self::$max_name)?] [$(Self::$allowed_name)?]
+                        [$(Self::$min_items_name)?] [$(Self::$max_items_name)?]
+                    ),
+                ),
+            )*];
+
+            /// The rules between parameters that `validate` checks.
+            const RULES: &'static [$crate::runtime::Constraint] = &[$(
+                $crate::__segmind_rule!($rule $($rule_param),*),
+            )*];
+
+            /// Checks every documented range, allowed value and rule between
+            /// parameters, reporting all violations at once. The client calls
+            /// this before sending.
+            #[inline]
+            pub fn validate(&self) -> ::std::result::Result<(), $crate::runtime::ValidationErrors> {
+                $crate::runtime::validate_request($label, self, Self::CHECKS, Self::RULES)
+            }
+        }
+
+        impl $crate::runtime::RequestFields for $name {
+            // A request without parameters uses neither argument.
+            #[allow(unused_variables)]
+            #[inline]
+            fn write(&self, out: &mut $crate::runtime::FieldWriter<'_>) {
+                $(out.field($wire, &self.$field);)*
+            }
+            #[allow(unused_variables)]
+            #[inline]
+            fn read(
+                fields: &mut $crate::runtime::FieldReader,
+            ) -> ::std::result::Result<Self, ::serde_json::Error> {
+                ::std::result::Result::Ok(Self {
+                    $($field: $crate::__segmind_read!($mode fields $wire)?,)*
+                })
+            }
+            #[inline]
+            fn checks(&self) -> &'static [(&'static str, $crate::runtime::Check)] {
+                Self::CHECKS
+            }
+        }
+
+        $crate::impl_request_traits!($name, $label, $what);
     };
 }
 
@@ -386,7 +464,8 @@ macro_rules! __segmind_field_type {
 
 /// What a constructor or setter accepts: the traits of `runtime::argument`
 /// for text, images, numbers and integers that fit in `i32`, each with an error
-/// message that says what to pass instead.
+/// message that says what to pass instead; for a list, any iterable of what
+/// one item takes.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __segmind_argument_type {
@@ -400,7 +479,22 @@ macro_rules! __segmind_argument_type {
     // setter an integer literal falls back to `i32`, and
     // `seed(98_877_465_625)` would not compile.
     (integer narrow $ty:ty) => { impl $crate::runtime::IntoInteger };
-    ($kind:ident $ty:ty) => { $ty };
+    ([list string] $ty:ty) => {
+        impl ::std::iter::IntoIterator<Item: $crate::runtime::IntoText>
+    };
+    ([list image] $ty:ty) => {
+        impl ::std::iter::IntoIterator<Item: $crate::runtime::IntoImage>
+    };
+    ([list number] $ty:ty) => {
+        impl ::std::iter::IntoIterator<Item: $crate::runtime::IntoNumber>
+    };
+    ([list integer narrow] $ty:ty) => {
+        impl ::std::iter::IntoIterator<Item: $crate::runtime::IntoInteger>
+    };
+    ([list $($item:tt)*] $ty:ty) => {
+        impl ::std::iter::IntoIterator<Item = <$ty as ::std::iter::IntoIterator>::Item>
+    };
+    ($kind:tt $ty:ty) => { $ty };
 }
 
 /// The type of a default's constant: text defaults are `&'static str`.
@@ -409,54 +503,110 @@ macro_rules! __segmind_argument_type {
 macro_rules! __segmind_constant_type {
     (string $ty:ty) => { &'static str };
     (image $ty:ty) => { &'static str };
-    ($kind:ident $ty:ty) => { $ty };
+    ($kind:tt $ty:ty) => { $ty };
+}
+
+/// The type of a bound's constant: the value's, or for a list its items'.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __segmind_bound_type {
+    ([list integer $($narrow:ident)?] $ty:ty) => {
+        i64
+    };
+    ([list number] $ty:ty) => {
+        f64
+    };
+    ($kind:tt $ty:ty) => {
+        $ty
+    };
 }
 
 /// A field's value in `new`: the argument, or unset.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __segmind_initial {
-    (required $kind:ident $value:ident) => {
-        $crate::__segmind_store!(required $kind $value)
+    (required $kind:tt $value:ident) => {
+        $crate::__segmind_convert!($kind $value)
     };
-    (optional $kind:ident $value:ident) => {
+    (optional $kind:tt $value:ident) => {
         ::std::option::Option::None
     };
 }
 
-/// The value a setter stores.
+/// The value a setter stores: the argument converted, and for an optional
+/// parameter wrapped in `Some`.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __segmind_store {
-    (required string $value:ident) => {
+    (required $($value:tt)*) => {
+        $crate::__segmind_convert!($($value)*)
+    };
+    (optional $($value:tt)*) => {
+        ::std::option::Option::Some($crate::__segmind_convert!($($value)*))
+    };
+}
+
+/// An argument converted to what the field holds, through the trait its
+/// type says it takes (see `__segmind_argument_type`).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __segmind_convert {
+    (string $value:ident) => {
         $crate::runtime::IntoText::into_text($value)
     };
-    (required image $value:ident) => {
+    (image $value:ident) => {
         $crate::runtime::IntoImage::into_image($value)
     };
-    (required number $value:ident) => {
+    (number $value:ident) => {
         $crate::runtime::IntoNumber::into_f64($value)
     };
-    (required $kind:ident $value:ident) => {
-        $value
-    };
-    (optional string $value:ident) => {
-        ::std::option::Option::Some($crate::runtime::IntoText::into_text($value))
-    };
-    (optional image $value:ident) => {
-        ::std::option::Option::Some($crate::runtime::IntoImage::into_image($value))
-    };
-    (optional number $value:ident) => {
-        ::std::option::Option::Some($crate::runtime::IntoNumber::into_f64($value))
-    };
-    (required integer narrow $value:ident) => {
+    (integer narrow $value:ident) => {
         $crate::runtime::IntoInteger::into_i64($value)
     };
-    (optional integer narrow $value:ident) => {
-        ::std::option::Option::Some($crate::runtime::IntoInteger::into_i64($value))
+    ([list string] $value:ident) => {
+        $value
+            .into_iter()
+            .map($crate::runtime::IntoText::into_text)
+            .collect()
     };
-    (optional $kind:ident $value:ident) => {
-        ::std::option::Option::Some($value)
+    ([list image] $value:ident) => {
+        $value
+            .into_iter()
+            .map($crate::runtime::IntoImage::into_image)
+            .collect()
+    };
+    ([list number] $value:ident) => {
+        $value
+            .into_iter()
+            .map($crate::runtime::IntoNumber::into_f64)
+            .collect()
+    };
+    ([list integer narrow] $value:ident) => {
+        $value
+            .into_iter()
+            .map($crate::runtime::IntoInteger::into_i64)
+            .collect()
+    };
+    ([list $($item:tt)*] $value:ident) => {
+        $value.into_iter().collect()
+    };
+    ($kind:tt $value:ident) => {
+        $value
+    };
+}
+
+/// A rule between parameters, from the generated `#[rules(...)]`.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __segmind_rule {
+    (exclusive $($param:literal),*) => {
+        $crate::runtime::Constraint::Exclusive(&[$($param),*])
+    };
+    (requires $param:literal, $needed:literal) => {
+        $crate::runtime::Constraint::Requires($param, $needed)
+    };
+    (at_least_one $($param:literal),*) => {
+        $crate::runtime::Constraint::AtLeastOne(&[$($param),*])
     };
 }
 
@@ -472,13 +622,35 @@ macro_rules! __segmind_read {
     };
 }
 
-/// The rule `validate` applies, from the kind and the bounds (`[min]`,
-/// `[max]`, `[allowed]`, each possibly empty). Numbers without bounds are
-/// still checked to be finite; images must not be empty. An allowed list
-/// wins over a range: the generator has checked it lies inside the range.
+/// The rule `validate` applies, from the kind, a list's item kind and the
+/// bounds (`[min]`, `[max]`, `[allowed]`, then a list's `[min_items]` and
+/// `[max_items]`, each possibly empty). A list's bounds on values apply to
+/// each item; an object is checked by its own type's rules.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __segmind_check {
+    (
+        [list $item:ident $($narrow:ident)?] $min:tt $max:tt $allowed:tt
+        [$($min_items:expr)?] [$($max_items:expr)?]
+    ) => {
+        $crate::runtime::Check::List {
+            min_items: $crate::__segmind_option!($($min_items)?),
+            max_items: $crate::__segmind_option!($($max_items)?),
+            item: &$crate::__segmind_check!($item $min $max $allowed [] []),
+        }
+    };
+    (object [] [] [] [] []) => { $crate::runtime::Check::Object };
+    ($kind:ident $min:tt $max:tt $allowed:tt [] []) => {
+        $crate::__segmind_scalar_check!($kind $min $max $allowed)
+    };
+}
+
+/// The rule for one value: numbers without bounds are still checked to be
+/// finite; images must not be empty. An allowed list wins over a range: the
+/// generator has checked it lies inside the range.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __segmind_scalar_check {
     (integer [] [] []) => { $crate::runtime::Check::None };
     (integer [$($min:expr)?] [$($max:expr)?] [$allowed:expr]) => {
         $crate::runtime::Check::IntOneOf($allowed)

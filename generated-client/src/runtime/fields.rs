@@ -17,7 +17,7 @@ use serde_json::{Map, Value};
 use crate::runtime::{Checker, Endpoint, ImageInput, ValidationErrors, WireEnum};
 
 /// One parameter's value as it goes on the wire.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 pub enum Wire<'a> {
     /// Text, or an enum's wire string.
     Str(&'a str),
@@ -29,6 +29,34 @@ pub enum Wire<'a> {
     Number(f64),
     /// A boolean.
     Bool(bool),
+    /// A JSON array, whose items are walked one by one.
+    List(&'a dyn WireList),
+    /// A JSON object: one of the generated object types, walked like a
+    /// request.
+    Object(&'a dyn RequestFields),
+}
+
+/// A list parameter's items, each in its wire form; implemented for `Vec`
+/// of every value type.
+pub trait WireList {
+    /// Passes each item to `each`, in order.
+    fn each_item(&self, each: &mut dyn FnMut(Wire<'_>));
+}
+
+impl<T: ToWire> WireList for Vec<T> {
+    fn each_item(&self, each: &mut dyn FnMut(Wire<'_>)) {
+        for item in self {
+            if let Some(wire) = item.to_wire() {
+                each(wire);
+            }
+        }
+    }
+}
+
+impl<T: ToWire> ToWire for Vec<T> {
+    fn to_wire(&self) -> Option<Wire<'_>> {
+        Some(Wire::List(self))
+    }
 }
 
 impl serde::Serialize for Wire<'_> {
@@ -39,6 +67,21 @@ impl serde::Serialize for Wire<'_> {
             Wire::Int(n) => serializer.serialize_i64(n),
             Wire::Number(n) => serializer.serialize_f64(n),
             Wire::Bool(b) => serializer.serialize_bool(b),
+            Wire::List(list) => {
+                use serde::ser::SerializeSeq;
+                let mut seq = serializer.serialize_seq(None)?;
+                let mut failed = None;
+                list.each_item(&mut |item| {
+                    if failed.is_none() {
+                        failed = seq.serialize_element(&item).err();
+                    }
+                });
+                match failed {
+                    Some(error) => Err(error),
+                    None => seq.end(),
+                }
+            }
+            Wire::Object(object) => serialize_request(object, serializer),
         }
     }
 }
@@ -55,6 +98,20 @@ impl fmt::Debug for DebugWire<'_> {
             Wire::Int(n) => fmt::Debug::fmt(&n, f),
             Wire::Number(n) => fmt::Debug::fmt(&n, f),
             Wire::Bool(b) => fmt::Debug::fmt(&b, f),
+            Wire::List(list) => {
+                let mut out = f.debug_list();
+                list.each_item(&mut |item| {
+                    out.entry(&DebugWire(item));
+                });
+                out.finish()
+            }
+            Wire::Object(object) => {
+                let mut out = f.debug_map();
+                each_field(object, &mut |_, name, value| {
+                    out.entry(&name, &DebugWire(value));
+                });
+                out.finish()
+            }
         }
     }
 }
@@ -209,6 +266,12 @@ pub trait RequestFields {
     fn read(fields: &mut FieldReader) -> Result<Self, serde_json::Error>
     where
         Self: Sized;
+
+    /// The rule for each parameter, in `write` order; for the generated
+    /// object types, whose checks run inside their parameter's.
+    fn checks(&self) -> &'static [(&'static str, Check)] {
+        &[]
+    }
 }
 
 /// Calls `sink` with each parameter the request sends.
@@ -232,36 +295,91 @@ pub enum Check {
     NumberOneOf(&'static [f64]),
     /// A non-empty image or text.
     NonEmpty,
+    /// A list: its length within inclusive bounds, and each item checked.
+    List {
+        /// The fewest items.
+        min_items: Option<usize>,
+        /// The most items.
+        max_items: Option<usize>,
+        /// The rule each item follows.
+        item: &'static Check,
+    },
+    /// An object, checked by its own type's rules.
+    Object,
+}
+
+/// A rule between parameters: which ones may, or must, be sent together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Constraint {
+    /// At most one of them may be sent.
+    Exclusive(&'static [&'static str]),
+    /// Sending the first needs the second.
+    Requires(&'static str, &'static str),
+    /// One or more of them must be sent.
+    AtLeastOne(&'static [&'static str]),
 }
 
 /// Checks every set parameter of `request` against its entry in `checks`
-/// (wire name and rule, one per parameter in `write` order), reporting all
-/// violations at once.
+/// (wire name and rule, one per parameter in `write` order), then the rules
+/// between parameters, reporting all violations at once.
 pub fn validate_request(
     endpoint: &'static str,
     request: &dyn RequestFields,
     checks: &[(&'static str, Check)],
+    constraints: &[Constraint],
 ) -> Result<(), ValidationErrors> {
     let mut checker = Checker::new(endpoint);
-    each_field(request, &mut |index, _, value| {
-        let Some(&(name, check)) = checks.get(index) else {
-            return;
-        };
-        match (check, value) {
-            (Check::IntRange(min, max), Wire::Int(n)) => checker.int_range(name, n, min, max),
-            (Check::IntOneOf(allowed), Wire::Int(n)) => checker.int_one_of(name, n, allowed),
-            (Check::NumberRange(min, max), Wire::Number(n)) => {
-                checker.number_range(name, n, min, max)
-            }
-            (Check::NumberOneOf(allowed), Wire::Number(n)) => {
-                checker.number_one_of(name, n, allowed)
-            }
-            (Check::NonEmpty, Wire::Image(image)) => checker.image(name, image),
-            (Check::NonEmpty, Wire::Str(text)) => checker.non_empty(name, text),
-            _ => {}
+    let mut sent: Vec<&'static str> = Vec::new();
+    each_field(request, &mut |index, name, value| {
+        sent.push(name);
+        if let Some(&(name, check)) = checks.get(index) {
+            check_value(&mut checker, name, check, value);
         }
     });
+    for constraint in constraints {
+        checker.constraint(*constraint, &sent);
+    }
     checker.finish()
+}
+
+/// Applies one rule to one value, descending into lists and objects.
+fn check_value(checker: &mut Checker, name: &'static str, check: Check, value: Wire<'_>) {
+    match (check, value) {
+        (Check::IntRange(min, max), Wire::Int(n)) => checker.int_range(name, n, min, max),
+        (Check::IntOneOf(allowed), Wire::Int(n)) => checker.int_one_of(name, n, allowed),
+        (Check::NumberRange(min, max), Wire::Number(n)) => checker.number_range(name, n, min, max),
+        (Check::NumberOneOf(allowed), Wire::Number(n)) => checker.number_one_of(name, n, allowed),
+        (Check::NonEmpty, Wire::Image(image)) => checker.image(name, image),
+        (Check::NonEmpty, Wire::Str(text)) => checker.non_empty(name, text),
+        (
+            Check::List {
+                min_items,
+                max_items,
+                item,
+            },
+            Wire::List(list),
+        ) => {
+            let mut index = 0;
+            list.each_item(&mut |value| {
+                checker.enter(format_args!("[{index}]"));
+                check_value(checker, name, *item, value);
+                checker.leave();
+                index += 1;
+            });
+            checker.list_length(name, index, min_items, max_items);
+        }
+        (Check::Object, Wire::Object(object)) => {
+            let checks = object.checks();
+            each_field(object, &mut |index, field, value| {
+                if let Some(&(_, check)) = checks.get(index) {
+                    checker.enter(format_args!(".{field}"));
+                    check_value(checker, name, check, value);
+                    checker.leave();
+                }
+            });
+        }
+        _ => {}
+    }
 }
 
 /// Serialises a request as a JSON object of the parameters it sends.
@@ -284,10 +402,12 @@ pub fn serialize_request<S: Serializer>(
 
 /// Reads a request from a JSON object: unknown, duplicated or missing
 /// fields and values of the wrong type are errors naming the field.
-pub fn deserialize_request<'de, R: RequestFields + Endpoint, D: Deserializer<'de>>(
+pub fn deserialize_request<'de, R: RequestFields, D: Deserializer<'de>>(
+    name: &'static str,
+    what: &'static str,
     deserializer: D,
 ) -> Result<R, D::Error> {
-    let map = deserializer.deserialize_map(ObjectVisitor { slug: R::SLUG })?;
+    let map = deserializer.deserialize_map(ObjectVisitor { name, what })?;
     read_request(map).map_err(de::Error::custom)
 }
 
@@ -308,7 +428,10 @@ pub fn request_from_json<R: RequestFields + Endpoint>(body: Value) -> Result<R, 
         Value::Object(map) => read_request(map),
         other => Err(de::Error::invalid_type(
             unexpected(&other),
-            &ObjectVisitor { slug: R::SLUG },
+            &ObjectVisitor {
+                name: R::SLUG,
+                what: "request",
+            },
         )),
     }
 }
@@ -318,17 +441,26 @@ pub fn request_from_json<R: RequestFields + Endpoint>(body: Value) -> Result<R, 
 pub fn request_to_json(request: &dyn RequestFields) -> Value {
     let mut map = Map::new();
     each_field(request, &mut |_, name, value| {
-        let value = match value {
-            Wire::Str(text) => Value::from(text),
-            Wire::Image(image) => Value::from(image.as_str()),
-            Wire::Int(n) => Value::from(n),
-            // Like `serde_json::to_value`: NaN and infinities become `null`.
-            Wire::Number(n) => Value::from(n),
-            Wire::Bool(b) => Value::from(b),
-        };
-        map.insert(name.to_owned(), value);
+        map.insert(name.to_owned(), wire_to_json(value));
     });
     Value::Object(map)
+}
+
+fn wire_to_json(value: Wire<'_>) -> Value {
+    match value {
+        Wire::Str(text) => Value::from(text),
+        Wire::Image(image) => Value::from(image.as_str()),
+        Wire::Int(n) => Value::from(n),
+        // Like `serde_json::to_value`: NaN and infinities become `null`.
+        Wire::Number(n) => Value::from(n),
+        Wire::Bool(b) => Value::from(b),
+        Wire::List(list) => {
+            let mut items = Vec::new();
+            list.each_item(&mut |item| items.push(wire_to_json(item)));
+            Value::Array(items)
+        }
+        Wire::Object(object) => request_to_json(object),
+    }
 }
 
 fn unexpected(value: &Value) -> de::Unexpected<'_> {
@@ -357,14 +489,18 @@ pub fn debug_request(
 
 /// Collects a JSON object's members, rejecting a member given twice.
 struct ObjectVisitor {
-    slug: &'static str,
+    /// What the object is, for messages: a request's slug or an object
+    /// type's name.
+    name: &'static str,
+    /// `request` or `object`.
+    what: &'static str,
 }
 
 impl<'de> Visitor<'de> for ObjectVisitor {
     type Value = Map<String, Value>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "a `{}` request as a JSON object", self.slug)
+        write!(f, "a `{}` {} as a JSON object", self.name, self.what)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
@@ -385,7 +521,7 @@ impl<'de> Visitor<'de> for ObjectVisitor {
 #[macro_export]
 #[doc(hidden)]
 macro_rules! impl_request_traits {
-    ($ty:ident) => {
+    ($ty:ident, $name:expr, $what:literal) => {
         impl ::serde::Serialize for $ty {
             fn serialize<S: ::serde::Serializer>(
                 &self,
@@ -398,7 +534,7 @@ macro_rules! impl_request_traits {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                $crate::runtime::deserialize_request(deserializer)
+                $crate::runtime::deserialize_request($name, $what, deserializer)
             }
         }
         impl ::std::fmt::Debug for $ty {

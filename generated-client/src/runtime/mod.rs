@@ -30,7 +30,8 @@ pub use error::{ApiError, Error, HttpError};
 #[doc(hidden)]
 pub use fields::{
     debug_request, deserialize_request, request_from_json, request_to_json, serialize_request,
-    validate_request, Check, FieldReader, FieldWriter, RequestFields, ToWire, Wire,
+    validate_request, Check, Constraint, FieldReader, FieldWriter, RequestFields, ToWire, Wire,
+    WireList,
 };
 pub use future::ResponseFuture;
 pub use image::ImageInput;

@@ -10,6 +10,9 @@ use std::fmt;
 pub struct Violation {
     /// The parameter's wire name, as the API documents it (`guidance_scale`).
     pub param: &'static str,
+    /// Where inside the parameter, for lists and objects (`[2]`,
+    /// `[0].role`); empty for the parameter itself.
+    pub at: String,
     /// The rejected value, rendered as it would be sent.
     pub value: String,
     /// What the spec allows instead.
@@ -36,6 +39,19 @@ pub enum Rule {
     /// An image in the form its [`ImageInput`](crate::ImageInput) says
     /// (`an http(s) URL`, `base64`, ...).
     Image(&'static str),
+    /// A list's number of items, within inclusive bounds.
+    Length {
+        /// The fewest items, if bounded below.
+        min: Option<usize>,
+        /// The most items, if bounded above.
+        max: Option<usize>,
+    },
+    /// Not sent together with another parameter, which was sent.
+    Exclusive(&'static str),
+    /// Sent only together with another parameter, which was not sent.
+    Requires(&'static str),
+    /// This parameter or one of the others must be sent; none was.
+    AtLeastOne(&'static [&'static str]),
 }
 
 impl fmt::Display for Rule {
@@ -61,6 +77,19 @@ impl fmt::Display for Rule {
             Rule::Finite => f.write_str("a finite number"),
             Rule::NonEmpty => f.write_str("non-empty"),
             Rule::Image(form) => f.write_str(form),
+            Rule::Length { min, max } => {
+                let range = Rule::Range {
+                    min: min.map(|n| n.to_string()),
+                    max: max.map(|n| n.to_string()),
+                };
+                write!(f, "a list of {range} items")
+            }
+            Rule::Exclusive(other) => write!(f, "left out when `{other}` is sent"),
+            Rule::Requires(other) => write!(f, "sent together with `{other}`"),
+            Rule::AtLeastOne(names) => {
+                let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+                write!(f, "sent (at least one of {} is needed)", names.join(", "))
+            }
         }
     }
 }
@@ -69,8 +98,8 @@ impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "`{}` is {}, but must be {}",
-            self.param, self.value, self.rule
+            "`{}{}` is {}, but must be {}",
+            self.param, self.at, self.value, self.rule
         )
     }
 }
@@ -114,6 +143,10 @@ impl std::error::Error for ValidationErrors {}
 pub struct Checker {
     endpoint: &'static str,
     violations: Vec<Violation>,
+    /// Where inside the current parameter the walk is (`[2].role`), and
+    /// where each enclosing level started in it.
+    at: String,
+    levels: Vec<usize>,
 }
 
 impl Checker {
@@ -122,11 +155,74 @@ impl Checker {
         Self {
             endpoint,
             violations: Vec::new(),
+            at: String::new(),
+            levels: Vec::new(),
         }
     }
 
     fn push(&mut self, param: &'static str, value: String, rule: Rule) {
-        self.violations.push(Violation { param, value, rule });
+        let at = self.at.clone();
+        self.violations.push(Violation {
+            param,
+            at,
+            value,
+            rule,
+        });
+    }
+
+    /// Descends into a list item (`[2]`) or an object's field (`.role`).
+    pub fn enter(&mut self, step: fmt::Arguments<'_>) {
+        use fmt::Write as _;
+        self.levels.push(self.at.len());
+        // Writing to a `String` cannot fail.
+        let _ = self.at.write_fmt(step);
+    }
+
+    /// Comes back up from the last [`enter`](Self::enter).
+    pub fn leave(&mut self) {
+        if let Some(len) = self.levels.pop() {
+            self.at.truncate(len);
+        }
+    }
+
+    /// Checks a list's number of items.
+    pub fn list_length(
+        &mut self,
+        param: &'static str,
+        len: usize,
+        min: Option<usize>,
+        max: Option<usize>,
+    ) {
+        if min.is_some_and(|min| len < min) || max.is_some_and(|max| len > max) {
+            let items = if len == 1 { "item" } else { "items" };
+            self.push(param, format!("{len} {items}"), Rule::Length { min, max });
+        }
+    }
+
+    /// Checks a rule between parameters against the names of those sent.
+    pub fn constraint(&mut self, constraint: crate::runtime::Constraint, sent: &[&str]) {
+        use crate::runtime::Constraint;
+        let is_sent = |name: &str| sent.contains(&name);
+        match constraint {
+            Constraint::Exclusive(names) => {
+                let mut present = names.iter().copied().filter(|name| is_sent(name));
+                if let Some(first) = present.next() {
+                    for other in present {
+                        self.push(other, "sent".to_owned(), Rule::Exclusive(first));
+                    }
+                }
+            }
+            Constraint::Requires(param, needed) => {
+                if is_sent(param) && !is_sent(needed) {
+                    self.push(param, "sent".to_owned(), Rule::Requires(needed));
+                }
+            }
+            Constraint::AtLeastOne(names) => {
+                if let Some(first) = names.first().filter(|_| !names.iter().any(|n| is_sent(n))) {
+                    self.push(first, "missing".to_owned(), Rule::AtLeastOne(names));
+                }
+            }
+        }
     }
 
     /// Checks an integer against inclusive bounds.
