@@ -58,14 +58,18 @@ fn differences(draft: &Param, committed: &Param) -> Vec<(Field, String)> {
         draft.required.to_string(),
         committed.required.to_string(),
     );
-    let kind = |kind: &Kind| match kind {
-        Kind::String => "string".to_owned(),
-        Kind::Image => "image".to_owned(),
-        Kind::Boolean => "boolean".to_owned(),
-        Kind::Integer { .. } => "integer".to_owned(),
-        Kind::Number { .. } => "number".to_owned(),
-        Kind::Enum { shared, .. } => format!("enum (shared: {shared})"),
-    };
+    fn kind(of: &Kind) -> String {
+        match of {
+            Kind::String => "string".to_owned(),
+            Kind::Media(media) => media.name().to_owned(),
+            Kind::Boolean => "boolean".to_owned(),
+            Kind::Integer { .. } => "integer".to_owned(),
+            Kind::Number { .. } => "number".to_owned(),
+            Kind::Enum { shared, .. } => format!("enum (shared: {shared})"),
+            Kind::List { items, .. } => format!("list of {}", kind(items)),
+            Kind::Object(def) => format!("object {}", def.type_name),
+        }
+    }
     differ(
         Field::Type,
         "type",

@@ -81,13 +81,33 @@ fn check_param(
     let floats = |list: &[Value]| list.iter().map(|v| v.as_f64().unwrap()).collect::<Vec<_>>();
     match &param.kind {
         Kind::String => assert_eq!(single_type(&schema), Type::String, "{at}"),
-        Kind::Image => {
+        Kind::Media(media) => {
             assert_eq!(single_type(&schema), Type::String, "{at}");
             assert_eq!(
                 schema.min_length,
                 Some(1),
-                "{at}: an empty image is refused"
+                "{at}: an empty input file is refused"
             );
+            assert_eq!(
+                schema.extensions.get("segmind-type"),
+                Some(&json!(media.name())),
+                "{at}: the medium is named"
+            );
+        }
+        Kind::List {
+            min_items,
+            max_items,
+            ..
+        } => {
+            assert_eq!(single_type(&schema), Type::Array, "{at}");
+            assert_eq!(schema.min_items, *min_items, "{at}");
+            assert_eq!(schema.max_items, *max_items, "{at}");
+        }
+        Kind::Object(def) => {
+            assert_eq!(single_type(&schema), Type::Object, "{at}");
+            let names: Vec<&str> = schema.properties.keys().map(String::as_str).collect();
+            let fields: Vec<&str> = def.fields.iter().map(|f| f.wire.as_str()).collect();
+            assert_eq!(names, fields, "{at}: one property per field");
         }
         Kind::Boolean => assert_eq!(single_type(&schema), Type::Boolean, "{at}"),
         Kind::Integer { min, max, allowed } => {
@@ -249,6 +269,9 @@ fn every_operation_and_schema_matches_the_specs() {
         match endpoint.returns {
             Returns::Image => assert_eq!(media, ["image/jpeg", "image/png", "application/json"]),
             Returns::Json => assert_eq!(media, ["application/json"]),
+            Returns::Video => assert_eq!(media, ["video/*"]),
+            Returns::Audio => assert_eq!(media, ["audio/*"]),
+            Returns::Text => assert_eq!(media, ["text/plain"]),
         }
         assert!(answer.headers.contains_key("x-remaining-credits"));
         let submitted = &queued.responses(&spec)["200"].content["application/json"];
