@@ -43,6 +43,31 @@ struct EndpointSpec {
     returns: Returns,
     /// The request parameters by wire name, in the order the docs and constructor use.
     params: Option<BTreeMap<String, Param>>,
+    /// The page advises the v2 queue (a long-running model): `{}` or `{deadline: <seconds>}`.
+    queue: Option<Queue>,
+    /// Rules between parameters, each one key naming top-level parameters.
+    constraints: Option<Vec<Constraint>>,
+}
+
+/// The queue hint.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct Queue {
+    /// How long to wait for a queued job, in seconds.
+    #[schemars(range(min = 1, max = 86400))]
+    deadline: Option<u64>,
+}
+
+/// One rule between parameters.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "snake_case")]
+enum Constraint {
+    /// At most one of these may be sent.
+    Exclusive(#[schemars(length(min = 2))] Vec<String>),
+    /// Sending the first needs the second sent too.
+    Requires(#[schemars(length(min = 2, max = 2))] Vec<String>),
+    /// One or more of these must be sent.
+    AtLeastOne(#[schemars(length(min = 2))] Vec<String>),
 }
 
 /// What a successful call returns.
@@ -53,6 +78,12 @@ enum Returns {
     Image,
     /// A JSON document.
     Json,
+    /// A video file.
+    Video,
+    /// An audio file.
+    Audio,
+    /// Plain text.
+    Text,
 }
 
 /// One request parameter, keyed by its wire name.
@@ -65,7 +96,7 @@ struct Param {
     /// Whether every request must carry it (default false).
     required: Option<bool>,
     /// The server's default when the parameter is not sent; not allowed on required parameters.
-    default: Option<Scalar>,
+    default: Option<GivenValue>,
     /// Inclusive lower bound (integer and number).
     min: Option<f64>,
     /// Inclusive upper bound (integer and number).
@@ -83,10 +114,55 @@ struct Param {
     #[schemars(length(min = 1))]
     description: String,
     /// A typical value, shown in docs.
-    example: Option<Scalar>,
+    example: Option<GivenValue>,
     /// The wire name this parameter had before a rename; `cargo xtask diff` then reports one rename instead of a removal and an addition. Must differ from every parameter's current name.
     #[schemars(length(min = 1))]
     renamed_from: Option<String>,
+    /// What each item of a list is (type list): a type name, or a mapping of the type and its constraints.
+    items: Option<Item>,
+    /// The fewest items a list accepts (inclusive).
+    min_items: Option<u64>,
+    /// The most items a list accepts (inclusive).
+    #[schemars(range(min = 1))]
+    max_items: Option<u64>,
+    /// An object's fields by wire name (type object), each a parameter spec of its own.
+    fields: Option<BTreeMap<String, Param>>,
+}
+
+/// A list's items: a type name alone, or its type with constraints.
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+enum Item {
+    /// A type name (`image`).
+    Type(ParamType),
+    /// The type with its constraints.
+    Detailed(ItemSpec),
+}
+
+/// A list item's type and constraints.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct ItemSpec {
+    /// The item's type (not list).
+    #[schemars(rename = "type")]
+    ty: ParamType,
+    /// Inclusive lower bound of each item (integer and number).
+    min: Option<f64>,
+    /// Inclusive upper bound of each item (integer and number).
+    max: Option<f64>,
+    /// The only values an item may take (integer and number).
+    #[schemars(length(min = 1))]
+    allowed: Option<Vec<f64>>,
+    /// The values of an enum item, in order.
+    #[schemars(length(min = 1))]
+    values: Option<Vec<EnumValue>>,
+    /// The name of a shared enum in enums.yaml.
+    #[schemars(rename = "enum")]
+    enum_ref: Option<String>,
+    /// An object item's fields.
+    fields: Option<BTreeMap<String, Param>>,
+    /// What an item is, when it needs saying.
+    description: Option<String>,
 }
 
 /// The value types a parameter can have.
@@ -103,17 +179,30 @@ enum ParamType {
     Boolean,
     /// An image: a URL or a base64 string.
     Image,
+    /// A video: a URL, base64 or a data URL.
+    Video,
+    /// An audio file: a URL, base64 or a data URL.
+    Audio,
+    /// Any other file: a URL, base64 or a data URL.
+    File,
     /// One of a fixed list of strings: `values`, or a shared `enum`.
     Enum,
+    /// A JSON array of `items`.
+    List,
+    /// A JSON object of `fields`.
+    Object,
 }
 
-/// A default or example: its type follows the parameter's.
+/// A default or example: its type follows the parameter's (a sequence for
+/// a list, a mapping for an object).
 #[derive(JsonSchema)]
 #[schemars(untagged)]
-enum Scalar {
+enum GivenValue {
     Boolean(bool),
     Number(f64),
     String(String),
+    List(Vec<serde_json::Value>),
+    Object(BTreeMap<String, serde_json::Value>),
 }
 
 /// `spec/enums.yaml`: the enums several endpoints share.

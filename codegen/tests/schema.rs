@@ -7,7 +7,8 @@ use std::path::Path;
 
 use codegen::schema::{ENUMS_SCHEMA_PATH, SPEC_SCHEMA_PATH};
 use codegen::spec::{
-    ParamType, ENDPOINT_KEYS, ENUMS_FILE_KEYS, ENUM_KEYS, ENUM_VALUE_KEYS, PARAM_KEYS,
+    ParamType, Returns, ENDPOINT_KEYS, ENUMS_FILE_KEYS, ENUM_KEYS, ENUM_VALUE_KEYS, ITEM_KEYS,
+    PARAM_KEYS, QUEUE_KEYS,
 };
 use serde_json::Value;
 
@@ -60,7 +61,15 @@ fn schemas_have_the_loaders_keys() {
     );
     assert_eq!(
         consts(&spec, "/definitions/Returns/oneOf"),
-        set(&["image", "json"])
+        set(&Returns::NAMES)
+    );
+    assert_eq!(
+        keys(&spec, "/definitions/ItemSpec/properties"),
+        set(&ITEM_KEYS)
+    );
+    assert_eq!(
+        keys(&spec, "/definitions/Queue/properties"),
+        set(&QUEUE_KEYS)
     );
     let enums = committed(ENUMS_SCHEMA_PATH);
     assert_eq!(keys(&enums, "/properties"), set(&ENUMS_FILE_KEYS));
