@@ -127,6 +127,19 @@ impl Endpoint {
         required
     }
 
+    /// What the model does, by what it takes and answers, for grouping
+    /// the reference and `segmind models`.
+    pub fn task(&self) -> Task {
+        let takes_image = self.params.iter().any(|p| p.kind.holds(MediaKind::Image));
+        match self.returns {
+            Returns::Video => Task::Video,
+            Returns::Audio => Task::Audio,
+            Returns::Image if takes_image => Task::ImageFromImage,
+            Returns::Image => Task::ImageFromText,
+            Returns::Json | Returns::Text => Task::Other,
+        }
+    }
+
     /// Every object type its parameters use (lists' items included), each
     /// before the objects that contain it, so a reader meets a field's type
     /// first.
@@ -136,6 +149,57 @@ impl Endpoint {
             param.kind.collect_objects(&mut found);
         }
         found
+    }
+}
+
+/// What a model does, as the reference and the CLI group models.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Task {
+    /// Images from a prompt alone.
+    ImageFromText,
+    /// Images from images: editors, multi-reference models, upscalers,
+    /// background removal.
+    ImageFromImage,
+    /// Video, from text or images.
+    Video,
+    /// Speech and music.
+    Audio,
+    /// Text and JSON answers.
+    Other,
+}
+
+impl Task {
+    /// Every task, in the order groups are shown.
+    pub const ALL: [Task; 5] = [
+        Task::ImageFromText,
+        Task::ImageFromImage,
+        Task::Video,
+        Task::Audio,
+        Task::Other,
+    ];
+
+    /// The group's heading.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Task::ImageFromText => "Images from text",
+            Task::ImageFromImage => {
+                "Images from images (editing, references, upscaling, background removal)"
+            }
+            Task::Video => "Video",
+            Task::Audio => "Speech and music",
+            Task::Other => "Text and JSON",
+        }
+    }
+
+    /// A short name, for the CLI's JSON (`image-from-text`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Task::ImageFromText => "image-from-text",
+            Task::ImageFromImage => "image-from-image",
+            Task::Video => "video",
+            Task::Audio => "audio",
+            Task::Other => "text",
+        }
     }
 }
 
@@ -260,6 +324,17 @@ impl MediaKind {
 }
 
 impl Kind {
+    /// Whether a value of this kind holds an input of the medium `media`
+    /// (itself, as a list's items, or in an object's field).
+    pub fn holds(&self, media: MediaKind) -> bool {
+        match self {
+            Kind::Media(kind) => *kind == media,
+            Kind::List { items, .. } => items.holds(media),
+            Kind::Object(def) => def.fields.iter().any(|f| f.kind.holds(media)),
+            _ => false,
+        }
+    }
+
     fn collect_objects<'a>(&'a self, found: &mut Vec<&'a ObjectDef>) {
         match self {
             Kind::List { items, .. } => items.collect_objects(found),

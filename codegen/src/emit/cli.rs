@@ -14,6 +14,7 @@ use crate::model::{format_number, Endpoint, Kind, Literal, Model, Param};
 /// The whole file.
 pub fn cli_table(model: &Model) -> TokenStream {
     let rows = model.endpoints.iter().map(endpoint_row);
+    let tasks = crate::model::Task::ALL.iter().map(|task| task.heading());
     quote! {
         #![doc = " One row per endpoint for the `segmind` command-line tool, in slug order."]
         // The spec's numbers are the vendor's: a bound of 3.14 is not a
@@ -24,6 +25,8 @@ pub fn cli_table(model: &Model) -> TokenStream {
         use crate::cli::table::{EndpointRow, Kind, Param};
         /// Every endpoint compiled in, sorted by slug.
         pub(crate) const COMMANDS: &[EndpointRow] = &[#(#rows)*];
+        /// What the models do, in the order `segmind models` groups them.
+        pub(crate) const TASKS: &[&str] = &[#(#tasks),*];
     }
 }
 
@@ -34,6 +37,7 @@ fn endpoint_row(endpoint: &Endpoint) -> TokenStream {
     let description = &endpoint.description;
     let source = &endpoint.source;
     let returns = endpoint.returns.name();
+    let task = endpoint.task().heading();
     let queued = endpoint.queue.is_some();
     let deadline = match endpoint.queue.and_then(|hint| hint.deadline_secs) {
         Some(secs) => {
@@ -53,6 +57,7 @@ fn endpoint_row(endpoint: &Endpoint) -> TokenStream {
             description: #description,
             source: #source,
             returns: #returns,
+            task: #task,
             queued: #queued,
             queue_deadline_secs: #deadline,
             rules: &[#(#rules),*],

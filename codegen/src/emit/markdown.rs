@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::docs::{code, constraint, escape_markdown, type_label, visible};
-use crate::model::{Model, Returns};
+use crate::model::{Endpoint, Model, Returns, Task};
 
 /// Spec text shown literally on one line, safe inside a table cell.
 fn prose(text: &str) -> String {
@@ -28,23 +28,44 @@ pub fn reference(model: &Model) -> String {
          is also queued: the queue method submits the same body to `POST /v2/<slug>`, and \
          `Queue::wait` ends with the same output.\n"
     );
-    let _ = writeln!(
-        doc,
-        "| Endpoint | Request type | Client method | Queue method | Returns |"
-    );
-    let _ = writeln!(doc, "|---|---|---|---|---|");
-    for endpoint in &model.endpoints {
+    let grouped: Vec<(Task, Vec<&Endpoint>)> = Task::ALL
+        .iter()
+        .map(|task| {
+            let members = model
+                .endpoints
+                .iter()
+                .filter(|e| e.task() == *task)
+                .collect();
+            (*task, members)
+        })
+        .filter(|(_, members): &(Task, Vec<&Endpoint>)| !members.is_empty())
+        .collect();
+    for (task, members) in &grouped {
         let _ = writeln!(
             doc,
-            "| {} | {} | {} | {} | {} |",
-            cell(&code(&format!("POST {}", endpoint.path))),
-            code(&endpoint.type_name),
-            code(&format!("Client::{}", endpoint.method)),
-            code(&format!("Queue::{}", endpoint.method)),
-            returns(endpoint.returns)
+            "### {}
+",
+            task.heading()
         );
+        let _ = writeln!(
+            doc,
+            "| Endpoint | Request type | Client method | Queue method | Returns |"
+        );
+        let _ = writeln!(doc, "|---|---|---|---|---|");
+        for endpoint in members {
+            let _ = writeln!(
+                doc,
+                "| {} | {} | {} | {} | {} |",
+                cell(&code(&format!("POST {}", endpoint.path))),
+                code(&endpoint.type_name),
+                code(&format!("Client::{}", endpoint.method)),
+                code(&format!("Queue::{}", endpoint.method)),
+                returns(endpoint.returns)
+            );
+        }
+        let _ = writeln!(doc);
     }
-    for endpoint in &model.endpoints {
+    for endpoint in grouped.iter().flat_map(|(_, members)| members) {
         let _ = writeln!(doc, "\n## {} — {}\n", endpoint.slug, prose(&endpoint.title));
         let _ = writeln!(doc, "{}\n", prose(&endpoint.description));
         let _ = writeln!(
@@ -55,6 +76,23 @@ pub fn reference(model: &Model) -> String {
             returns(endpoint.returns),
             code(&endpoint.source)
         );
+        if let Some(hint) = endpoint.queue {
+            let deadline = hint
+                .deadline_secs
+                .map(|secs| format!(", waiting up to {secs} s"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                doc,
+                "Long-running: the page advises the queue ({}{deadline}).\n",
+                code(&format!("Queue::{}", endpoint.method))
+            );
+        }
+        for rule in &endpoint.constraints {
+            let _ = writeln!(doc, "- Rule: {}.", rule.sentence());
+        }
+        if !endpoint.constraints.is_empty() {
+            let _ = writeln!(doc);
+        }
         let _ = writeln!(
             doc,
             "| Parameter | Type | Required | Default | Allowed | Description |"

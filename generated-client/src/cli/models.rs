@@ -12,7 +12,19 @@ pub(crate) fn run(globals: &Globals) -> Result<Exit, Failure> {
     if globals.json {
         print_json(&Value::Array(rows.iter().map(row_json).collect()))?;
     } else {
-        let text: String = rows.iter().map(row_text).collect::<Vec<_>>().join("\n");
+        // Grouped by what the models do, in slug order within a group.
+        let mut groups = Vec::new();
+        for task in crate::generated::cli::TASKS {
+            let members: Vec<String> = rows
+                .iter()
+                .filter(|row| row.task == *task)
+                .map(row_text)
+                .collect();
+            if !members.is_empty() {
+                groups.push(format!("== {task} ==\n\n{}", members.join("\n")));
+            }
+        }
+        let text = groups.join("\n");
         write_stdout(text.as_bytes())?;
     }
     Ok(Exit::Success)
@@ -56,6 +68,7 @@ fn row_json(row: &EndpointRow) -> Value {
         "title": row.title,
         "description": row.description,
         "returns": row.returns,
+        "task": row.task,
         "queue": row.queued.then(|| json!({"deadline_secs": row.queue_deadline_secs})),
         "rules": row.rules,
         "spec": row.source,

@@ -24,6 +24,8 @@ pub(crate) struct EndpointRow {
     pub source: &'static str,
     /// What a success is: `image`, `json`, `video`, `audio` or `text`.
     pub returns: &'static str,
+    /// What the model does, the heading `segmind models` groups it under.
+    pub task: &'static str,
     /// Whether the page advises the v2 queue (a long-running model).
     pub queued: bool,
     /// How long the page says to wait for a queued job, in seconds.

@@ -14,6 +14,7 @@ pub(crate) const COMMANDS: &[EndpointRow] = &[
         description: "Text-guided image-to-image translation with Stable Diffusion 1.5, using the SDEdit diffusion-denoising mechanism (diffusers' StableDiffusionImg2ImgPipeline).",
         source: "spec/sd1.5-img2img.yaml",
         returns: "image",
+        task: "Images from images (editing, references, upscaling, background removal)",
         queued: false,
         queue_deadline_secs: None,
         rules: &[],
@@ -155,6 +156,7 @@ pub(crate) const COMMANDS: &[EndpointRow] = &[
         description: "Transforms an input image into a new one with Stable Diffusion 3 Medium, guided by a text prompt.",
         source: "spec/sd3-med-img2img.yaml",
         returns: "image",
+        task: "Images from images (editing, references, upscaling, background removal)",
         queued: false,
         queue_deadline_secs: None,
         rules: &[],
@@ -305,6 +307,7 @@ pub(crate) const COMMANDS: &[EndpointRow] = &[
         description: "Text-to-image with SSD-1B, a distilled Stable Diffusion XL model that generates high-quality, diverse images from text prompts in real time.",
         source: "spec/ssd-1b.yaml",
         returns: "image",
+        task: "Images from text",
         queued: false,
         queue_deadline_secs: None,
         rules: &[],
@@ -428,6 +431,7 @@ pub(crate) const COMMANDS: &[EndpointRow] = &[
         description: "Generates images with SSD-1B and a ControlNet conditioned on the Canny edges of the input image.",
         source: "spec/ssd-canny.yaml",
         returns: "image",
+        task: "Images from images (editing, references, upscaling, background removal)",
         queued: false,
         queue_deadline_secs: None,
         rules: &[],
@@ -547,6 +551,7 @@ pub(crate) const COMMANDS: &[EndpointRow] = &[
         description: "Generates an image from a text prompt and an initial image with SSD-1B, conditioning the generation on the input image.",
         source: "spec/ssd-img2img.yaml",
         returns: "image",
+        task: "Images from images (editing, references, upscaling, background removal)",
         queued: false,
         queue_deadline_secs: None,
         rules: &[],
@@ -659,4 +664,12 @@ pub(crate) const COMMANDS: &[EndpointRow] = &[
         ],
         request: crate::cli::table::request::<crate::SsdImg2imgRequest>,
     },
+];
+/// What the models do, in the order `segmind models` groups them.
+pub(crate) const TASKS: &[&str] = &[
+    "Images from text",
+    "Images from images (editing, references, upscaling, background removal)",
+    "Video",
+    "Speech and music",
+    "Text and JSON",
 ];
