@@ -110,8 +110,8 @@ fn object_declaration(def: &ObjectDef) -> TokenStream {
     let required: Vec<&Param> = def.fields.iter().filter(|f| f.required).collect();
     let listed: Vec<String> = required.iter().map(|p| code(&p.field)).collect();
     let doc = doc_attrs(&format!(
-        "An object sent as `{}`.\n\nBuild it with [`{}::new`]{}, then set optional fields with the methods of the same name; fields left unset are not sent.",
-        def.spec_path, def.type_name,
+        "{} of the request.\n\nBuild it with [`{}::new`]{}, then set optional fields with the methods of the same name; fields left unset are not sent.",
+        object_place(&def.spec_path), def.type_name,
         if listed.is_empty() {
             String::new()
         } else {
@@ -131,6 +131,17 @@ fn object_declaration(def: &ObjectDef) -> TokenStream {
                 #(#fields)*
             }
         }
+    }
+}
+
+/// Where an object goes, in words: `params.messages.items` is "One item
+/// of `messages`", `params.style` is "The value of `style`".
+fn object_place(spec_path: &str) -> String {
+    let path = spec_path.strip_prefix("params.").unwrap_or(spec_path);
+    let path = path.replace(".fields.", ".");
+    match path.strip_suffix(".items") {
+        Some(list) => format!("One item of {}", code(list)),
+        None => format!("The value of {}", code(&path)),
     }
 }
 

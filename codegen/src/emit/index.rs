@@ -22,7 +22,9 @@ pub fn index(model: &Model) -> TokenStream {
     let modules = model.endpoints.iter().map(|endpoint| {
         let cfg = cfg(endpoint);
         let module = ident(&endpoint.module);
+        let objects = endpoint.objects();
         let types = std::iter::once(&endpoint.type_name)
+            .chain(objects.iter().map(|def| &def.type_name))
             .chain(endpoint.local_enums.iter().map(|def| &def.type_name))
             .map(|name| ident(name));
         quote! {
