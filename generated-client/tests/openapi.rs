@@ -10,7 +10,7 @@ use std::cell::Cell;
 use std::path::Path;
 use std::process::Command;
 
-use codegen::model::{Endpoint, Kind, Param};
+use codegen::model::{Endpoint, Kind};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use segmind::AnyRequest;
@@ -119,11 +119,43 @@ fn every_seed_example_fits_its_request_schema() {
 /// Values worth trying for one parameter: each bound and its neighbours,
 /// each allowed value and values just off it, every enum value and near
 /// misses, empty text, and anything at all of the right JSON type.
-fn candidates(param: &Param) -> BoxedStrategy<Value> {
+fn candidates(kind: &Kind) -> BoxedStrategy<Value> {
     let fixed = |values: Vec<Value>| proptest::sample::select(values).boxed();
-    match &param.kind {
+    match kind {
         Kind::Boolean => any::<bool>().prop_map(Value::from).boxed(),
-        Kind::String | Kind::Image => {
+        // Lists of every length up to one past the bound, of probes and
+        // valid items, or no list at all.
+        Kind::List {
+            items, max_items, ..
+        } => {
+            let longest = max_items.map_or(4, |n| n as usize + 1).min(6);
+            let item = prop_oneof![3 => valid(items), 1 => candidates(items)];
+            prop_oneof![
+                4 => proptest::collection::vec(item, 0..=longest).prop_map(Value::from),
+                1 => Just(json!("not a list")),
+            ]
+            .boxed()
+        }
+        // A valid object with a field dropped, one added, or a probe in one.
+        Kind::Object(def) => {
+            let fields: Vec<BoxedStrategy<Option<(String, Value)>>> = def
+                .fields
+                .iter()
+                .map(|field| {
+                    let wire = field.wire.clone();
+                    let value = prop_oneof![4 => valid(&field.kind), 1 => candidates(&field.kind)];
+                    proptest::option::weighted(0.85, value.prop_map(move |v| (wire.clone(), v)))
+                        .boxed()
+                })
+                .collect();
+            let unknown = Just(("unknown_field".to_owned(), json!(1)));
+            (fields, proptest::option::weighted(0.1, unknown))
+                .prop_map(|(fields, extra)| {
+                    Value::Object(fields.into_iter().flatten().chain(extra).collect())
+                })
+                .boxed()
+        }
+        Kind::String | Kind::Media(_) => {
             prop_oneof![Just(json!("")), "[a-z ]{1,12}".prop_map(Value::from),].boxed()
         }
         Kind::Enum { wire_values, .. } => {
@@ -171,11 +203,41 @@ fn candidates(param: &Param) -> BoxedStrategy<Value> {
 }
 
 /// A value every rule on the parameter allows.
-fn valid(param: &Param) -> BoxedStrategy<Value> {
-    match &param.kind {
+fn valid(kind: &Kind) -> BoxedStrategy<Value> {
+    match kind {
         Kind::Boolean => any::<bool>().prop_map(Value::from).boxed(),
         Kind::String => "[a-z ]{0,12}".prop_map(Value::from).boxed(),
-        Kind::Image => "[a-z]{1,12}".prop_map(Value::from).boxed(),
+        // Read from JSON, an input file is sent verbatim: only emptiness is refused.
+        Kind::Media(_) => "[a-z]{1,12}".prop_map(Value::from).boxed(),
+        Kind::List {
+            items,
+            min_items,
+            max_items,
+        } => {
+            let fewest = min_items.unwrap_or(0) as usize;
+            let most = max_items.map_or(fewest + 3, |n| n as usize).min(fewest + 3);
+            proptest::collection::vec(valid(items), fewest..=most)
+                .prop_map(Value::from)
+                .boxed()
+        }
+        Kind::Object(def) => {
+            let fields: Vec<BoxedStrategy<Option<(String, Value)>>> = def
+                .fields
+                .iter()
+                .map(|field| {
+                    let wire = field.wire.clone();
+                    let value = valid(&field.kind).prop_map(move |v| (wire.clone(), v));
+                    if field.required {
+                        value.prop_map(Some).boxed()
+                    } else {
+                        proptest::option::weighted(0.7, value).boxed()
+                    }
+                })
+                .collect();
+            fields
+                .prop_map(|fields| Value::Object(fields.into_iter().flatten().collect()))
+                .boxed()
+        }
         Kind::Enum { wire_values, .. } => proptest::sample::select(wire_values.clone())
             .prop_map(Value::from)
             .boxed(),
@@ -214,8 +276,8 @@ fn bodies(endpoint: &Endpoint) -> BoxedStrategy<Value> {
         .iter()
         .map(|param| {
             let value = prop_oneof![
-                14 => valid(param),
-                3 => candidates(param),
+                14 => valid(&param.kind),
+                3 => candidates(&param.kind),
             ];
             let wire = param.wire.clone();
             proptest::option::weighted(0.9, value.prop_map(move |v| (wire.clone(), v))).boxed()
@@ -353,7 +415,9 @@ fn each_rule_is_enforced_by_both_at_its_edge() {
                     }
                     check(wire, Some(json!("not-a-value")), false);
                 }
-                Kind::Image => check(wire, Some(json!("")), false),
+                Kind::Media(_) => check(wire, Some(json!("")), false),
+                Kind::List { .. } => check(wire, Some(json!("not a list")), false),
+                Kind::Object(_) => check(wire, Some(json!([])), false),
                 Kind::String | Kind::Boolean => {}
             }
         }

@@ -15,13 +15,7 @@ fn model() -> codegen::Model {
 }
 
 fn example_json(literal: &Literal) -> Value {
-    match literal {
-        Literal::String(text) => json!(text),
-        Literal::Integer(n) => json!(n),
-        Literal::Number(n) => json!(n),
-        Literal::Boolean(b) => json!(b),
-        Literal::Variant { wire, .. } => json!(wire),
-    }
+    literal.to_json()
 }
 
 /// A body with every required parameter set to its example.

@@ -5,6 +5,62 @@ pub mod enums;
 pub use self::enums::Scheduler;
 #[cfg(feature = "cli")]
 pub(crate) mod cli;
+#[cfg(feature = "bg_removal_v2")]
+pub mod bg_removal_v2;
+#[cfg(feature = "bg_removal_v2")]
+pub use self::bg_removal_v2::BgRemovalV2Request;
+#[cfg(feature = "esrgan")]
+pub mod esrgan;
+#[cfg(feature = "esrgan")]
+pub use self::esrgan::{EsrganRequest, EsrganOutputFormat, EsrganScale};
+#[cfg(feature = "fast_flux_schnell")]
+pub mod fast_flux_schnell;
+#[cfg(feature = "fast_flux_schnell")]
+pub use self::fast_flux_schnell::{FastFluxSchnellRequest, FastFluxSchnellAspectRatio};
+#[cfg(feature = "flux_2_flex")]
+pub mod flux_2_flex;
+#[cfg(feature = "flux_2_flex")]
+pub use self::flux_2_flex::Flux2FlexRequest;
+#[cfg(feature = "flux_2_pro")]
+pub mod flux_2_pro;
+#[cfg(feature = "flux_2_pro")]
+pub use self::flux_2_pro::Flux2ProRequest;
+#[cfg(feature = "flux_schnell")]
+pub mod flux_schnell;
+#[cfg(feature = "flux_schnell")]
+pub use self::flux_schnell::{FluxSchnellRequest, FluxSchnellScheduler};
+#[cfg(feature = "gpt_image_1")]
+pub mod gpt_image_1;
+#[cfg(feature = "gpt_image_1")]
+pub use self::gpt_image_1::GptImage1Request;
+#[cfg(feature = "ideogram_3")]
+pub mod ideogram_3;
+#[cfg(feature = "ideogram_3")]
+pub use self::ideogram_3::Ideogram3Request;
+#[cfg(feature = "llama_v3p1_8b_instruct")]
+pub mod llama_v3p1_8b_instruct;
+#[cfg(feature = "llama_v3p1_8b_instruct")]
+pub use self::llama_v3p1_8b_instruct::{
+    LlamaV3p18bInstructRequest, LlamaV3p18bInstructMessages,
+};
+#[cfg(feature = "nano_banana")]
+pub mod nano_banana;
+#[cfg(feature = "nano_banana")]
+pub use self::nano_banana::{
+    NanoBananaRequest, NanoBananaAspectRatio, NanoBananaResponseModalities,
+};
+#[cfg(feature = "nomos_upscaler")]
+pub mod nomos_upscaler;
+#[cfg(feature = "nomos_upscaler")]
+pub use self::nomos_upscaler::NomosUpscalerRequest;
+#[cfg(feature = "qwen_image")]
+pub mod qwen_image;
+#[cfg(feature = "qwen_image")]
+pub use self::qwen_image::{QwenImageRequest, QwenImageAspectRatio, QwenImageImageFormat};
+#[cfg(feature = "qwen_image_edit_plus")]
+pub mod qwen_image_edit_plus;
+#[cfg(feature = "qwen_image_edit_plus")]
+pub use self::qwen_image_edit_plus::QwenImageEditPlusRequest;
 #[cfg(feature = "sd1_5_img2img")]
 pub mod sd1_5_img2img;
 #[cfg(feature = "sd1_5_img2img")]
@@ -15,6 +71,10 @@ pub mod sd3_med_img2img;
 pub use self::sd3_med_img2img::{
     Sd3MedImg2imgRequest, Sd3MedImg2imgSampler, Sd3MedImg2imgScheduler,
 };
+#[cfg(feature = "seedream_4")]
+pub mod seedream_4;
+#[cfg(feature = "seedream_4")]
+pub use self::seedream_4::{Seedream4Request, Seedream4AspectRatio};
 #[cfg(feature = "ssd_1b")]
 pub mod ssd_1b;
 #[cfg(feature = "ssd_1b")]
@@ -30,10 +90,38 @@ pub use self::ssd_img2img::SsdImg2imgRequest;
 crate::define_any_request! {
     /// A request to any endpoint compiled in, chosen at run time by slug.
     pub enum AnyRequest {
+        #[cfg(feature = "bg_removal_v2")]
+        BgRemovalV2Request = "bg-removal-v2",
+        #[cfg(feature = "esrgan")]
+        EsrganRequest = "esrgan",
+        #[cfg(feature = "fast_flux_schnell")]
+        FastFluxSchnellRequest = "fast-flux-schnell",
+        #[cfg(feature = "flux_2_flex")]
+        Flux2FlexRequest = "flux-2-flex",
+        #[cfg(feature = "flux_2_pro")]
+        Flux2ProRequest = "flux-2-pro",
+        #[cfg(feature = "flux_schnell")]
+        FluxSchnellRequest = "flux-schnell",
+        #[cfg(feature = "gpt_image_1")]
+        GptImage1Request = "gpt-image-1",
+        #[cfg(feature = "ideogram_3")]
+        Ideogram3Request = "ideogram-3",
+        #[cfg(feature = "llama_v3p1_8b_instruct")]
+        LlamaV3p18bInstructRequest = "llama-v3p1-8b-instruct",
+        #[cfg(feature = "nano_banana")]
+        NanoBananaRequest = "nano-banana",
+        #[cfg(feature = "nomos_upscaler")]
+        NomosUpscalerRequest = "nomos-upscaler",
+        #[cfg(feature = "qwen_image")]
+        QwenImageRequest = "qwen-image",
+        #[cfg(feature = "qwen_image_edit_plus")]
+        QwenImageEditPlusRequest = "qwen-image-edit-plus",
         #[cfg(feature = "sd1_5_img2img")]
         Sd15Img2imgRequest = "sd1.5-img2img",
         #[cfg(feature = "sd3_med_img2img")]
         Sd3MedImg2imgRequest = "sd3-med-img2img",
+        #[cfg(feature = "seedream_4")]
+        Seedream4Request = "seedream-4",
         #[cfg(feature = "ssd_1b")]
         Ssd1bRequest = "ssd-1b",
         #[cfg(feature = "ssd_canny")]

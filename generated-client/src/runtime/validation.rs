@@ -77,13 +77,12 @@ impl fmt::Display for Rule {
             Rule::Finite => f.write_str("a finite number"),
             Rule::NonEmpty => f.write_str("non-empty"),
             Rule::Image(form) => f.write_str(form),
-            Rule::Length { min, max } => {
-                let range = Rule::Range {
-                    min: min.map(|n| n.to_string()),
-                    max: max.map(|n| n.to_string()),
-                };
-                write!(f, "a list of {range} items")
-            }
+            Rule::Length { min, max } => match (min, max) {
+                (Some(min), Some(max)) => write!(f, "a list of {min} to {max} items"),
+                (Some(min), None) => write!(f, "a list of at least {min} items"),
+                (None, Some(max)) => write!(f, "a list of at most {max} items"),
+                (None, None) => f.write_str("a list"),
+            },
             Rule::Exclusive(other) => write!(f, "left out when `{other}` is sent"),
             Rule::Requires(other) => write!(f, "sent together with `{other}`"),
             Rule::AtLeastOne(names) => {
@@ -373,6 +372,60 @@ mod tests {
             message,
             "invalid `ssd-1b` request (2 problems): `img_width` is 640, but must be one of 512, 768; \
              `strength` is 1.5, but must be between 0.1 and 1 inclusive"
+        );
+    }
+
+    #[test]
+    fn list_lengths_are_inclusive_and_named() {
+        assert!(violations(|c| c.list_length("refs", 3, Some(1), Some(3))).is_empty());
+        assert_eq!(
+            violations(|c| c.list_length("refs", 4, Some(1), Some(3))),
+            ["`refs` is 4 items, but must be a list of 1 to 3 items"]
+        );
+        assert_eq!(
+            violations(|c| c.list_length("refs", 0, Some(1), None)),
+            ["`refs` is 0 items, but must be a list of at least 1 items"]
+        );
+    }
+
+    #[test]
+    fn rules_between_parameters_name_both() {
+        use crate::runtime::Constraint;
+        let exclusive = Constraint::Exclusive(&["image_url", "first_frame_url"]);
+        assert_eq!(
+            violations(|c| c.constraint(exclusive, &["image_url", "first_frame_url"])),
+            ["`first_frame_url` is sent, but must be left out when `image_url` is sent"]
+        );
+        assert!(violations(|c| c.constraint(exclusive, &["image_url"])).is_empty());
+        let requires = Constraint::Requires("last_frame_url", "first_frame_url");
+        assert_eq!(
+            violations(|c| c.constraint(requires, &["last_frame_url"])),
+            ["`last_frame_url` is sent, but must be sent together with `first_frame_url`"]
+        );
+        let one = Constraint::AtLeastOne(&["image_url", "first_frame_url"]);
+        assert_eq!(
+            violations(|c| c.constraint(one, &["prompt"])),
+            ["`image_url` is missing, but must be sent (at least one of `image_url`, `first_frame_url` is needed)"]
+        );
+        assert!(violations(|c| c.constraint(one, &["first_frame_url"])).is_empty());
+    }
+
+    #[test]
+    fn nested_places_are_shown_after_the_parameter() {
+        let found = violations(|c| {
+            c.enter(format_args!("[2]"));
+            c.enter(format_args!(".weight"));
+            c.number_range("palette", 2.0, Some(0.0), Some(1.0));
+            c.leave();
+            c.leave();
+            c.number_range("scale", 2.0, Some(0.0), Some(1.0));
+        });
+        assert_eq!(
+            found,
+            [
+                "`palette[2].weight` is 2, but must be between 0 and 1 inclusive",
+                "`scale` is 2, but must be between 0 and 1 inclusive"
+            ]
         );
     }
 }
