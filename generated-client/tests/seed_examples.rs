@@ -8,16 +8,20 @@ use segmind::AnyRequest;
 use serde_json::Value;
 
 /// JSON numbers compared by value: the page writes `"guidance_scale": 7`,
-/// an `f64` field sends `7.0`, and both mean the same to the API.
+/// an `f64` field sends `7.0`, and both mean the same to the API. A member
+/// a page sends as `null` is one not sent, which is how the request reads it.
 fn normalise(value: Value) -> Value {
     match value {
         Value::Number(n) => n
             .as_f64()
             .map_or(Value::Number(n), |f| serde_json::json!(f)),
         Value::Array(items) => Value::Array(items.into_iter().map(normalise).collect()),
-        Value::Object(map) => {
-            Value::Object(map.into_iter().map(|(k, v)| (k, normalise(v))).collect())
-        }
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, normalise(v)))
+                .collect(),
+        ),
         other => other,
     }
 }
