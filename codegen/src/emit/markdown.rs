@@ -40,13 +40,10 @@ pub fn reference(model: &Model) -> String {
         })
         .filter(|(_, members): &(Task, Vec<&Endpoint>)| !members.is_empty())
         .collect();
-    for (task, members) in &grouped {
-        let _ = writeln!(
-            doc,
-            "### {}
-",
-            task.heading()
-        );
+    for (index, (task, members)) in grouped.iter().enumerate() {
+        // The intro paragraph ends with a blank line; later groups follow a table.
+        let gap = if index == 0 { "" } else { "\n" };
+        let _ = writeln!(doc, "{gap}### {}\n", task.heading());
         let _ = writeln!(
             doc,
             "| Endpoint | Request type | Client method | Queue method | Returns |"
@@ -63,7 +60,6 @@ pub fn reference(model: &Model) -> String {
                 returns(endpoint.returns)
             );
         }
-        let _ = writeln!(doc);
     }
     for endpoint in grouped.iter().flat_map(|(_, members)| members) {
         let _ = writeln!(doc, "\n## {} — {}\n", endpoint.slug, prose(&endpoint.title));
