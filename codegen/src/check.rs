@@ -707,7 +707,6 @@ fn check_kind(
     out: &mut Vec<Diagnostic>,
 ) -> Option<Kind> {
     let file = scope.file;
-    let before = out.len();
     for (key, why) in forbidden_keys(raw.ty, raw) {
         out.push(Diagnostic::new(
             file,
@@ -759,7 +758,9 @@ fn check_kind(
         ParamType::Object => check_object_kind(scope, path, stem, raw, locals, out)?,
     };
     check_constraints(file, path, &kind, out);
-    (out.len() == before).then_some(kind)
+    // Even with a bad bound the kind is returned, so that the default and
+    // example are still checked in the same run; the member is refused.
+    Some(kind)
 }
 
 fn check_enum_kind(

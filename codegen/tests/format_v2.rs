@@ -199,7 +199,7 @@ fn item_bounds_belong_under_items() {
 
 #[test]
 fn list_length_bounds_are_ordered_and_checked_against_examples() {
-    one_error(
+    some_error(
         &EVERY_KIND.replace("max_items: 3", "max_items: 3\n    min_items: 4"),
         &[
             "params.reference_videos.min_items",

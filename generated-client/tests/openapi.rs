@@ -96,8 +96,13 @@ fn every_seed_example_fits_its_request_schema() {
             "tests/fixtures/seed-examples/{}.json",
             endpoint.slug
         ));
-        let body: Value =
+        let mut body: Value =
             serde_json::from_str(&std::fs::read_to_string(&path).expect("fixture")).unwrap();
+        // A member the page sends as null is one not sent, as the client
+        // reads it (see the fixtures' README).
+        if let Value::Object(map) = &mut body {
+            map.retain(|_, value| !value.is_null());
+        }
         let validator = request_validator(&document, endpoint);
         let problems: Vec<String> = validator
             .iter_errors(&body)
