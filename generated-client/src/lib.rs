@@ -119,9 +119,10 @@ mod generated;
 pub use generated::*;
 #[doc(inline)]
 pub use runtime::{
-    ApiError, ApiKey, Checked, Client, ClientBuilder, Credits, DecodeResponse, Error, Image,
-    ImageInput, ImageResponse, Job, JobState, JobStatus, JobUpdate, JsonResponse, Queue,
-    RequestOptions, ResponseMeta, RetryPolicy, ValidationErrors, Violation, WaitOptions,
+    ApiError, ApiKey, AudioInput, AudioResponse, Checked, Client, ClientBuilder, Credits,
+    DecodeResponse, Error, FileInput, Image, ImageInput, ImageResponse, Job, JobState, JobStatus,
+    JobUpdate, JsonResponse, MediaFile, Queue, RequestOptions, ResponseMeta, RetryPolicy,
+    TextResponse, ValidationErrors, VideoInput, VideoResponse, Violation, WaitOptions,
 };
 
 // Crates whose types appear in the public API, so callers use the same

@@ -175,6 +175,21 @@ fn rules_attribute(endpoint: &Endpoint) -> TokenStream {
     quote!(#[rules(#(#rules),*)])
 }
 
+/// `#[queued]` (with the spec's deadline in seconds, if any) for a model
+/// whose page advises the queue: its client method submits and waits.
+fn queued_attribute(endpoint: &Endpoint) -> TokenStream {
+    match endpoint.queue {
+        Some(hint) => match hint.deadline_secs {
+            Some(seconds) => {
+                let seconds = proc_macro2::Literal::u64_unsuffixed(seconds);
+                quote!(#[queued(#seconds)])
+            }
+            None => quote!(#[queued]),
+        },
+        None => TokenStream::new(),
+    }
+}
+
 /// `use crate::{...};` for the shared enums the endpoint's parameters use,
 /// sorted; nothing when there are none.
 fn shared_enum_imports(endpoint: &Endpoint) -> TokenStream {
@@ -233,7 +248,7 @@ fn request_declaration(endpoint: &Endpoint) -> TokenStream {
     };
     let queue = match endpoint.queue {
         Some(hint) => format!(
-            "\n\nA long-running model: its page advises the queue (`client.queue().{}(request)`, then `wait`){}.",
+            "\n\nA long-running model: its page advises the queue, so `client.{}(request)` submits it to the queue and waits for the result{} (`client.send(&request)` calls the synchronous API instead).",
             endpoint.method,
             hint.deadline_secs
                 .map(|secs| format!(", waiting up to {secs} s"))
@@ -272,6 +287,7 @@ fn request_declaration(endpoint: &Endpoint) -> TokenStream {
     let title = escape_markdown(&endpoint.title);
     let new_args = constructor_arguments(&required);
     let rules = rules_attribute(endpoint);
+    let queued = queued_attribute(endpoint);
     let derive_default = required.is_empty().then(|| quote!(#[derive(Default)]));
     let fields = endpoint.params.iter().map(field_declaration);
     quote! {
@@ -279,6 +295,7 @@ fn request_declaration(endpoint: &Endpoint) -> TokenStream {
             #doc
             #[endpoint(#slug, #path, #output)]
             #[client(#method, #title)]
+            #queued
             #rules
             #[new(#(#new_args),*)]
             #derive_default

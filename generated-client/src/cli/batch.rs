@@ -482,12 +482,16 @@ async fn attempt(
     record.remaining_credits = answer.remaining_credits();
     let stem = context.out_dir.join(file_stem(&record.key));
     let files = match &answer {
-        Answer::Images(response) => response
-            .images()
+        Answer::Files(files, _) => files
             .iter()
             .enumerate()
-            .map(|(index, image)| (image_path(&stem, index, image), image.bytes().clone()))
+            .map(|(index, file)| (image_path(&stem, index, file), file.bytes().clone()))
             .collect(),
+        Answer::Text(response) => {
+            let mut path = stem.into_os_string();
+            path.push(".txt");
+            vec![(PathBuf::from(path), Bytes::from(response.text().to_owned()))]
+        }
         Answer::Json(response) => {
             let mut path = stem.into_os_string();
             path.push(".json");

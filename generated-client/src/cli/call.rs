@@ -15,7 +15,7 @@ use super::exit::{Exit, Failure};
 use super::table::{Answer, EndpointRow, Kind, Param, Request};
 use super::{note, print_json, write_stdout, Globals};
 use crate::runtime::API_KEY_ENV;
-use crate::{Image, ImageInput, RequestOptions};
+use crate::{AudioInput, FileInput, ImageInput, MediaFile, RequestOptions, VideoInput};
 
 /// The flags every endpoint command has besides its parameters; a parameter
 /// whose flag would clash is offered as `--param-<name>` instead.
@@ -98,7 +98,7 @@ pub(crate) fn command(row: &'static EndpointRow) -> Command {
         )
         .args(params)
         .args(output_args())
-        .args(super::queue::flags())
+        .args(super::queue::flags(row))
         .arg(
             Arg::new("dry-run")
                 .long("dry-run")
@@ -162,25 +162,33 @@ pub(crate) fn output_args() -> [Arg; 2] {
     ]
 }
 
-/// Reads image parameters: `-` from stdin (once), `http(s)://` as a URL,
-/// anything else as a file.
-fn image_input(value: &str, stdin_taken: &mut bool) -> Result<ImageInput, Failure> {
+/// Reads a media parameter (`medium` is the spec's `image`, `video`,
+/// `audio` or `file`) into its wire string: `-` from stdin (once),
+/// `http(s)://` as a URL, anything else as a file, encoded as the crate's
+/// input type for that medium encodes it.
+fn media_input(medium: &str, value: &str, stdin_taken: &mut bool) -> Result<String, Failure> {
     if value == "-" {
         if std::mem::replace(stdin_taken, true) {
             return Err(Failure::usage(
-                "only one image can be read from stdin (`-`)",
+                "only one input file can be read from stdin (`-`)",
             ));
         }
         let mut bytes = Vec::new();
         std::io::stdin()
             .read_to_end(&mut bytes)
             .map_err(|error| Failure::new(Exit::Other, format!("cannot read stdin: {error}")))?;
-        return Ok(ImageInput::from_bytes(bytes));
+        return Ok(ImageInput::from_bytes(bytes).as_str().to_owned());
     }
     if value.starts_with("https://") || value.starts_with("http://") {
-        return Ok(ImageInput::url(value));
+        return Ok(value.to_owned());
     }
-    ImageInput::from_file(value).map_err(|error| Failure::new(Exit::Other, error.to_string()))
+    let read = match medium {
+        "image" => ImageInput::from_file(value).map(|input| input.as_str().to_owned()),
+        "video" => VideoInput::from_file(value).map(|input| input.as_str().to_owned()),
+        "audio" => AudioInput::from_file(value).map(|input| input.as_str().to_owned()),
+        _ => FileInput::from_file(value).map(|input| input.as_str().to_owned()),
+    };
+    read.map_err(|error| Failure::new(Exit::Other, error.to_string()))
 }
 
 /// The JSON body the flags describe, parameters in spec order.
@@ -212,8 +220,8 @@ fn body(row: &EndpointRow, args: &ArgMatches) -> Result<Value, Failure> {
                 None => None,
             },
             Kind::String | Kind::Enum(_) => args.get_one::<String>(param.wire).map(|s| json!(s)),
-            Kind::Media(_) => match args.get_one::<String>(param.wire) {
-                Some(value) => Some(json!(image_input(value, &mut stdin_taken)?.as_str())),
+            Kind::Media(medium) => match args.get_one::<String>(param.wire) {
+                Some(value) => Some(json!(media_input(medium, value, &mut stdin_taken)?)),
                 None => None,
             },
             Kind::Boolean => args.get_one::<bool>(param.wire).map(|b| json!(b)),
@@ -237,7 +245,7 @@ fn item_value(
 ) -> Result<Value, Failure> {
     let refused = |what: &str| Failure::usage(format!("--{}: `{text}` is not {what}", flag(param)));
     Ok(match item {
-        Kind::Media(_) => json!(image_input(text, stdin_taken)?.as_str()),
+        Kind::Media(medium) => json!(media_input(medium, text, stdin_taken)?),
         Kind::Integer { .. } => json!(text.parse::<i64>().map_err(|_| refused("an integer"))?),
         Kind::Number { .. } => json!(text.parse::<f64>().map_err(|_| refused("a number"))?),
         Kind::Boolean => json!(text.parse::<bool>().map_err(|_| refused("true or false"))?),
@@ -284,7 +292,7 @@ pub(crate) fn run(
     let client = globals.client()?;
     let runtime = super::runtime()?;
     let sent = Instant::now();
-    let (answer, request_id) = if args.get_flag("queue") {
+    let (answer, request_id) = if super::queue::use_queue(row, args) {
         let (answer, id) = runtime.block_on(super::queue::submit_and_wait(
             &client, row.slug, &*request, args,
         ))?;
@@ -382,32 +390,44 @@ pub(crate) fn write_answer(
 ) -> Result<Written, Failure> {
     let mut written = Written::default();
     match answer {
-        Answer::Images(response) => {
-            let images = response.images();
+        Answer::Files(files, _) => {
             if output == Some("-") {
-                if images.len() > 1 {
+                if files.len() > 1 {
                     note(format!(
-                        "warning: {} images came back; only the first goes to stdout",
-                        images.len()
+                        "warning: {} files came back; only the first goes to stdout",
+                        files.len()
                     ));
                 }
-                write_stdout(response.first().bytes())?;
+                if let Some(first) = files.first() {
+                    write_stdout(first.bytes())?;
+                }
                 return Ok(written);
             }
             let stem = match output {
                 Some(path) => PathBuf::from(path),
                 None => out_dir.unwrap_or(Path::new("")).join(row.slug),
             };
-            for (index, image) in images.iter().enumerate() {
-                let path = image_path(&stem, index, image);
-                save(&path, image.bytes())?;
+            for (index, file) in files.iter().enumerate() {
+                let path = image_path(&stem, index, file);
+                save(&path, file.bytes())?;
                 written.files.push(json!({
                     "path": path.display().to_string(),
-                    "content_type": image.content_type(),
-                    "bytes": image.bytes().len(),
+                    "content_type": file.content_type(),
+                    "bytes": file.bytes().len(),
                 }));
             }
         }
+        Answer::Text(response) => match output.filter(|path| *path != "-") {
+            Some(path) => {
+                save(Path::new(path), response.text().as_bytes())?;
+                written.files.push(json!({
+                    "path": path,
+                    "content_type": "text/plain",
+                    "bytes": response.text().len(),
+                }));
+            }
+            None => written.json = Some(Value::from(response.text())),
+        },
         Answer::Json(response) => match output.filter(|path| *path != "-") {
             Some(path) => {
                 let text = serde_json::to_vec_pretty(response.value()).unwrap_or_default();
@@ -424,9 +444,10 @@ pub(crate) fn write_answer(
     Ok(written)
 }
 
-/// `stem` with the extension the image's content type calls for, and
-/// `-2`, `-3`, ... for samples after the first: `out.jpg`, `out-2.jpg`.
-pub(crate) fn image_path(stem: &Path, index: usize, image: &Image) -> PathBuf {
+/// `stem` with the extension the file's content type calls for, and
+/// `-2`, `-3`, ... for samples after the first: `out.jpg`, `out-2.jpg`,
+/// `clip.mp4`.
+pub(crate) fn image_path(stem: &Path, index: usize, image: &MediaFile) -> PathBuf {
     let mut name = stem
         .file_name()
         .map(|name| Path::new(name).with_extension(""))
@@ -446,7 +467,11 @@ pub(crate) fn image_path(stem: &Path, index: usize, image: &Image) -> PathBuf {
 
 fn is_image_extension(ext: &std::ffi::OsStr) -> bool {
     let ext = ext.to_string_lossy().to_ascii_lowercase();
-    ["jpg", "jpeg", "png", "webp", "gif", "bin", "json"].contains(&ext.as_str())
+    [
+        "jpg", "jpeg", "png", "webp", "gif", "bin", "json", "mp4", "webm", "mov", "mkv", "avi",
+        "wav", "mp3", "ogg", "flac", "aac", "m4a", "txt",
+    ]
+    .contains(&ext.as_str())
 }
 
 /// Writes a file, creating its folder.
@@ -495,8 +520,8 @@ mod tests {
 
     #[test]
     fn samples_are_numbered_and_take_the_content_types_extension() {
-        let png = Image::new(vec![1u8], "image/png");
-        let jpeg = Image::new(vec![1u8], "image/jpeg");
+        let png = MediaFile::new(vec![1u8], "image/png");
+        let jpeg = MediaFile::new(vec![1u8], "image/jpeg");
         assert_eq!(
             image_path(Path::new("out.jpg"), 0, &png),
             Path::new("out.png")

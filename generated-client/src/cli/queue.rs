@@ -10,23 +10,52 @@ use serde_json::json;
 
 use super::call::{output_args, write_and_report};
 use super::exit::{Exit, Failure};
-use super::table::{self, Answer, IntoAnswer, Request};
+use super::table::{self, Answer, EndpointRow, IntoAnswer, Request};
 use super::{note, print_json, Globals};
-use crate::{Client, ImageResponse, JsonResponse, WaitOptions};
+use crate::runtime::OutputKind;
+use crate::{
+    AudioResponse, Client, ImageResponse, JsonResponse, Queue, TextResponse, VideoResponse,
+    WaitOptions,
+};
 
-/// The flags an endpoint command gains for the queue.
-pub(crate) fn flags() -> [Arg; 2] {
+/// The flags an endpoint command gains for the queue. A model whose page
+/// advises the queue (a video model, say) uses it unless `--sync` says
+/// otherwise, and waits as long as its spec says.
+pub(crate) fn flags(row: &EndpointRow) -> [Arg; 3] {
+    let mut deadline = deadline();
+    if let Some(seconds) = row.queue_deadline_secs {
+        deadline = deadline.default_value(seconds.to_string());
+    }
     [
         Arg::new("queue")
             .long("queue")
             .help_heading("Queue")
             .action(ArgAction::SetTrue)
-            .help(
+            .conflicts_with("sync")
+            .help(if row.queued {
+                "Submit to the queued API (/v2) and wait for the result (the default for this \
+                 model, whose page advises the queue)"
+            } else {
                 "Submit to the queued API (/v2) and wait for the result, with a progress line; \
-                 a wait that runs out leaves the job running (see `segmind job`)",
-            ),
-        deadline(),
+                 a wait that runs out leaves the job running (see `segmind job`)"
+            }),
+        Arg::new("sync")
+            .long("sync")
+            .help_heading("Queue")
+            .action(ArgAction::SetTrue)
+            .help(if row.queued {
+                "Call the synchronous API (/v1) instead of the queue this model's page advises"
+            } else {
+                "Call the synchronous API (/v1), as is the default for this model"
+            }),
+        deadline,
     ]
+}
+
+/// Whether a call goes through the queue: `--queue`, or a model whose page
+/// advises it without `--sync`.
+pub(crate) fn use_queue(row: &EndpointRow, args: &ArgMatches) -> bool {
+    args.get_flag("queue") || (row.queued && !args.get_flag("sync"))
 }
 
 fn deadline() -> Arg {
@@ -128,22 +157,30 @@ pub(crate) fn run_job(globals: &Globals, args: &ArgMatches) -> Result<Exit, Fail
     let runtime = super::runtime()?;
     let (options, bar) = progress(args);
     let answer = runtime.block_on(async {
-        if row.returns == "image" {
-            let job = queue.job::<ImageResponse>(row.slug, id)?;
-            queue
-                .wait_with(&job, options)
-                .await
-                .map(IntoAnswer::into_answer)
-        } else {
-            let job = queue.job::<JsonResponse>(row.slug, id)?;
-            queue
-                .wait_with(&job, options)
-                .await
-                .map(IntoAnswer::into_answer)
+        match row.returns {
+            "image" => collect::<ImageResponse>(&queue, row.slug, id, options).await,
+            "video" => collect::<VideoResponse>(&queue, row.slug, id, options).await,
+            "audio" => collect::<AudioResponse>(&queue, row.slug, id, options).await,
+            "text" => collect::<TextResponse>(&queue, row.slug, id, options).await,
+            _ => collect::<JsonResponse>(&queue, row.slug, id, options).await,
         }
     });
     bar.finish_and_clear();
     write_and_report(globals, row, args, &answer?, Some(id), None)
+}
+
+/// Waits for the job `id` of `slug`, whose output type is `O`.
+async fn collect<O: OutputKind + IntoAnswer>(
+    queue: &Queue,
+    slug: &str,
+    id: &str,
+    options: WaitOptions,
+) -> Result<Answer, crate::Error> {
+    let job = queue.job::<O>(slug, id)?;
+    queue
+        .wait_with(&job, options)
+        .await
+        .map(IntoAnswer::into_answer)
 }
 
 /// `segmind credits`.

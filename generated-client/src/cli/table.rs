@@ -10,8 +10,8 @@ use serde_json::Value;
 
 use crate::runtime::{request_from_json, DecodeResponse, Endpoint, OutputKind, RequestFields};
 use crate::{
-    Client, Error, ImageResponse, JsonResponse, Queue, RequestOptions, ValidationErrors,
-    WaitOptions,
+    AudioResponse, Client, Error, ImageResponse, JsonResponse, MediaFile, Queue, RequestOptions,
+    TextResponse, ValidationErrors, VideoResponse, WaitOptions,
 };
 
 /// One endpoint, as the generator describes it from its spec.
@@ -135,27 +135,44 @@ impl Kind {
 /// What a call answered.
 #[derive(Debug)]
 pub(crate) enum Answer {
-    Images(ImageResponse),
+    /// Images, a video or audio: files to write, and the credits left.
+    Files(Vec<MediaFile>, Option<f64>),
     Json(JsonResponse),
+    Text(TextResponse),
 }
 
 impl Answer {
     pub(crate) fn remaining_credits(&self) -> Option<f64> {
         match self {
-            Answer::Images(images) => images.remaining_credits(),
+            Answer::Files(_, credits) => *credits,
             Answer::Json(json) => json.remaining_credits(),
+            Answer::Text(text) => text.remaining_credits(),
         }
     }
 }
 
-/// The two kinds of output a generated endpoint has.
+/// The kinds of output a generated endpoint has, as one [`Answer`].
 pub(crate) trait IntoAnswer {
     fn into_answer(self) -> Answer;
 }
 
-impl IntoAnswer for ImageResponse {
+/// Responses made of files become [`Answer::Files`].
+macro_rules! files_answer {
+    ($($ty:ty),*) => {$(
+        impl IntoAnswer for $ty {
+            fn into_answer(self) -> Answer {
+                let credits = self.remaining_credits();
+                Answer::Files(self.into_files(), credits)
+            }
+        }
+    )*};
+}
+
+files_answer!(ImageResponse, VideoResponse, AudioResponse);
+
+impl IntoAnswer for TextResponse {
     fn into_answer(self) -> Answer {
-        Answer::Images(self)
+        Answer::Text(self)
     }
 }
 

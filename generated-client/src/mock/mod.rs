@@ -78,6 +78,7 @@
 
 mod config;
 mod fault;
+mod media;
 mod picture;
 mod server;
 mod state;

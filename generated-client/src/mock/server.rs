@@ -27,11 +27,12 @@ use tokio::sync::{watch, Notify};
 
 use crate::mock::config::{MAX_SAMPLES, MAX_SIDE};
 use crate::mock::fault::{BodyFault, Fault, FaultRule, JobFault};
+use crate::mock::media::Clip;
 use crate::mock::picture::{render, ImageFormat, Picture};
 use crate::mock::state::{
     key_fingerprint, lock, Job, Phase, RecordedRequest, Refusal, Shared, MAX_JOBS,
 };
-use crate::runtime::{EndpointInfo, Returns, REMAINING_CREDITS_HEADER};
+use crate::runtime::{EndpointInfo, Medium, Returns, REMAINING_CREDITS_HEADER};
 use crate::AnyRequest;
 
 /// The largest request body read (base64 input images can be large).
@@ -60,6 +61,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/v2/requests/{id}/status", get(job_status))
         .route("/v2/requests/{id}", get(job_result))
         .route("/v2/requests/{id}/images/{file}", get(job_image))
+        .route("/v2/requests/{id}/files/{file}", get(job_image))
         .route("/v2/{*path}", post(queued_call))
         .route("/mock/requests", get(list_requests).delete(clear_requests))
         .route(
@@ -545,6 +547,8 @@ impl http_body::Body for FaultyBody {
 struct Order {
     info: &'static EndpointInfo,
     pictures: Vec<Picture>,
+    /// The video or sound it makes, for a video or audio endpoint.
+    clip: Option<Clip>,
     base64: bool,
     request: Value,
     /// A random seed: its images will not be asked for again, so they are
@@ -616,6 +620,18 @@ fn read_order(
         .get("base64")
         .and_then(Value::as_bool)
         .unwrap_or(false);
+    // A video or audio endpoint makes a clip as long as the request asks;
+    // an image endpoint, pictures.
+    let clip = info
+        .returns
+        .medium()
+        .filter(|medium| *medium != Medium::Image)
+        .map(|medium| Clip::for_request(medium, &request, seed as u64));
+    let samples = if clip.is_some() || info.returns.medium().is_none() {
+        0
+    } else {
+        samples
+    };
     let pictures = (0..samples)
         .map(|index| Picture {
             slug: info.slug,
@@ -630,6 +646,7 @@ fn read_order(
     Ok(Order {
         info,
         pictures,
+        clip,
         base64,
         request,
         random,
@@ -735,6 +752,16 @@ async fn answer(shared: &Shared, order: &Order) -> Response {
     if order.info.returns == Returns::Json {
         return Json(json_document(order)).into_response();
     }
+    if order.info.returns == Returns::Text {
+        return (
+            [(CONTENT_TYPE, "text/plain; charset=utf-8")],
+            text_answer(order),
+        )
+            .into_response();
+    }
+    if let Some(clip) = &order.clip {
+        return clip_answer(clip, order.base64);
+    }
     let mut images = Vec::with_capacity(order.pictures.len());
     for picture in &order.pictures {
         match image(shared, picture, !order.random) {
@@ -766,6 +793,27 @@ fn json_document(order: &Order) -> Value {
     json!({ "mock": true, "endpoint": order.info.slug, "request": order.request })
 }
 
+/// What a text endpoint answers: a sentence naming the endpoint.
+fn text_answer(order: &Order) -> String {
+    format!("mock answer from `{}`", order.info.slug)
+}
+
+/// A video or sound, raw, or as base64 JSON under its medium's name when
+/// the request asks for base64.
+fn clip_answer(clip: &Clip, base64: bool) -> Response {
+    match clip.render() {
+        Ok((bytes, _)) if base64 => {
+            let encoded = base64::engine::general_purpose::STANDARD.encode(&bytes);
+            Json(json!({ clip.medium.as_str(): encoded })).into_response()
+        }
+        Ok((bytes, content_type)) => ([(CONTENT_TYPE, content_type)], bytes).into_response(),
+        Err(error) => error_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("mock: could not make the {}: {error}", clip.medium.as_str()),
+        ),
+    }
+}
+
 /// Drops expired jobs; whether there is room for another.
 fn purge_jobs(shared: &Shared) -> bool {
     let now = Instant::now();
@@ -777,11 +825,16 @@ fn purge_jobs(shared: &Shared) -> bool {
 fn enqueue(shared: &Shared, owner: String, order: Order, fault: &Fault) -> Response {
     let now = Instant::now();
     let id = format!("mock-{:016x}", fastrand::u64(..));
-    let document = (order.info.returns == Returns::Json).then(|| json_document(&order));
+    let document = match order.info.returns {
+        Returns::Json => Some(json_document(&order)),
+        Returns::Text => Some(Value::from(text_answer(&order))),
+        _ => None,
+    };
     let job = Job {
         owner,
         slug: order.info.slug,
         pictures: order.pictures,
+        clip: order.clip,
         document,
         created: now,
         queued_for: shared.config.queued_for,
@@ -892,6 +945,13 @@ async fn job_result(State(shared): AppState, Path(id): Path<String>, request: Re
         };
         let output = match (phase, &job.document) {
             (Phase::Completed(_), Some(document)) => document.clone(),
+            (Phase::Completed(_), None) if job.clip.is_some() => {
+                let extension = job.clip.as_ref().map_or("bin", Clip::extension);
+                Value::from(format!(
+                    "{}/v2/requests/{id}/files/0.{extension}",
+                    shared.origin
+                ))
+            }
             (Phase::Completed(_), None) => {
                 let urls: Vec<String> = job
                     .pictures
@@ -933,6 +993,12 @@ async fn job_image(State(shared): AppState, Path((id, file)): Path<(String, Stri
         return gone();
     }
     let index = file.split('.').next().and_then(|n| n.parse::<usize>().ok());
+    if let Some(clip) = &job.clip {
+        return match index {
+            Some(0) => clip_answer(clip, false),
+            _ => gone(),
+        };
+    }
     let Some(picture) = index.and_then(|index| job.pictures.get(index)) else {
         return gone();
     };

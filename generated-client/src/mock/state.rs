@@ -138,6 +138,8 @@ pub(crate) struct Job {
     pub slug: &'static str,
     /// The images it makes, for an image endpoint.
     pub pictures: Vec<Picture>,
+    /// The video or sound it makes, for a video or audio endpoint.
+    pub clip: Option<crate::mock::media::Clip>,
     /// The answer it gives, for a JSON endpoint.
     pub document: Option<serde_json::Value>,
     pub created: Instant,

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use crate::runtime::ImageInput;
+use crate::runtime::{AudioInput, FileInput, ImageInput, VideoInput};
 
 /// An integer type a setter takes for a parameter whose allowed values all
 /// fit in an `i32`: every signed and unsigned type up to 32 bits, and
@@ -62,6 +62,48 @@ pub trait IntoImage {
     fn into_image(self) -> ImageInput;
 }
 
+/// What a video parameter takes: a [`VideoInput`] that says what the clip
+/// is, or bytes (`Vec<u8>`, `&[u8]`, `Bytes`), sent as base64.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a video",
+    label = "expected a `VideoInput` or bytes",
+    note = "say what the video is: `VideoInput::url(..)`, `VideoInput::from_file(path)?`, \
+            `VideoInput::base64(..)`, bytes (`Vec<u8>`, `&[u8]`), or \
+            `VideoInput::verbatim(..)` to send a value exactly as it is"
+)]
+pub trait IntoVideo {
+    /// The video as the request holds it.
+    fn into_video(self) -> VideoInput;
+}
+
+/// What an audio parameter takes: an [`AudioInput`] that says what the
+/// sound is, or bytes (`Vec<u8>`, `&[u8]`, `Bytes`), sent as base64.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not audio",
+    label = "expected an `AudioInput` or bytes",
+    note = "say what the audio is: `AudioInput::url(..)`, `AudioInput::from_file(path)?`, \
+            `AudioInput::base64(..)`, bytes (`Vec<u8>`, `&[u8]`), or \
+            `AudioInput::verbatim(..)` to send a value exactly as it is"
+)]
+pub trait IntoAudio {
+    /// The audio as the request holds it.
+    fn into_audio(self) -> AudioInput;
+}
+
+/// What a file parameter takes: a [`FileInput`] that says what the file
+/// is, or bytes (`Vec<u8>`, `&[u8]`, `Bytes`), sent as base64.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an input file",
+    label = "expected a `FileInput` or bytes",
+    note = "say what the file is: `FileInput::url(..)`, `FileInput::from_file(path)?`, \
+            `FileInput::base64(..)`, bytes (`Vec<u8>`, `&[u8]`), or \
+            `FileInput::verbatim(..)` to send a value exactly as it is"
+)]
+pub trait IntoFile {
+    /// The file as the request holds it.
+    fn into_file(self) -> FileInput;
+}
+
 /// What a number parameter takes: `f64`, `f32`, or an integer type up to 32
 /// bits, all of which convert to `f64` without loss, so `guidance_scale(7)`
 /// works with a plain literal.
@@ -92,6 +134,9 @@ converting!(IntoInteger::into_i64 -> i64: i8, i16, i32, i64, u8, u16, u32);
 converting!(IntoNumber::into_f64 -> f64: f64, f32, i8, i16, i32, u8, u16, u32);
 converting!(IntoText::into_text -> String: &str, String, &String, Box<str>, Cow<'_, str>);
 converting!(IntoImage::into_image -> ImageInput: ImageInput, Vec<u8>, &Vec<u8>, &[u8], bytes::Bytes);
+converting!(IntoVideo::into_video -> VideoInput: VideoInput, Vec<u8>, &Vec<u8>, &[u8], bytes::Bytes);
+converting!(IntoAudio::into_audio -> AudioInput: AudioInput, Vec<u8>, &Vec<u8>, &[u8], bytes::Bytes);
+converting!(IntoFile::into_file -> FileInput: FileInput, Vec<u8>, &Vec<u8>, &[u8], bytes::Bytes);
 
 /// The types the sealed traits are implemented for.
 macro_rules! sealed {
@@ -100,9 +145,21 @@ macro_rules! sealed {
 
 sealed!(i8, i16, i32, i64, u8, u16, u32, f32, f64);
 
-impl<const N: usize> IntoImage for &[u8; N] {
-    #[inline]
-    fn into_image(self) -> ImageInput {
-        ImageInput::from(self)
-    }
+/// A byte array literal (`b"..."`) converts too, for each input type.
+macro_rules! from_byte_array {
+    ($($trait:ident::$method:ident -> $target:ty),*) => {$(
+        impl<const N: usize> $trait for &[u8; N] {
+            #[inline]
+            fn $method(self) -> $target {
+                <$target>::from(self)
+            }
+        }
+    )*};
 }
+
+from_byte_array!(
+    IntoImage::into_image -> ImageInput,
+    IntoVideo::into_video -> VideoInput,
+    IntoAudio::into_audio -> AudioInput,
+    IntoFile::into_file -> FileInput
+);

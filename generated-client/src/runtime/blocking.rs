@@ -85,6 +85,20 @@ impl Client {
         self.send_with(request, RequestOptions::default())
     }
 
+    /// Submits a request to the queue and waits for its result, up to
+    /// `deadline_secs` (the [`WaitOptions`](crate::WaitOptions) default when
+    /// `None`): what the generated methods of long-running models call.
+    #[doc(hidden)]
+    pub fn run_queued<E>(&self, request: &E, deadline_secs: Option<u64>) -> Result<E::Output, Error>
+    where
+        E: Endpoint,
+        E::Output: OutputKind,
+    {
+        let queue = self.queue();
+        let job = queue.submit(request)?;
+        queue.wait_with(&job, crate::runtime::future::queued_wait(deadline_secs))
+    }
+
     /// [`send`](Self::send) with per-call overrides of timeout, retries and
     /// validation.
     pub fn send_with<E>(&self, request: &E, options: RequestOptions) -> Result<E::Output, Error>

@@ -14,9 +14,11 @@ use serde::Serialize;
 use crate::runtime::endpoint::slug_path;
 use crate::runtime::error::LimitedBody;
 use crate::runtime::redact::{redact_body, redact_headers};
+use crate::runtime::response::decode_files;
 use crate::runtime::retry::GiveUp;
 use crate::runtime::{
-    ApiError, Credits, DecodeResponse, Endpoint, Error, JsonResponse, ResponseMeta, RetryPolicy,
+    ApiError, Credits, DecodeResponse, Endpoint, Error, JsonResponse, MediaFile, Medium,
+    ResponseMeta, RetryPolicy,
 };
 
 /// The API's address, with its version.
@@ -524,13 +526,39 @@ impl Config {
         endpoint: &'static str,
         answer: Answer,
     ) -> Result<O, Error> {
+        let (meta, body) = self.success(endpoint, answer, O::MAY_QUOTE_BODY)?;
+        O::decode(meta, body).map_err(|error| error.redacted(&self.api_key))
+    }
+
+    /// Turns a complete answer into the files of `medium` it holds (a
+    /// queued job's output fetched from its URL), or the error its status
+    /// means.
+    pub(crate) fn finish_files(
+        &self,
+        endpoint: &'static str,
+        answer: Answer,
+        medium: Medium,
+    ) -> Result<Vec<MediaFile>, Error> {
+        let (meta, body) = self.success(endpoint, answer, false)?;
+        decode_files(&meta, body, medium)
+            .map_err(|why| Error::decode(endpoint, why).redacted(&self.api_key))
+    }
+
+    /// A 2xx answer's metadata and whole body (redacted when it may quote
+    /// the key), or the error its status or size means.
+    fn success(
+        &self,
+        endpoint: &'static str,
+        answer: Answer,
+        may_quote: bool,
+    ) -> Result<(ResponseMeta, Bytes), Error> {
         if !answer.status.is_success() {
             return Err(Error::from_api(self.api_error(endpoint, answer)));
         }
         if answer.body.truncated {
             return Err(self.too_large(endpoint, &answer.headers));
         }
-        let body = if O::MAY_QUOTE_BODY {
+        let body = if may_quote {
             redact_body(answer.body.bytes, &self.api_key, false)
         } else {
             answer.body.bytes
@@ -540,7 +568,7 @@ impl Config {
             answer.status,
             redacted(answer.headers, &self.api_key),
         );
-        O::decode(meta, body).map_err(|error| error.redacted(&self.api_key))
+        Ok((meta, body))
     }
 
     /// An answer's metadata, its headers redacted.

@@ -24,6 +24,7 @@ macro_rules! define_request {
         $(#[doc = $doc:expr])*
         #[endpoint($slug:literal, $path:literal, $output:ident)]
         #[client($method:ident, $title:literal)]
+        $(#[queued $(($deadline:literal))?])?
         $(#[rules($($rules:tt)*)])?
         #[new($($new:tt)*)]
         $(#[$attr:meta])*
@@ -47,36 +48,9 @@ macro_rules! define_request {
             }
         }
 
-        impl $crate::Client {
-            #[doc = concat!(
-                "Calls ", $title, " (`POST ", $path,
-                "`): validates `request`, sends it and decodes the answer.\n\n",
-                "The [future](crate::runtime::ResponseFuture) owns what it needs (`'static` and `Send`), so it can be ",
-                "handed to `tokio::spawn`. Pass the request by value, or a reference, ",
-                "which is cloned."
-            )]
-            #[inline]
-            pub fn $method(
-                &self,
-                request: impl ::std::convert::Into<$name>,
-            ) -> $crate::runtime::ResponseFuture<$crate::$output> {
-self.send_owned(::std::convert::Into::<$name>::into(request))
-            }
-        }
-
-        #[cfg(feature = "blocking")]
-        impl $crate::blocking::Client {
-            #[doc = concat!(
-                "Calls ", $title, " (`POST ", $path,
-                "`): validates `request`, sends it and decodes the answer."
-            )]
-            #[inline]
-            pub fn $method(
-                &self,
-                request: impl ::std::convert::Into<$name>,
-            ) -> ::std::result::Result<$crate::$output, $crate::Error> {
-                self.send(&request.into())
-            }
+        $crate::__segmind_client_methods! {
+            $name, $method, $title, $path, $output,
+            [$($(queued [$($deadline)?])?)?]
         }
 
         impl $crate::Queue {
@@ -455,6 +429,91 @@ macro_rules! define_any_request {
 // Helpers of `define_request`, one small decision each.
 
 /// A field's type: required fields hold the value, optional ones an `Option`.
+/// The client methods of one endpoint: a synchronous call, or for a
+/// long-running model (`#[queued]`, from the spec's `queue`) submit and wait
+/// through the queue, up to the spec's deadline.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __segmind_client_methods {
+    ($name:ident, $method:ident, $title:literal, $path:literal, $output:ident, []) => {
+        impl $crate::Client {
+            #[doc = concat!(
+                "Calls ", $title, " (`POST ", $path,
+                "`): validates `request`, sends it and decodes the answer.\n\n",
+                "The [future](crate::runtime::ResponseFuture) owns what it needs (`'static` and `Send`), so it can be ",
+                "handed to `tokio::spawn`. Pass the request by value, or a reference, ",
+                "which is cloned."
+            )]
+            #[inline]
+            pub fn $method(
+                &self,
+                request: impl ::std::convert::Into<$name>,
+            ) -> $crate::runtime::ResponseFuture<$crate::$output> {
+                self.send_owned(::std::convert::Into::<$name>::into(request))
+            }
+        }
+
+        #[cfg(feature = "blocking")]
+        impl $crate::blocking::Client {
+            #[doc = concat!(
+                "Calls ", $title, " (`POST ", $path,
+                "`): validates `request`, sends it and decodes the answer."
+            )]
+            #[inline]
+            pub fn $method(
+                &self,
+                request: impl ::std::convert::Into<$name>,
+            ) -> ::std::result::Result<$crate::$output, $crate::Error> {
+                self.send(&request.into())
+            }
+        }
+    };
+    ($name:ident, $method:ident, $title:literal, $path:literal, $output:ident, [queued [$($deadline:literal)?]]) => {
+        impl $crate::Client {
+            #[doc = concat!(
+                "Runs ", $title, " through the queue (`POST /v2", $path,
+                "`, then polls), as its page advises for a long-running model: validates `request`, ",
+                "submits it and waits for the result",
+                $(", up to ", $deadline, " s",)?
+                ".\n\n",
+                "A wait that runs out is [`Error::JobDeadline`](crate::Error::JobDeadline), whose request id ",
+                "collects the job later (`client.queue().job_for::<", stringify!($name), ">(id)`); the job goes on. ",
+                "To submit and wait yourself, use [`queue()`](Self::queue); for the synchronous API, ",
+                "[`send`](Self::send).\n\n",
+                "The [future](crate::runtime::ResponseFuture) owns what it needs (`'static` and `Send`), so it can be ",
+                "handed to `tokio::spawn`."
+            )]
+            #[inline]
+            pub fn $method(
+                &self,
+                request: impl ::std::convert::Into<$name>,
+            ) -> $crate::runtime::ResponseFuture<$crate::$output> {
+                self.run_queued_owned(
+                    ::std::convert::Into::<$name>::into(request),
+                    $crate::__segmind_option!($($deadline)?),
+                )
+            }
+        }
+
+        #[cfg(feature = "blocking")]
+        impl $crate::blocking::Client {
+            #[doc = concat!(
+                "Runs ", $title, " through the queue (`POST /v2", $path,
+                "`, then polls), as its page advises: validates `request`, submits it and waits",
+                $(" up to ", $deadline, " s",)?
+                "; see the async client's method."
+            )]
+            #[inline]
+            pub fn $method(
+                &self,
+                request: impl ::std::convert::Into<$name>,
+            ) -> ::std::result::Result<$crate::$output, $crate::Error> {
+                self.run_queued(&request.into(), $crate::__segmind_option!($($deadline)?))
+            }
+        }
+    };
+}
+
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __segmind_field_type {
@@ -471,6 +530,9 @@ macro_rules! __segmind_field_type {
 macro_rules! __segmind_argument_type {
     (string $ty:ty) => { impl $crate::runtime::IntoText };
     (image $ty:ty) => { impl $crate::runtime::IntoImage };
+    (video $ty:ty) => { impl $crate::runtime::IntoVideo };
+    (audio $ty:ty) => { impl $crate::runtime::IntoAudio };
+    (file $ty:ty) => { impl $crate::runtime::IntoFile };
     // Numbers take anything that converts to `f64` without loss, so an
     // integer literal (`guidance_scale(7)`) or an `f32` is a number too.
     (number $ty:ty) => { impl $crate::runtime::IntoNumber };
@@ -484,6 +546,15 @@ macro_rules! __segmind_argument_type {
     };
     ([list image] $ty:ty) => {
         impl ::std::iter::IntoIterator<Item: $crate::runtime::IntoImage>
+    };
+    ([list video] $ty:ty) => {
+        impl ::std::iter::IntoIterator<Item: $crate::runtime::IntoVideo>
+    };
+    ([list audio] $ty:ty) => {
+        impl ::std::iter::IntoIterator<Item: $crate::runtime::IntoAudio>
+    };
+    ([list file] $ty:ty) => {
+        impl ::std::iter::IntoIterator<Item: $crate::runtime::IntoFile>
     };
     ([list number] $ty:ty) => {
         impl ::std::iter::IntoIterator<Item: $crate::runtime::IntoNumber>
@@ -503,6 +574,9 @@ macro_rules! __segmind_argument_type {
 macro_rules! __segmind_constant_type {
     (string $ty:ty) => { &'static str };
     (image $ty:ty) => { &'static str };
+    (video $ty:ty) => { &'static str };
+    (audio $ty:ty) => { &'static str };
+    (file $ty:ty) => { &'static str };
     ($kind:tt $ty:ty) => { $ty };
 }
 
@@ -557,6 +631,15 @@ macro_rules! __segmind_convert {
     (image $value:ident) => {
         $crate::runtime::IntoImage::into_image($value)
     };
+    (video $value:ident) => {
+        $crate::runtime::IntoVideo::into_video($value)
+    };
+    (audio $value:ident) => {
+        $crate::runtime::IntoAudio::into_audio($value)
+    };
+    (file $value:ident) => {
+        $crate::runtime::IntoFile::into_file($value)
+    };
     (number $value:ident) => {
         $crate::runtime::IntoNumber::into_f64($value)
     };
@@ -573,6 +656,24 @@ macro_rules! __segmind_convert {
         $value
             .into_iter()
             .map($crate::runtime::IntoImage::into_image)
+            .collect()
+    };
+    ([list video] $value:ident) => {
+        $value
+            .into_iter()
+            .map($crate::runtime::IntoVideo::into_video)
+            .collect()
+    };
+    ([list audio] $value:ident) => {
+        $value
+            .into_iter()
+            .map($crate::runtime::IntoAudio::into_audio)
+            .collect()
+    };
+    ([list file] $value:ident) => {
+        $value
+            .into_iter()
+            .map($crate::runtime::IntoFile::into_file)
             .collect()
     };
     ([list number] $value:ident) => {
@@ -671,6 +772,9 @@ macro_rules! __segmind_scalar_check {
         )
     };
     (image [] [] []) => { $crate::runtime::Check::NonEmpty };
+    (video [] [] []) => { $crate::runtime::Check::NonEmpty };
+    (audio [] [] []) => { $crate::runtime::Check::NonEmpty };
+    (file [] [] []) => { $crate::runtime::Check::NonEmpty };
     ($kind:ident [] [] []) => { $crate::runtime::Check::None };
 }
 

@@ -1,7 +1,10 @@
 //! What every generated request type tells the client about its endpoint.
 
 use crate::runtime::queue::JobOutput;
-use crate::runtime::{Error, ImageResponse, JsonResponse, ResponseMeta, ValidationErrors};
+use crate::runtime::{
+    AudioResponse, Error, ImageResponse, JsonResponse, Medium, ResponseMeta, TextResponse,
+    ValidationErrors, VideoResponse,
+};
 
 /// A request to one endpoint: where it goes, what comes back, and how to
 /// check it before any credits are spent.
@@ -47,7 +50,7 @@ pub trait Endpoint: serde::Serialize {
     fn validate(&self) -> Result<(), ValidationErrors>;
 }
 
-/// What an endpoint answers with: an image, or a JSON document.
+/// What an endpoint answers with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Returns {
@@ -55,11 +58,44 @@ pub enum Returns {
     Image,
     /// A JSON document (`returns: json`).
     Json,
+    /// A video file (`returns: video`).
+    Video,
+    /// An audio file (`returns: audio`).
+    Audio,
+    /// Text (`returns: text`).
+    Text,
+}
+
+impl Returns {
+    /// The medium of the files an endpoint answers with; `None` for JSON
+    /// and text.
+    pub const fn medium(self) -> Option<Medium> {
+        match self {
+            Returns::Image => Some(Medium::Image),
+            Returns::Video => Some(Medium::Video),
+            Returns::Audio => Some(Medium::Audio),
+            Returns::Json | Returns::Text => None,
+        }
+    }
+
+    /// The word for it in messages and listings (`image`, `video`, ...).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Returns::Image => "image",
+            Returns::Json => "json",
+            Returns::Video => "video",
+            Returns::Audio => "audio",
+            Returns::Text => "text",
+        }
+    }
 }
 
 /// The output types of generated endpoints, which say what the endpoint
-/// answers with; implemented for [`ImageResponse`](crate::ImageResponse)
-/// and [`JsonResponse`](crate::JsonResponse).
+/// answers with; implemented for [`ImageResponse`](crate::ImageResponse),
+/// [`VideoResponse`](crate::VideoResponse),
+/// [`AudioResponse`](crate::AudioResponse),
+/// [`TextResponse`](crate::TextResponse) and
+/// [`JsonResponse`](crate::JsonResponse).
 pub trait OutputKind: Sized {
     /// What the endpoint answers with.
     const RETURNS: Returns;
@@ -69,18 +105,29 @@ pub trait OutputKind: Sized {
     fn from_job_output(meta: ResponseMeta, output: JobOutput) -> Result<Self, Error>;
 }
 
-impl OutputKind for ImageResponse {
-    const RETURNS: Returns = Returns::Image;
+/// `OutputKind` for a response type made of files.
+macro_rules! files_output {
+    ($($ty:ident: $returns:ident, $what:literal;)*) => {$(
+        impl OutputKind for $ty {
+            const RETURNS: Returns = Returns::$returns;
 
-    fn from_job_output(meta: ResponseMeta, output: JobOutput) -> Result<Self, Error> {
-        match output {
-            JobOutput::Images(images) => ImageResponse::from_images(meta, images),
-            JobOutput::Json(_) => Err(Error::decode(
-                meta.endpoint,
-                "the job's output holds no image",
-            )),
+            fn from_job_output(meta: ResponseMeta, output: JobOutput) -> Result<Self, Error> {
+                match output {
+                    JobOutput::Files(files) => $ty::from_files(meta, files),
+                    JobOutput::Json(_) => Err(Error::decode(
+                        meta.endpoint,
+                        concat!("the job's output holds no ", $what),
+                    )),
+                }
+            }
         }
-    }
+    )*};
+}
+
+files_output! {
+    ImageResponse: Image, "image";
+    VideoResponse: Video, "video";
+    AudioResponse: Audio, "audio";
 }
 
 impl OutputKind for JsonResponse {
@@ -89,8 +136,21 @@ impl OutputKind for JsonResponse {
     fn from_job_output(meta: ResponseMeta, output: JobOutput) -> Result<Self, Error> {
         match output {
             JobOutput::Json(value) => Ok(JsonResponse::from_value(meta, value)),
-            JobOutput::Images(_) => {
+            JobOutput::Files(_) => {
                 Err(Error::decode(meta.endpoint, "the job's output is not JSON"))
+            }
+        }
+    }
+}
+
+impl OutputKind for TextResponse {
+    const RETURNS: Returns = Returns::Text;
+
+    fn from_job_output(meta: ResponseMeta, output: JobOutput) -> Result<Self, Error> {
+        match output {
+            JobOutput::Json(value) => TextResponse::from_value(meta, &value),
+            JobOutput::Files(_) => {
+                Err(Error::decode(meta.endpoint, "the job's output is not text"))
             }
         }
     }

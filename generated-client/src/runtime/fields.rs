@@ -14,15 +14,19 @@ use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
-use crate::runtime::{Checker, Endpoint, ImageInput, ValidationErrors, WireEnum};
+use crate::runtime::{
+    AudioInput, Checker, Endpoint, FileInput, ImageInput, Media, ValidationErrors, VideoInput,
+    WireEnum,
+};
 
 /// One parameter's value as it goes on the wire.
 #[derive(Clone, Copy)]
 pub enum Wire<'a> {
     /// Text, or an enum's wire string.
     Str(&'a str),
-    /// An input image (a URL or base64), sent as a string.
-    Image(&'a ImageInput),
+    /// An input file (an image, video, audio or other file: a URL or
+    /// base64), sent as a string.
+    Media(&'a Media),
     /// A whole number.
     Int(i64),
     /// A floating-point number.
@@ -63,7 +67,7 @@ impl serde::Serialize for Wire<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match *self {
             Wire::Str(text) => serializer.serialize_str(text),
-            Wire::Image(image) => serializer.serialize_str(image.as_str()),
+            Wire::Media(media) => serializer.serialize_str(media.as_str()),
             Wire::Int(n) => serializer.serialize_i64(n),
             Wire::Number(n) => serializer.serialize_f64(n),
             Wire::Bool(b) => serializer.serialize_bool(b),
@@ -86,7 +90,7 @@ impl serde::Serialize for Wire<'_> {
     }
 }
 
-/// Shows text and numbers as `Debug` does, and images as [`ImageInput`]
+/// Shows text and numbers as `Debug` does, and input files as [`Media`]
 /// does (inline base64 only by its length).
 struct DebugWire<'a>(Wire<'a>);
 
@@ -94,7 +98,7 @@ impl fmt::Debug for DebugWire<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
             Wire::Str(text) => fmt::Debug::fmt(text, f),
-            Wire::Image(image) => fmt::Debug::fmt(image, f),
+            Wire::Media(media) => fmt::Debug::fmt(media, f),
             Wire::Int(n) => fmt::Debug::fmt(&n, f),
             Wire::Number(n) => fmt::Debug::fmt(&n, f),
             Wire::Bool(b) => fmt::Debug::fmt(&b, f),
@@ -129,11 +133,18 @@ impl ToWire for String {
     }
 }
 
-impl ToWire for ImageInput {
-    fn to_wire(&self) -> Option<Wire<'_>> {
-        Some(Wire::Image(self))
-    }
+/// `ToWire` for each input file type, through the [`Media`] they share.
+macro_rules! media_to_wire {
+    ($($ty:ty),*) => {$(
+        impl ToWire for $ty {
+            fn to_wire(&self) -> Option<Wire<'_>> {
+                Some(Wire::Media(self))
+            }
+        }
+    )*};
 }
+
+media_to_wire!(ImageInput, VideoInput, AudioInput, FileInput);
 
 impl ToWire for i64 {
     fn to_wire(&self) -> Option<Wire<'_>> {
@@ -293,7 +304,7 @@ pub enum Check {
     NumberRange(Option<f64>, Option<f64>),
     /// A number from a fixed list.
     NumberOneOf(&'static [f64]),
-    /// A non-empty image or text.
+    /// A non-empty input file or text.
     NonEmpty,
     /// A list: its length within inclusive bounds, and each item checked.
     List {
@@ -349,7 +360,7 @@ fn check_value(checker: &mut Checker, name: &'static str, check: Check, value: W
         (Check::IntOneOf(allowed), Wire::Int(n)) => checker.int_one_of(name, n, allowed),
         (Check::NumberRange(min, max), Wire::Number(n)) => checker.number_range(name, n, min, max),
         (Check::NumberOneOf(allowed), Wire::Number(n)) => checker.number_one_of(name, n, allowed),
-        (Check::NonEmpty, Wire::Image(image)) => checker.image(name, image),
+        (Check::NonEmpty, Wire::Media(media)) => checker.media(name, media),
         (Check::NonEmpty, Wire::Str(text)) => checker.non_empty(name, text),
         (
             Check::List {
@@ -449,7 +460,7 @@ pub fn request_to_json(request: &dyn RequestFields) -> Value {
 fn wire_to_json(value: Wire<'_>) -> Value {
     match value {
         Wire::Str(text) => Value::from(text),
-        Wire::Image(image) => Value::from(image.as_str()),
+        Wire::Media(media) => Value::from(media.as_str()),
         Wire::Int(n) => Value::from(n),
         // Like `serde_json::to_value`: NaN and infinities become `null`.
         Wire::Number(n) => Value::from(n),

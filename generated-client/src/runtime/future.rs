@@ -16,7 +16,9 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use crate::runtime::{Client, DecodeResponse, Endpoint, Error, Job, OutputKind, Queue};
+use crate::runtime::{
+    Client, DecodeResponse, Endpoint, Error, Job, OutputKind, Queue, WaitOptions,
+};
 
 /// A call in flight: resolves to the endpoint's answer (or, from a
 /// [`Queue`], its [`Job`]). `Send` and `'static`, so it can be spawned;
@@ -60,6 +62,37 @@ impl Client {
     {
         let client = self.clone();
         ResponseFuture::new(async move { client.send(&request).await })
+    }
+}
+
+impl Client {
+    /// Submits a request it owns to the queue and waits for its result,
+    /// up to `deadline_secs` (the [`WaitOptions`] default when `None`):
+    /// what the generated methods of long-running models call.
+    #[doc(hidden)]
+    pub fn run_queued_owned<E>(
+        &self,
+        request: E,
+        deadline_secs: Option<u64>,
+    ) -> ResponseFuture<E::Output>
+    where
+        E: Endpoint + Send + Sync + 'static,
+        E::Output: OutputKind + Send + 'static,
+    {
+        let queue = self.queue();
+        ResponseFuture::new(async move {
+            let job = queue.submit(&request).await?;
+            queue.wait_with(&job, queued_wait(deadline_secs)).await
+        })
+    }
+}
+
+/// How a generated method of a long-running model waits: up to the
+/// spec's deadline, else the default.
+pub(crate) fn queued_wait(deadline_secs: Option<u64>) -> WaitOptions {
+    match deadline_secs {
+        Some(seconds) => WaitOptions::new().deadline(std::time::Duration::from_secs(seconds)),
+        None => WaitOptions::new(),
     }
 }
 

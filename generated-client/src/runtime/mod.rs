@@ -10,7 +10,7 @@ mod endpoint;
 mod error;
 mod fields;
 mod future;
-mod image;
+mod media;
 mod queue;
 mod redact;
 mod response;
@@ -18,7 +18,7 @@ mod retry;
 mod validation;
 mod wire_enum;
 
-pub use argument::{IntoImage, IntoInteger, IntoNumber, IntoText};
+pub use argument::{IntoAudio, IntoFile, IntoImage, IntoInteger, IntoNumber, IntoText, IntoVideo};
 #[cfg(feature = "blocking")]
 pub use client::BlockingHttpClientBuilder;
 pub use client::{
@@ -34,13 +34,13 @@ pub use fields::{
     WireList,
 };
 pub use future::ResponseFuture;
-pub use image::ImageInput;
+pub use media::{AudioInput, FileInput, ImageInput, Media, Medium, VideoInput};
 #[doc(hidden)]
 pub use queue::JobOutput;
 pub use queue::{Job, JobState, JobStatus, JobUpdate, Queue, WaitOptions};
 pub use response::{
-    Credits, DecodeResponse, Image, ImageResponse, JsonResponse, ResponseMeta,
-    REMAINING_CREDITS_HEADER,
+    AudioResponse, Credits, DecodeResponse, Image, ImageResponse, JsonResponse, MediaFile,
+    ResponseMeta, TextResponse, VideoResponse, REMAINING_CREDITS_HEADER,
 };
 pub use retry::RetryPolicy;
 pub use validation::{Rule, ValidationErrors, Violation};

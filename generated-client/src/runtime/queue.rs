@@ -22,7 +22,7 @@ use crate::runtime::endpoint::{check_slug, endpoint_name};
 use crate::runtime::error::Undecodable;
 use crate::runtime::redact::{redact_body, redact_text};
 use crate::runtime::response::decode_base64;
-use crate::runtime::{ApiError, Endpoint, Error, Image, OutputKind, ResponseMeta};
+use crate::runtime::{ApiError, Endpoint, Error, MediaFile, Medium, OutputKind, ResponseMeta};
 
 /// How the poll interval grows after each poll that finds the job still
 /// running: gently, so a short job is seen soon and a long one is not
@@ -623,20 +623,20 @@ fn read_status(config: &Config, endpoint: &'static str, answer: Answer) -> Resul
     })
 }
 
-/// Where a completed job's images are, or the JSON it produced.
+/// Where a completed job's files are, or the JSON it produced.
 pub(crate) enum Outcome {
     /// The result says the job is not done yet: poll again.
     NotReady,
-    /// Images, fetched (`Ok`) or still to fetch from a URL.
-    Images(ResponseMeta, Vec<ImageSource>),
-    /// A JSON endpoint's output.
+    /// Files (images, video, audio), inline or still to fetch from a URL.
+    Files(ResponseMeta, Medium, Vec<FileSource>),
+    /// A JSON or text endpoint's output.
     Json(ResponseMeta, Value),
 }
 
-/// One image of a result.
-pub(crate) enum ImageSource {
+/// One file of a result.
+pub(crate) enum FileSource {
     /// Sent inline, as base64 or a data URL.
-    Inline(Image),
+    Inline(MediaFile),
     /// To be fetched from this URL.
     Url(String),
 }
@@ -676,27 +676,29 @@ fn read_result<O: OutputKind>(
         Some(output) => output,
     };
     let meta = config.meta(endpoint, answer);
-    match O::RETURNS {
-        crate::runtime::Returns::Json => {
+    match O::RETURNS.medium() {
+        None => {
             // Kept for the caller: redacted like a synchronous JSON answer.
             let text = redact_text(output.to_string(), config.api_key());
             let output = serde_json::from_str(&text).unwrap_or(Value::String(text));
             Ok(Outcome::Json(meta, output))
         }
-        _ => Ok(Outcome::Images(
+        Some(medium) => Ok(Outcome::Files(
             meta,
-            image_sources(&output).map_err(unusable)?,
+            medium,
+            file_sources(&output, medium).map_err(unusable)?,
         )),
     }
 }
 
-/// The images an image job's `output` names: a URL, base64 or a data URL,
-/// or an array of them (or of `{"url": ...}` objects).
-fn image_sources(output: &Value) -> Result<Vec<ImageSource>, Undecodable> {
-    let one = |item: &Value, field: &str| -> Result<ImageSource, Undecodable> {
+/// The files a job's `output` names: a URL, base64 or a data URL, or an
+/// array of them (or of `{"url": ...}` objects, or objects naming the
+/// medium: `{"video": ...}`).
+fn file_sources(output: &Value, medium: Medium) -> Result<Vec<FileSource>, Undecodable> {
+    let one = |item: &Value, field: &str| -> Result<FileSource, Undecodable> {
         let text = match item {
             Value::String(text) => text.as_str(),
-            Value::Object(map) => match map.get("url").or_else(|| map.get("image")) {
+            Value::Object(map) => match map.get("url").or_else(|| map.get(medium.as_str())) {
                 Some(Value::String(text)) => text.as_str(),
                 _ => return Err(format!("`{field}` has no `url`").into()),
             },
@@ -705,9 +707,9 @@ fn image_sources(output: &Value) -> Result<Vec<ImageSource>, Undecodable> {
         let text = text.trim();
         if text.starts_with("https://") || text.starts_with("http://") {
             check_job_url(text)?;
-            Ok(ImageSource::Url(text.to_owned()))
+            Ok(FileSource::Url(text.to_owned()))
         } else {
-            decode_base64(text, field).map(ImageSource::Inline)
+            decode_base64(text, field, medium).map(FileSource::Inline)
         }
     };
     match output {
@@ -725,9 +727,9 @@ fn image_sources(output: &Value) -> Result<Vec<ImageSource>, Undecodable> {
 #[doc(hidden)]
 #[derive(Debug)]
 pub enum JobOutput {
-    /// An image endpoint's images, fetched.
-    Images(Vec<Image>),
-    /// A JSON endpoint's output.
+    /// An image, video or audio endpoint's files, fetched.
+    Files(Vec<MediaFile>),
+    /// A JSON or text endpoint's output.
     Json(Value),
 }
 
@@ -913,22 +915,24 @@ macro_rules! queue_methods {
                 let (meta, output) = match outcome {
                     Outcome::NotReady => return Ok(None),
                     Outcome::Json(meta, value) => (meta, JobOutput::Json(value)),
-                    Outcome::Images(meta, sources) => {
-                        let mut images = Vec::with_capacity(sources.len());
+                    Outcome::Files(meta, medium, sources) => {
+                        let mut files = Vec::with_capacity(sources.len());
                         for source in sources {
                             match source {
-                                ImageSource::Inline(image) => images.push(image),
-                                ImageSource::Url(url) => {
+                                FileSource::Inline(file) => files.push(file),
+                                FileSource::Url(url) => {
                                     let prepared = config.prepare_get(endpoint, url);
-                                    let fetched: crate::ImageResponse = self
+                                    let fetched: Vec<MediaFile> = self
                                         .client
-                                        .execute(&prepared, |answer| config.finish(endpoint, answer))
+                                        .execute(&prepared, |answer| {
+                                            config.finish_files(endpoint, answer, medium)
+                                        })
                                         $($await)* ?;
-                                    images.extend(fetched.into_images());
+                                    files.extend(fetched);
                                 }
                             }
                         }
-                        (meta, JobOutput::Images(images))
+                        (meta, JobOutput::Files(files))
                     }
                 };
                 O::from_job_output(meta, output).map(Some)
@@ -1022,20 +1026,31 @@ mod tests {
 
     #[test]
     fn outputs_name_urls_or_carry_base64() {
-        let sources = image_sources(&serde_json::json!([
-            "https://cdn.example/a.png",
-            {"url": "https://cdn.example/b.png"},
-            "iVBORw0KGgo="
-        ]))
+        let image = Medium::Image;
+        let sources = file_sources(
+            &serde_json::json!([
+                "https://cdn.example/a.png",
+                {"url": "https://cdn.example/b.png"},
+                "iVBORw0KGgo="
+            ]),
+            image,
+        )
         .unwrap();
-        assert!(matches!(&sources[0], ImageSource::Url(url) if url.ends_with("a.png")));
-        assert!(matches!(&sources[1], ImageSource::Url(url) if url.ends_with("b.png")));
+        assert!(matches!(&sources[0], FileSource::Url(url) if url.ends_with("a.png")));
+        assert!(matches!(&sources[1], FileSource::Url(url) if url.ends_with("b.png")));
         assert!(
-            matches!(&sources[2], ImageSource::Inline(image) if image.content_type() == "image/png")
+            matches!(&sources[2], FileSource::Inline(file) if file.content_type() == "image/png")
         );
-        assert!(image_sources(&serde_json::json!([])).is_err());
-        assert!(image_sources(&serde_json::json!(7)).is_err());
-        assert!(image_sources(&serde_json::json!("http://")).is_err());
+        assert!(file_sources(&serde_json::json!([]), image).is_err());
+        assert!(file_sources(&serde_json::json!(7), image).is_err());
+        assert!(file_sources(&serde_json::json!("http://"), image).is_err());
+        // A video job may name its file under `video`.
+        let video = file_sources(
+            &serde_json::json!({"video": "https://cdn.example/v.mp4"}),
+            Medium::Video,
+        )
+        .unwrap();
+        assert!(matches!(&video[0], FileSource::Url(url) if url.ends_with("v.mp4")));
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! What a successful call gives back: images or JSON, with the response's
+//! What a successful call gives back: images, video, audio, text or JSON,
+//! with the response's
 //! status, headers and remaining credits.
 
 use std::borrow::Cow;
@@ -13,7 +14,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use crate::runtime::error::Undecodable;
-use crate::runtime::Error;
+use crate::runtime::{Error, Medium};
 
 /// The header in which the API reports the account's remaining credits.
 pub const REMAINING_CREDITS_HEADER: &str = "x-remaining-credits";
@@ -98,17 +99,21 @@ pub trait DecodeResponse: Sized {
     fn decode(meta: ResponseMeta, body: Bytes) -> Result<Self, Error>;
 }
 
-/// One image: its bytes and their content type.
+/// One file an endpoint answered with (an image, a video, a sound): its
+/// bytes and their content type.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Image {
+pub struct MediaFile {
     bytes: Bytes,
-    /// Borrowed for the common image types, so most images allocate no
-    /// string for it.
+    /// Borrowed for the common types, so most answers allocate no string
+    /// for it.
     content_type: Cow<'static, str>,
 }
 
-impl Image {
-    /// An image from its bytes and content type (`image/png`).
+/// An image an endpoint answered with: a [`MediaFile`] by its older name.
+pub type Image = MediaFile;
+
+impl MediaFile {
+    /// A file from its bytes and content type (`image/png`, `video/mp4`).
     pub fn new(bytes: impl Into<Bytes>, content_type: impl Into<String>) -> Self {
         Self::with_type(bytes.into(), Cow::Owned(content_type.into()))
     }
@@ -120,41 +125,36 @@ impl Image {
         }
     }
 
-    /// The encoded image (JPEG, PNG, ...), as the API produced it.
+    /// The encoded file (JPEG, PNG, MP4, WAV, ...), as the API produced it.
     pub fn bytes(&self) -> &Bytes {
         &self.bytes
     }
 
-    /// Takes the encoded image out.
+    /// Takes the encoded file out.
     pub fn into_bytes(self) -> Bytes {
         self.bytes
     }
 
     /// The content type: the response's, or for base64 answers the one the
-    /// magic bytes show (`image/jpeg` when unrecognised).
+    /// magic bytes show (for an image endpoint `image/jpeg` when
+    /// unrecognised).
     pub fn content_type(&self) -> &str {
         &self.content_type
     }
 
-    /// A file extension matching the content type (`jpg`, `png`, `webp`,
-    /// `gif`, else `bin`).
+    /// A file extension matching the content type (`jpg`, `png`, `mp4`,
+    /// `webm`, `wav`, `mp3`, ..., else `bin`).
     pub fn extension(&self) -> &'static str {
-        match &*self.content_type {
-            "image/jpeg" | "image/jpg" => "jpg",
-            "image/png" => "png",
-            "image/webp" => "webp",
-            "image/gif" => "gif",
-            _ => "bin",
-        }
+        extension_of(&self.content_type)
     }
 
-    /// Writes the image to `path`, replacing any file there.
+    /// Writes the file to `path`, replacing any file there.
     pub fn save(&self, path: impl AsRef<Path>) -> Result<(), Error> {
         let path = path.as_ref();
         std::fs::write(path, &self.bytes).map_err(|source| write_error(path, source))
     }
 
-    /// Writes the image to `path` without blocking the async runtime.
+    /// Writes the file to `path` without blocking the async runtime.
     pub async fn save_async(&self, path: impl AsRef<Path>) -> Result<(), Error> {
         let path = path.as_ref();
         tokio::fs::write(path, &self.bytes)
@@ -163,64 +163,268 @@ impl Image {
     }
 }
 
+/// The extension a content type calls for; `bin` for one not known here.
+fn extension_of(content_type: &str) -> &'static str {
+    KNOWN_TYPES
+        .iter()
+        .find(|(known, _)| known.eq_ignore_ascii_case(content_type))
+        .map_or("bin", |(_, extension)| extension)
+}
+
+/// The content types answers are known to come in, each with its file
+/// extension. A declared type outside this list is not kept (it is the
+/// server's text), but sniffed from the bytes instead.
+const KNOWN_TYPES: [(&str, &str); 20] = [
+    ("image/jpeg", "jpg"),
+    ("image/png", "png"),
+    ("image/webp", "webp"),
+    ("image/gif", "gif"),
+    ("image/jpg", "jpg"),
+    ("video/mp4", "mp4"),
+    ("video/webm", "webm"),
+    ("video/quicktime", "mov"),
+    ("video/x-matroska", "mkv"),
+    ("video/x-msvideo", "avi"),
+    ("audio/mpeg", "mp3"),
+    ("audio/mp3", "mp3"),
+    ("audio/wav", "wav"),
+    ("audio/x-wav", "wav"),
+    ("audio/wave", "wav"),
+    ("audio/ogg", "ogg"),
+    ("audio/flac", "flac"),
+    ("audio/aac", "aac"),
+    ("audio/mp4", "m4a"),
+    ("text/plain", "txt"),
+];
+
 fn write_error(path: &Path, source: std::io::Error) -> Error {
     Error::Io {
-        action: "cannot write image file",
+        action: "cannot write output file",
         path: path.to_owned(),
         source,
     }
 }
 
 /// Shows the size rather than the bytes.
-impl fmt::Debug for Image {
+impl fmt::Debug for MediaFile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Image")
+        f.debug_struct("MediaFile")
             .field("content_type", &self.content_type)
             .field("len", &self.bytes.len())
             .finish()
     }
 }
 
-/// The images an image endpoint generated: one, or several when `samples`
-/// asked for more. Raw-bytes and base64 JSON answers decode to the same type.
-#[derive(Debug, Clone)]
-pub struct ImageResponse {
-    /// Never empty: decoding refuses a response without an image.
-    images: Vec<Image>,
-    meta: ResponseMeta,
-}
-
-/// What [`ImageResponse::first`] would give for an empty list, which
+/// What [`first`](ImageResponse::first) would give for an empty list, which
 /// decoding never produces; it spares that method a panicking path.
-static NO_IMAGE: Image = Image {
+static NO_FILE: MediaFile = MediaFile {
     bytes: Bytes::new(),
-    content_type: Cow::Borrowed(DEFAULT_IMAGE_TYPE),
+    content_type: Cow::Borrowed("application/octet-stream"),
 };
 
-impl ImageResponse {
-    /// The first (often the only) image.
-    pub fn first(&self) -> &Image {
-        self.images.first().unwrap_or(&NO_IMAGE)
-    }
+/// Writes one response type for answers that are files of one medium:
+/// access, saving with the right extension, iteration and decoding.
+macro_rules! file_response {
+    (
+        $(#[doc = $doc:expr])*
+        $name:ident, $medium:ident, $what:literal
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name {
+            /// Never empty: decoding refuses a response without a file.
+            files: Vec<MediaFile>,
+            meta: ResponseMeta,
+        }
 
-    /// Every image, in the order the API returned them; never empty.
+        impl $name {
+            #[doc = concat!("The first (often the only) ", $what, ".")]
+            pub fn first(&self) -> &MediaFile {
+                self.files.first().unwrap_or(&NO_FILE)
+            }
+
+            /// Every file, in the order the API returned them; never empty.
+            pub fn files(&self) -> &[MediaFile] {
+                &self.files
+            }
+
+            /// Takes every file out.
+            pub fn into_files(self) -> Vec<MediaFile> {
+                self.files
+            }
+
+            /// The first file's bytes.
+            pub fn bytes(&self) -> &Bytes {
+                self.first().bytes()
+            }
+
+            /// The first file's content type.
+            pub fn content_type(&self) -> &str {
+                self.first().content_type()
+            }
+
+            /// Status, headers and remaining credits.
+            pub fn meta(&self) -> &ResponseMeta {
+                &self.meta
+            }
+
+            /// The account's credits after this call, when the API said.
+            pub fn remaining_credits(&self) -> Option<f64> {
+                self.meta.remaining_credits
+            }
+
+            /// Iterates over the files.
+            pub fn iter(&self) -> std::slice::Iter<'_, MediaFile> {
+                self.files.iter()
+            }
+
+            /// Writes every file, and returns where: the first at `path`,
+            /// the others beside it numbered from 2 (`out.png`, `out-2.png`,
+            /// ...). Each file takes the extension its content type calls
+            /// for, so `out.jpg` becomes `out.png` for a PNG and `out.mp4`
+            /// for an MP4; a path without an extension gets one.
+            pub fn save(&self, path: impl AsRef<Path>) -> Result<Vec<PathBuf>, Error> {
+                let paths = numbered_paths(path.as_ref(), &self.files);
+                for (file, path) in self.files.iter().zip(&paths) {
+                    file.save(path)?;
+                }
+                Ok(paths)
+            }
+
+            /// [`save`](Self::save) without blocking the async runtime.
+            pub async fn save_async(&self, path: impl AsRef<Path>) -> Result<Vec<PathBuf>, Error> {
+                let paths = numbered_paths(path.as_ref(), &self.files);
+                for (file, path) in self.files.iter().zip(&paths) {
+                    file.save_async(path).await?;
+                }
+                Ok(paths)
+            }
+
+            /// The files of a finished queued job; an error when there are
+            /// none.
+            pub(crate) fn from_files(meta: ResponseMeta, files: Vec<MediaFile>) -> Result<Self, Error> {
+                if files.is_empty() {
+                    return Err(Error::decode(meta.endpoint, concat!("the result holds no ", $what)));
+                }
+                Ok(Self { files, meta })
+            }
+        }
+
+        impl<'a> IntoIterator for &'a $name {
+            type Item = &'a MediaFile;
+            type IntoIter = std::slice::Iter<'a, MediaFile>;
+
+            fn into_iter(self) -> Self::IntoIter {
+                self.files.iter()
+            }
+        }
+
+        impl IntoIterator for $name {
+            type Item = MediaFile;
+            type IntoIter = std::vec::IntoIter<MediaFile>;
+
+            fn into_iter(self) -> Self::IntoIter {
+                self.files.into_iter()
+            }
+        }
+
+        impl DecodeResponse for $name {
+            fn decode(meta: ResponseMeta, body: Bytes) -> Result<Self, Error> {
+                let files = decode_files(&meta, body, Medium::$medium)
+                    .map_err(|m| Error::decode(meta.endpoint, m))?;
+                if files.is_empty() {
+                    return Err(Error::decode(meta.endpoint, concat!("the response holds no ", $what)));
+                }
+                Ok(Self { files, meta })
+            }
+        }
+    };
+}
+
+file_response! {
+    /// The images an image endpoint generated: one, or several when
+    /// `samples` asked for more. Raw-bytes and base64 JSON answers decode to
+    /// the same type.
+    ///
+    /// ```no_run
+    /// # async fn run(client: segmind::Client) -> Result<(), segmind::Error> {
+    /// let images = client.ssd_1b(segmind::Ssd1bRequest::new("a fox").samples(2)).await?;
+    /// for path in images.save("fox")? {
+    ///     println!("wrote {}", path.display()); // fox.jpg, fox-2.jpg
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ImageResponse, Image, "image"
+}
+
+impl ImageResponse {
+    /// Every image, in the order the API returned them; never empty (the
+    /// same as [`files`](Self::files)).
     pub fn images(&self) -> &[Image] {
-        &self.images
+        &self.files
     }
 
     /// Takes every image out.
     pub fn into_images(self) -> Vec<Image> {
-        self.images
+        self.files
+    }
+}
+
+file_response! {
+    /// The video a video endpoint generated (sound included, where the
+    /// model makes it): raw bytes, base64 JSON, or for a queued job the
+    /// files its result links to, fetched. [`save`](Self::save) writes it
+    /// with the extension its content type calls for (`.mp4`, `.webm`).
+    VideoResponse, Video, "video"
+}
+
+file_response! {
+    /// The audio a speech or music endpoint generated: raw bytes, base64
+    /// JSON, or for a queued job the files its result links to, fetched.
+    /// [`save`](Self::save) writes it with the extension its content type
+    /// calls for (`.wav`, `.mp3`, `.flac`).
+    AudioResponse, Audio, "audio"
+}
+
+/// Where `save` writes each file: the first at `path` and the others
+/// numbered from 2, each with its own extension.
+fn numbered_paths(path: &Path, files: &[MediaFile]) -> Vec<PathBuf> {
+    let stem = path.with_extension("");
+    let stem = stem.as_os_str();
+    files
+        .iter()
+        .enumerate()
+        .map(|(index, file)| {
+            let mut name = stem.to_owned();
+            if index > 0 {
+                name.push(format!("-{}", index + 1));
+            }
+            name.push(".");
+            name.push(file.extension());
+            PathBuf::from(name)
+        })
+        .collect()
+}
+
+/// The text a text endpoint answered with (a transcript, a caption, a
+/// chat model's reply when it answers plain text).
+///
+/// Its `Debug` shows the start of the text, not all of it.
+#[derive(Clone)]
+pub struct TextResponse {
+    text: String,
+    meta: ResponseMeta,
+}
+
+impl TextResponse {
+    /// The text.
+    pub fn text(&self) -> &str {
+        &self.text
     }
 
-    /// The first image's bytes.
-    pub fn bytes(&self) -> &Bytes {
-        self.first().bytes()
-    }
-
-    /// The first image's content type.
-    pub fn content_type(&self) -> &str {
-        self.first().content_type()
+    /// Takes the text out.
+    pub fn into_text(self) -> String {
+        self.text
     }
 
     /// Status, headers and remaining credits.
@@ -233,96 +437,63 @@ impl ImageResponse {
         self.meta.remaining_credits
     }
 
-    /// Iterates over the images.
-    pub fn iter(&self) -> std::slice::Iter<'_, Image> {
-        self.images.iter()
-    }
-
-    /// Writes every image, and returns where: the first at `path`, the
-    /// others beside it numbered from 2 (`out.png`, `out-2.png`, ...). Each
-    /// file takes the extension its content type calls for, so `out.jpg`
-    /// becomes `out.png` for a PNG; a path without an extension gets one.
-    ///
-    /// ```no_run
-    /// # async fn run(client: segmind::Client) -> Result<(), segmind::Error> {
-    /// let images = client.ssd_1b(segmind::Ssd1bRequest::new("a fox").samples(2)).await?;
-    /// for path in images.save("fox")? {
-    ///     println!("wrote {}", path.display()); // fox.jpg, fox-2.jpg
-    /// }
-    /// # Ok(()) }
-    /// ```
-    pub fn save(&self, path: impl AsRef<Path>) -> Result<Vec<PathBuf>, Error> {
-        let paths = self.paths(path.as_ref());
-        for (image, path) in self.images.iter().zip(&paths) {
-            image.save(path)?;
-        }
-        Ok(paths)
-    }
-
-    /// [`save`](Self::save) without blocking the async runtime.
-    pub async fn save_async(&self, path: impl AsRef<Path>) -> Result<Vec<PathBuf>, Error> {
-        let paths = self.paths(path.as_ref());
-        for (image, path) in self.images.iter().zip(&paths) {
-            image.save_async(path).await?;
-        }
-        Ok(paths)
-    }
-
-    /// Where [`save`](Self::save) writes each image.
-    fn paths(&self, path: &Path) -> Vec<PathBuf> {
-        let stem = path.with_extension("");
-        let stem = stem.as_os_str();
-        self.images
-            .iter()
-            .enumerate()
-            .map(|(index, image)| {
-                let mut name = stem.to_owned();
-                if index > 0 {
-                    name.push(format!("-{}", index + 1));
-                }
-                name.push(".");
-                name.push(image.extension());
-                PathBuf::from(name)
-            })
-            .collect()
+    /// The text of a finished queued job's output: a string, or an object
+    /// holding one.
+    pub(crate) fn from_value(meta: ResponseMeta, value: &Value) -> Result<Self, Error> {
+        let text = text_in(value).map_err(|m| Error::decode(meta.endpoint, m))?;
+        Ok(Self { text, meta })
     }
 }
 
-impl<'a> IntoIterator for &'a ImageResponse {
-    type Item = &'a Image;
-    type IntoIter = std::slice::Iter<'a, Image>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.images.iter()
+impl fmt::Debug for TextResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = match self.text.char_indices().nth(DEBUG_JSON_LIMIT) {
+            Some((cut, _)) => &self.text[..cut],
+            None => &self.text,
+        };
+        f.debug_struct("TextResponse")
+            .field("text_start", &shown)
+            .field("len", &self.text.len())
+            .field("meta", &self.meta)
+            .finish()
     }
 }
 
-impl IntoIterator for ImageResponse {
-    type Item = Image;
-    type IntoIter = std::vec::IntoIter<Image>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.images.into_iter()
+impl fmt::Display for TextResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
     }
 }
 
-impl ImageResponse {
-    /// The images of a finished queued job; an error when there are none.
-    pub(crate) fn from_images(meta: ResponseMeta, images: Vec<Image>) -> Result<Self, Error> {
-        if images.is_empty() {
-            return Err(Error::decode(meta.endpoint, "the result holds no image"));
-        }
-        Ok(Self { images, meta })
-    }
-}
+impl DecodeResponse for TextResponse {
+    const MAY_QUOTE_BODY: bool = true;
 
-impl DecodeResponse for ImageResponse {
     fn decode(meta: ResponseMeta, body: Bytes) -> Result<Self, Error> {
-        let images = decode_images(&meta, body).map_err(|m| Error::decode(meta.endpoint, m))?;
-        if images.is_empty() {
-            return Err(Error::decode(meta.endpoint, "the response holds no image"));
-        }
-        Ok(Self { images, meta })
+        let text = match meta.media_type() {
+            Some(kind) if is_json(kind) => parse_json(&body).and_then(|value| text_in(&value)),
+            _ => String::from_utf8(body.to_vec())
+                .map_err(|error| Undecodable::caused_by("the text is not UTF-8", error)),
+        };
+        let text = text.map_err(|m| Error::decode(meta.endpoint, m))?;
+        Ok(Self { text, meta })
+    }
+}
+
+/// The text a JSON answer holds: a string, or the string under `text`,
+/// `output`, `result` or `content`.
+fn text_in(value: &Value) -> Result<String, Undecodable> {
+    const FIELDS: [&str; 4] = ["text", "output", "result", "content"];
+    match value {
+        Value::String(text) => Ok(text.clone()),
+        Value::Object(map) => FIELDS
+            .iter()
+            .find_map(|field| map.get(*field).and_then(Value::as_str))
+            .map(str::to_owned)
+            .ok_or_else(|| {
+                let keys: Vec<&str> = map.keys().map(String::as_str).collect();
+                format!("the JSON holds no text (found: {})", keys.join(", ")).into()
+            }),
+        _ => Err("the JSON is not text or an object holding text".into()),
     }
 }
 
@@ -477,52 +648,84 @@ fn ends_with_ignore_case(text: &str, suffix: &str) -> bool {
         .is_some_and(|end| end.eq_ignore_ascii_case(suffix.as_bytes()))
 }
 
-/// An image media type, lower-cased: borrowed when it is a common one, so
-/// the usual response allocates no string for it.
-fn image_type(media_type: &str) -> Cow<'static, str> {
-    match common_image_type(media_type) {
+/// A media type, lower-cased: borrowed when it is a known one, so the usual
+/// response allocates no string for it.
+fn media_type(media_type: &str) -> Cow<'static, str> {
+    match known_type(media_type) {
         Some(known) => Cow::Borrowed(known),
         None => Cow::Owned(media_type.to_ascii_lowercase()),
     }
 }
 
-/// The common image type `media_type` names, compared without regard to
-/// case.
-fn common_image_type(media_type: &str) -> Option<&'static str> {
-    const COMMON: [&str; 5] = [
-        "image/jpeg",
-        "image/png",
-        "image/webp",
-        "image/gif",
-        "image/jpg",
-    ];
-    COMMON
+/// The known type `media_type` names, compared without regard to case.
+fn known_type(media_type: &str) -> Option<&'static str> {
+    KNOWN_TYPES
         .iter()
+        .map(|(known, _)| *known)
         .find(|known| known.eq_ignore_ascii_case(media_type))
-        .copied()
 }
 
-/// Reads an image endpoint's body by its content type: JSON carries base64,
-/// images and octet streams are the image itself.
-fn decode_images(meta: &ResponseMeta, body: Bytes) -> Result<Vec<Image>, Undecodable> {
+impl Medium {
+    /// The content type assumed for bytes of this medium that carry none
+    /// and whose magic bytes are not recognised.
+    fn default_type(self) -> &'static str {
+        match self {
+            Medium::Image => DEFAULT_IMAGE_TYPE,
+            Medium::Video => "video/mp4",
+            Medium::Audio => "audio/mpeg",
+            _ => "application/octet-stream",
+        }
+    }
+
+    /// The JSON fields an answer of this medium is looked for under.
+    fn json_fields(self) -> [&'static str; 2] {
+        match self {
+            Medium::Image => ["image", "images"],
+            Medium::Video => ["video", "videos"],
+            Medium::Audio => ["audio", "audios"],
+            _ => ["file", "files"],
+        }
+    }
+}
+
+/// Reads an endpoint's body by its content type: JSON carries base64; a
+/// type of the endpoint's medium (`image/*` for an image endpoint), an
+/// octet stream or none is the file itself.
+pub(crate) fn decode_files(
+    meta: &ResponseMeta,
+    body: Bytes,
+    medium: Medium,
+) -> Result<Vec<MediaFile>, Undecodable> {
+    let own_prefix = match medium {
+        Medium::Image => "image/",
+        Medium::Video => "video/",
+        Medium::Audio => "audio/",
+        _ => "application/",
+    };
     match meta.media_type() {
-        Some(kind) if is_json(kind) => images_from_json(&body),
-        Some(kind) if starts_with_ignore_case(kind, "image/") => {
-            raw_image(body, Some(image_type(kind)))
+        Some(kind) if is_json(kind) => files_from_json(&body, medium),
+        Some(kind) if starts_with_ignore_case(kind, own_prefix) => {
+            raw_file(body, Some(media_type(kind)), medium)
         }
         Some(kind) if kind.eq_ignore_ascii_case("application/octet-stream") => {
-            raw_image(body, None)
+            raw_file(body, None, medium)
         }
-        None => raw_image(body, None),
+        None => raw_file(body, None, medium),
         Some(kind) => {
             let first = body.iter().find(|byte| !byte.is_ascii_whitespace());
             if sniff(&body).is_some() {
-                raw_image(body, None)
+                raw_file(body, None, medium)
             } else if matches!(first, Some(b'{' | b'[')) {
-                images_from_json(&body)
+                files_from_json(&body, medium)
             } else {
                 Err(format!(
-                    "expected an image or JSON, got `{}` ({} bytes)",
+                    "expected {} or JSON, got `{}` ({} bytes)",
+                    match medium {
+                        Medium::Image => "an image",
+                        Medium::Video => "a video",
+                        Medium::Audio => "audio",
+                        _ => "a file",
+                    },
                     kind.to_ascii_lowercase(),
                     body.len()
                 )
@@ -532,34 +735,37 @@ fn decode_images(meta: &ResponseMeta, body: Bytes) -> Result<Vec<Image>, Undecod
     }
 }
 
-fn raw_image(
+fn raw_file(
     body: Bytes,
     content_type: Option<Cow<'static, str>>,
-) -> Result<Vec<Image>, Undecodable> {
+    medium: Medium,
+) -> Result<Vec<MediaFile>, Undecodable> {
     if body.is_empty() {
         return Err("the response body is empty".into());
     }
-    let content_type =
-        content_type.unwrap_or_else(|| Cow::Borrowed(sniff(&body).unwrap_or(DEFAULT_IMAGE_TYPE)));
-    Ok(vec![Image::with_type(body, content_type)])
+    let content_type = content_type
+        .unwrap_or_else(|| Cow::Borrowed(sniff(&body).unwrap_or(medium.default_type())));
+    Ok(vec![MediaFile::with_type(body, content_type)])
 }
 
 /// `{"image": "<base64>"}`, `{"image": ["..", ".."]}`, the same under
-/// `images`, or a bare string or array.
-fn images_from_json(body: &[u8]) -> Result<Vec<Image>, Undecodable> {
+/// `images` (or `video`/`videos`, `audio`/`audios` for those media), or a
+/// bare string or array.
+fn files_from_json(body: &[u8], medium: Medium) -> Result<Vec<MediaFile>, Undecodable> {
     let value = parse_json(body)?;
+    let [one, many] = medium.json_fields();
     let (field, found) = match &value {
-        Value::Object(map) => match map.get("image").map(|v| ("image", v)) {
+        Value::Object(map) => match map.get(one).map(|v| (one, v)) {
             Some(found) => found,
-            None => match map.get("images") {
-                Some(images) => ("images", images),
-                None => return Err(missing_image(map).into()),
+            None => match map.get(many) {
+                Some(files) => (many, files),
+                None => return Err(missing_file(map, medium).into()),
             },
         },
         other => ("body", other),
     };
     match found {
-        Value::String(encoded) => Ok(vec![decode_base64(encoded, field)?]),
+        Value::String(encoded) => Ok(vec![decode_base64(encoded, field, medium)?]),
         Value::Array(items) if items.is_empty() => {
             Err(format!("`{field}` is an empty array").into())
         }
@@ -567,7 +773,9 @@ fn images_from_json(body: &[u8]) -> Result<Vec<Image>, Undecodable> {
             .iter()
             .enumerate()
             .map(|(index, item)| match item {
-                Value::String(encoded) => decode_base64(encoded, &format!("{field}[{index}]")),
+                Value::String(encoded) => {
+                    decode_base64(encoded, &format!("{field}[{index}]"), medium)
+                }
                 _ => Err(format!("`{field}[{index}]` is not a base64 string").into()),
             })
             .collect(),
@@ -575,25 +783,30 @@ fn images_from_json(body: &[u8]) -> Result<Vec<Image>, Undecodable> {
     }
 }
 
-fn missing_image(map: &serde_json::Map<String, Value>) -> String {
+fn missing_file(map: &serde_json::Map<String, Value>, medium: Medium) -> String {
+    let [one, many] = medium.json_fields();
     let said = ["error", "message"]
         .iter()
         .find_map(|key| map.get(*key).and_then(Value::as_str));
     match said {
         // Not cut here: the client redacts the key first, then cuts.
-        Some(message) => format!("the JSON has no `image` field; the server said: {message}"),
+        Some(message) => format!("the JSON has no `{one}` field; the server said: {message}"),
         None => {
             let keys: Vec<&str> = map.keys().map(String::as_str).collect();
             format!(
-                "the JSON has no `image` or `images` field (found: {})",
+                "the JSON has no `{one}` or `{many}` field (found: {})",
                 keys.join(", ")
             )
         }
     }
 }
 
-/// Decodes one base64 image, with or without padding or a `data:` prefix.
-pub(crate) fn decode_base64(encoded: &str, field: &str) -> Result<Image, Undecodable> {
+/// Decodes one base64 file, with or without padding or a `data:` prefix.
+pub(crate) fn decode_base64(
+    encoded: &str,
+    field: &str,
+    medium: Medium,
+) -> Result<MediaFile, Undecodable> {
     let (declared, data) = match encoded.strip_prefix("data:") {
         Some(rest) => match rest.split_once(',') {
             Some((header, data)) => (header.strip_suffix(";base64"), data),
@@ -617,25 +830,48 @@ pub(crate) fn decode_base64(encoded: &str, field: &str) -> Result<Image, Undecod
     if bytes.is_empty() {
         return Err(format!("`{field}` is empty").into());
     }
-    // A declared type is kept only when it is a common image type: it is
-    // the server's text, and could hold anything (the key, megabytes).
-    let content_type = match declared.and_then(common_image_type) {
+    // A declared type is kept only when it is a known one: it is the
+    // server's text, and could hold anything (the key, megabytes).
+    let content_type = match declared.and_then(known_type) {
         Some(kind) => Cow::Borrowed(kind),
-        None => Cow::Borrowed(sniff(&bytes).unwrap_or(DEFAULT_IMAGE_TYPE)),
+        None => Cow::Borrowed(sniff(&bytes).unwrap_or(medium.default_type())),
     };
-    Ok(Image::with_type(Bytes::from(bytes), content_type))
+    Ok(MediaFile::with_type(Bytes::from(bytes), content_type))
 }
 
-/// The image format the magic bytes show, if any.
+/// The image, video or audio format the magic bytes show, if any.
 pub(crate) fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    let riff =
+        |form: &[u8]| bytes.len() >= 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == form;
     if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
         Some("image/jpeg")
     } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         Some("image/png")
     } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
         Some("image/gif")
-    } else if bytes.len() >= 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WEBP" {
+    } else if riff(b"WEBP") {
         Some("image/webp")
+    } else if riff(b"WAVE") {
+        Some("audio/wav")
+    } else if riff(b"AVI ") {
+        Some("video/x-msvideo")
+    } else if bytes.len() >= 12 && &bytes[4..8] == b"ftyp" {
+        // ISO media: `M4A ` is sound, `qt  ` QuickTime, the rest MP4.
+        Some(match &bytes[8..12] {
+            b"M4A " => "audio/mp4",
+            b"qt  " => "video/quicktime",
+            _ => "video/mp4",
+        })
+    } else if bytes.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]) {
+        Some("video/webm")
+    } else if bytes.starts_with(b"OggS") {
+        Some("audio/ogg")
+    } else if bytes.starts_with(b"fLaC") {
+        Some("audio/flac")
+    } else if bytes.starts_with(b"ID3")
+        || (bytes.len() >= 2 && bytes[0] == 0xFF && bytes[1] & 0xE0 == 0xE0)
+    {
+        Some("audio/mpeg")
     } else {
         None
     }
@@ -653,7 +889,7 @@ mod tests {
             Image::new(&b"\x89PNG\r\n\x1a\none"[..], "image/png"),
             Image::new(&b"\xFF\xD8\xFFtwo"[..], "image/jpeg"),
         ];
-        let response = ImageResponse::from_images(meta(None), images).unwrap();
+        let response = ImageResponse::from_files(meta(None), images).unwrap();
         let paths = response.save(dir.join("out.jpg")).unwrap();
         assert_eq!(paths, [dir.join("out.png"), dir.join("out-2.jpg")]);
         for (path, image) in paths.iter().zip(&response) {
@@ -683,7 +919,11 @@ mod tests {
         assert_eq!(sniff(PNG), Some("image/png"));
         assert_eq!(sniff(b"GIF89a.."), Some("image/gif"));
         assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8 "), Some("image/webp"));
-        assert_eq!(sniff(b"RIFF\0\0\0\0WAVE"), None);
+        assert_eq!(sniff(b"RIFF\0\0\0\0WAVEfmt "), Some("audio/wav"));
+        assert_eq!(sniff(b"\0\0\0\x18ftypisom"), Some("video/mp4"));
+        assert_eq!(sniff(b"\x1A\x45\xDF\xA3rest"), Some("video/webm"));
+        assert_eq!(sniff(b"ID3\x04rest"), Some("audio/mpeg"));
+        assert_eq!(sniff(b"RIFF\0\0\0\0XXXX"), None);
         assert_eq!(sniff(b""), None);
     }
 

@@ -36,7 +36,8 @@ pub enum Rule {
     Finite,
     /// A non-empty value.
     NonEmpty,
-    /// An image in the form its [`ImageInput`](crate::ImageInput) says
+    /// An input file (image, video, audio) in the form its input type
+    /// ([`ImageInput`](crate::ImageInput), [`VideoInput`](crate::VideoInput), ...) says
     /// (`an http(s) URL`, `base64`, ...).
     Image(&'static str),
     /// A list's number of items, within inclusive bounds.
@@ -294,8 +295,8 @@ impl Checker {
         }
     }
 
-    /// Checks an image: present, and in the form it was made as.
-    pub fn image(&mut self, param: &'static str, image: &crate::ImageInput) {
+    /// Checks an input file: present, and in the form it was made as.
+    pub fn media(&mut self, param: &'static str, image: &crate::runtime::Media) {
         if image.is_empty() {
             return self.push(param, "empty".to_owned(), Rule::NonEmpty);
         }
