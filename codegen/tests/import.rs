@@ -642,3 +642,65 @@ fn each_layout_s_video_page_drafts_lists_pairs_and_durations() {
     let (_, yaml) = import::page_to_yaml(&text, "page", &shared()).unwrap();
     assert!(yaml.contains("shows no example request"), "{yaml}");
 }
+
+/// A default printed as `null` (labelled, `Default: null`, or first in a
+/// compact row, `null"a""b"`) means nothing is sent unless given: no default,
+/// not the string "null", and not text appended to the description; the
+/// compact row's values after it stay its allowed values.
+#[test]
+fn a_null_default_is_no_default_in_either_layout() {
+    let spaced = [
+        "Null Demo Serverless API",
+        "Turns a prompt into a picture.",
+        "4url = \"https://api.segmind.com/v1/null-demo\"",
+        "10data = {",
+        "11  \"prompt\": \"a kite\"",
+        "12}",
+        "API Endpoint",
+        "POST https://api.segmind.com/v1/null-demo",
+        "Parameters",
+        "promptrequired",
+        "string",
+        "What happens.",
+        "start_imageoptional",
+        "string (uri)",
+        "Image to start from.",
+        "Default: null",
+        "seedoptional",
+        "integer",
+        "Seed.",
+        "Default: null",
+        "Response Type",
+        "Returns: Image",
+    ]
+    .join("\n");
+    let (draft, yaml) = import::page_to_yaml(&spaced, "null-demo", &[]).unwrap();
+    assert_eq!(draft.reviews(), 0, "{yaml}");
+    assert!(!yaml.contains("default: \"null\""), "{yaml}");
+    let model = endpoint("spec/null-demo.yaml", &yaml);
+    assert!(model.params.iter().all(|p| p.default.is_none()), "{yaml}");
+
+    let compact = [
+        "Null Demo",
+        "Turns a prompt into a picture.",
+        "4url = \"https://api.segmind.com/v1/null-demo\"",
+        "10data = {",
+        "11 \"prompt\": \"a kite\",",
+        "12 \"ratio\": \"1:1\"",
+        "13}",
+        "API Endpoint",
+        "https://api.segmind.com/v1/null-demoParameters",
+        "promptrequiredstringWhat happens.",
+        "ratiooptionalstringFrame shape.",
+        "null\"1:1\"\"4:3\"seedoptionalintegerSeed.",
+        "nullResponse Type",
+        "Returns: Image",
+    ]
+    .join("\n");
+    let (draft, yaml) = import::page_to_yaml(&compact, "null-demo", &[]).unwrap();
+    assert_eq!(draft.reviews(), 0, "{yaml}");
+    let model = endpoint("spec/null-demo.yaml", &yaml);
+    assert!(model.params.iter().all(|p| p.default.is_none()), "{yaml}");
+    assert!(yaml.contains("- 1:1\n      - 4:3\n"), "{yaml}");
+    assert_eq!(model.params[2].description, "Seed.", "{yaml}");
+}

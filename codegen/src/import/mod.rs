@@ -112,6 +112,9 @@ pub struct PageParam {
     /// Whether the row labels its values `Allowed values` (an enum on the
     /// Attributes layout: `enum:int`, `enum:str`).
     pub enumerated: bool,
+    /// The line where the row prints `null` as its default (labelled, or
+    /// first in an unlabelled row): it states no default.
+    pub null_default: Option<usize>,
 }
 
 /// One endpoint, as the source states it.

@@ -264,6 +264,7 @@ fn param(name: &str, schema: &Value, required: bool) -> PageParam {
         max: bound("maximum"),
         total: None,
         more: None,
+        null_default: None,
     }
 }
 

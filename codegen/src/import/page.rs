@@ -38,6 +38,8 @@ enum Token {
     Max(String),
     AllowedLabel(Option<usize>),
     More(usize),
+    /// `null` printed as a value: the default slot, empty.
+    Null,
 }
 
 /// A row's first line: its name, flag, type and the text after them.
@@ -810,6 +812,13 @@ fn value_token(text: &str) -> Option<(Token, &str)> {
             }
         }
     }
+    // `Default: null`, or a compact row's `null` before its values: no
+    // default (nothing is sent unless given), not the string "null".
+    if let Some(rest) = text.strip_prefix("null") {
+        if !rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+            return Some((Token::Null, rest));
+        }
+    }
     for word in ["true", "false"] {
         if let Some(rest) = text.strip_prefix(word) {
             return Some((
@@ -893,6 +902,12 @@ fn read_row(param: &mut PageParam, tokens: Vec<(usize, Token)>) {
                 after_default_label = false;
             }
             Token::More(count) => param.more = Some((count, line)),
+            Token::Null => {
+                if param.default.is_none() && (after_default_label || param.listed.is_empty()) {
+                    param.null_default = Some(line);
+                }
+                after_default_label = false;
+            }
         }
     }
     param.description = description.join(" ");

@@ -228,8 +228,16 @@ fn param(row: &PageParam, page: &PageEndpoint, shared: &[SharedEnum]) -> DraftPa
     // Pages without `Default:` labels print the default first, then the
     // allowed values.
     let unlabelled_slot = !page.uses_default_labels && !row.default_labelled;
-    if unlabelled_slot && default.is_none() && !listed.is_empty() {
+    if unlabelled_slot && default.is_none() && row.null_default.is_none() && !listed.is_empty() {
         default = Some(listed.remove(0));
+    }
+    if let Some(line) = row.null_default {
+        comments.push(note(
+            Field::Default,
+            format!(
+                "the page prints the default as null (line {line}): nothing is sent unless given; the draft states none"
+            ),
+        ));
     }
     let example = page.example.get(&row.name).cloned();
     let (ty, list) = decide_type(
@@ -331,7 +339,7 @@ fn param(row: &PageParam, page: &PageEndpoint, shared: &[SharedEnum]) -> DraftPa
         }
         typed
     });
-    if let (Some(line), None) = (row.default_label_line, &default) {
+    if let (Some(line), None, None) = (row.default_label_line, &default, row.null_default) {
         comments.push(review(
             Field::Default,
             format!("the page prints \"Default:\" (line {line}) with no value after it; the draft states none"),
