@@ -715,3 +715,114 @@ fn credits_shows_the_balance() {
         "42 credits (2 free)\n"
     );
 }
+
+#[test]
+fn video_and_audio_models_take_media_flags_and_write_files_with_their_extension() {
+    let server = mock();
+    let dir = tempfile_dir("media");
+    // A video model called synchronously writes an MP4 named after `-o`.
+    let output = segmind(&server)
+        .args([
+            "p-video",
+            "--prompt",
+            "waves at dusk",
+            "--duration",
+            "3",
+            "--json",
+        ])
+        .arg("-o")
+        .arg(dir.join("clip.png"))
+        .assert()
+        .success();
+    let report = stdout_json(output.get_output());
+    let file = &report["files"][0];
+    assert_eq!(file["content_type"], "video/mp4", "{report}");
+    let path = file["path"].as_str().unwrap();
+    assert!(path.ends_with("clip.mp4"), "{path}");
+    assert!(std::fs::metadata(path).unwrap().len() > 1000);
+
+    // A model whose page advises the queue uses it without `--queue`; an
+    // audio flag given a path is sent as a data URL naming its type.
+    let voice = dir.join("voice.wav");
+    std::fs::write(&voice, b"RIFF\x24\0\0\0WAVEfmt ").unwrap();
+    let face = dir.join("face.png");
+    std::fs::write(&face, b"\x89PNG\r\n\x1a\nrest").unwrap();
+    segmind(&server)
+        .args(["sadtalker", "--input-audio"])
+        .arg(&voice)
+        .arg("--input-image")
+        .arg(&face)
+        .arg("--out-dir")
+        .arg(&dir)
+        .assert()
+        .success();
+    let sent = calls(&server);
+    let talk = sent.last().unwrap();
+    assert_eq!(talk.path, "/v2/sadtalker", "queued by default");
+    let body = talk.body.as_ref().unwrap();
+    let audio = body["input_audio"].as_str().unwrap();
+    assert!(audio.starts_with("data:audio/wav;base64,"), "{audio}");
+    assert!(dir.join("sadtalker.mp4").exists());
+
+    // `--sync` calls the synchronous API instead.
+    segmind(&server)
+        .args([
+            "sadtalker",
+            "--sync",
+            "--input-audio",
+            "https://example.com/v.wav",
+        ])
+        .args(["--input-image", "https://example.com/f.png", "--out-dir"])
+        .arg(&dir)
+        .assert()
+        .success();
+    assert_eq!(calls(&server).last().unwrap().path, "/v1/sadtalker");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn exclusive_flags_are_refused_by_name_and_list_flags_repeat() {
+    let server = mock();
+    let output = segmind(&server)
+        .args([
+            "seedance-v1-lite-image-to-video",
+            "--prompt",
+            "a fox",
+            "--duration",
+            "5",
+        ])
+        .args([
+            "--resolution",
+            "720p",
+            "--image-url",
+            "https://example.com/a.png",
+        ])
+        .args(["--first-frame-url", "https://example.com/b.png"])
+        .assert()
+        .code(3);
+    let text = String::from_utf8_lossy(&output.get_output().stderr).into_owned();
+    assert!(
+        text.contains("image_url") && text.contains("first_frame_url"),
+        "{text}"
+    );
+    assert!(calls(&server).is_empty(), "nothing was sent");
+
+    let output = segmind(&server)
+        .args(["flux-2-flex", "--prompt", "a fox", "--dry-run", "--json"])
+        .args(["--image-urls", "https://example.com/1.png"])
+        .args(["--image-urls", "https://example.com/2.png"])
+        .assert()
+        .success();
+    let report = stdout_json(output.get_output());
+    assert_eq!(
+        report["body"]["image_urls"],
+        json!(["https://example.com/1.png", "https://example.com/2.png"]),
+        "{report}"
+    );
+}
+
+fn tempfile_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("segmind-cli-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

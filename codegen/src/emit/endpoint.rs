@@ -175,17 +175,18 @@ fn rules_attribute(endpoint: &Endpoint) -> TokenStream {
     quote!(#[rules(#(#rules),*)])
 }
 
-/// `#[queued]` (with the spec's deadline in seconds, if any) for a model
-/// whose page advises the queue: its client method submits and waits.
+/// `#[queued(seconds)]` for a model whose page advises the queue: its
+/// client method submits and waits that long.
 fn queued_attribute(endpoint: &Endpoint) -> TokenStream {
+    // Without a deadline on the page, the queue's own default wait
+    // (`WaitOptions::default`, the vendor SDK's 600 s), said out loud.
+    const DEFAULT_WAIT_SECS: u64 = 600;
     match endpoint.queue {
-        Some(hint) => match hint.deadline_secs {
-            Some(seconds) => {
-                let seconds = proc_macro2::Literal::u64_unsuffixed(seconds);
-                quote!(#[queued(#seconds)])
-            }
-            None => quote!(#[queued]),
-        },
+        Some(hint) => {
+            let seconds = hint.deadline_secs.unwrap_or(DEFAULT_WAIT_SECS);
+            let seconds = proc_macro2::Literal::u64_unsuffixed(seconds);
+            quote!(#[queued(#seconds)])
+        }
         None => TokenStream::new(),
     }
 }
@@ -483,9 +484,13 @@ fn example_section(endpoint: &Endpoint) -> Option<String> {
             "let answer = client.{method}(request).await?;\n\
              println!(\"{{}}\", answer.value());"
         ),
-        Returns::Video | Returns::Audio => format!(
-            "let answer = client.{method}(request).await?;\n\
-             answer.save(\"out\")?; // out.mp4, out.wav, ...: the extension follows the answer"
+        Returns::Video => format!(
+            "let video = client.{method}(request).await?;\n\
+             video.save(\"out\")?; // out.mp4 (or .webm, ...): the extension follows the answer"
+        ),
+        Returns::Audio => format!(
+            "let audio = client.{method}(request).await?;\n\
+             audio.save(\"out\")?; // out.wav (or .mp3, ...): the extension follows the answer"
         ),
         Returns::Text => format!(
             "let answer = client.{method}(request).await?;\n\

@@ -29,6 +29,10 @@ pub use self::flux_2_pro::Flux2ProRequest;
 pub mod flux_schnell;
 #[cfg(feature = "flux_schnell")]
 pub use self::flux_schnell::{FluxSchnellRequest, FluxSchnellScheduler};
+#[cfg(feature = "gemini_3_1_flash_tts")]
+pub mod gemini_3_1_flash_tts;
+#[cfg(feature = "gemini_3_1_flash_tts")]
+pub use self::gemini_3_1_flash_tts::Gemini31FlashTtsRequest;
 #[cfg(feature = "gpt_image_1")]
 pub mod gpt_image_1;
 #[cfg(feature = "gpt_image_1")]
@@ -43,6 +47,18 @@ pub mod llama_v3p1_8b_instruct;
 pub use self::llama_v3p1_8b_instruct::{
     LlamaV3p18bInstructRequest, LlamaV3p18bInstructMessages,
 };
+#[cfg(feature = "lyria_2")]
+pub mod lyria_2;
+#[cfg(feature = "lyria_2")]
+pub use self::lyria_2::Lyria2Request;
+#[cfg(feature = "meta_musicgen_medium")]
+pub mod meta_musicgen_medium;
+#[cfg(feature = "meta_musicgen_medium")]
+pub use self::meta_musicgen_medium::MetaMusicgenMediumRequest;
+#[cfg(feature = "minimax_ai")]
+pub mod minimax_ai;
+#[cfg(feature = "minimax_ai")]
+pub use self::minimax_ai::MinimaxAiRequest;
 #[cfg(feature = "nano_banana")]
 pub mod nano_banana;
 #[cfg(feature = "nano_banana")]
@@ -53,6 +69,14 @@ pub use self::nano_banana::{
 pub mod nomos_upscaler;
 #[cfg(feature = "nomos_upscaler")]
 pub use self::nomos_upscaler::NomosUpscalerRequest;
+#[cfg(feature = "ovi_i2v")]
+pub mod ovi_i2v;
+#[cfg(feature = "ovi_i2v")]
+pub use self::ovi_i2v::OviI2vRequest;
+#[cfg(feature = "p_video")]
+pub mod p_video;
+#[cfg(feature = "p_video")]
+pub use self::p_video::{PVideoRequest, PVideoAspectRatio};
 #[cfg(feature = "qwen_image")]
 pub mod qwen_image;
 #[cfg(feature = "qwen_image")]
@@ -61,6 +85,10 @@ pub use self::qwen_image::{QwenImageRequest, QwenImageAspectRatio, QwenImageImag
 pub mod qwen_image_edit_plus;
 #[cfg(feature = "qwen_image_edit_plus")]
 pub use self::qwen_image_edit_plus::QwenImageEditPlusRequest;
+#[cfg(feature = "sadtalker")]
+pub mod sadtalker;
+#[cfg(feature = "sadtalker")]
+pub use self::sadtalker::{SadtalkerRequest, SadtalkerImageSize, SadtalkerPreprocess};
 #[cfg(feature = "sd1_5_img2img")]
 pub mod sd1_5_img2img;
 #[cfg(feature = "sd1_5_img2img")]
@@ -70,6 +98,12 @@ pub mod sd3_med_img2img;
 #[cfg(feature = "sd3_med_img2img")]
 pub use self::sd3_med_img2img::{
     Sd3MedImg2imgRequest, Sd3MedImg2imgSampler, Sd3MedImg2imgScheduler,
+};
+#[cfg(feature = "seedance_v1_lite_image_to_video")]
+pub mod seedance_v1_lite_image_to_video;
+#[cfg(feature = "seedance_v1_lite_image_to_video")]
+pub use self::seedance_v1_lite_image_to_video::{
+    SeedanceV1LiteImageToVideoRequest, SeedanceV1LiteImageToVideoResolution,
 };
 #[cfg(feature = "seedream_4")]
 pub mod seedream_4;
@@ -87,6 +121,14 @@ pub use self::ssd_canny::SsdCannyRequest;
 pub mod ssd_img2img;
 #[cfg(feature = "ssd_img2img")]
 pub use self::ssd_img2img::SsdImg2imgRequest;
+#[cfg(feature = "svd")]
+pub mod svd;
+#[cfg(feature = "svd")]
+pub use self::svd::{SvdRequest, SvdFrames, SvdResizeMethod};
+#[cfg(feature = "veo_3_fast")]
+pub mod veo_3_fast;
+#[cfg(feature = "veo_3_fast")]
+pub use self::veo_3_fast::{Veo3FastRequest, Veo3FastAspectRatio};
 crate::define_any_request! {
     /// A request to any endpoint compiled in, chosen at run time by slug.
     pub enum AnyRequest {
@@ -102,24 +144,40 @@ crate::define_any_request! {
         Flux2ProRequest = "flux-2-pro",
         #[cfg(feature = "flux_schnell")]
         FluxSchnellRequest = "flux-schnell",
+        #[cfg(feature = "gemini_3_1_flash_tts")]
+        Gemini31FlashTtsRequest = "gemini-3.1-flash-tts",
         #[cfg(feature = "gpt_image_1")]
         GptImage1Request = "gpt-image-1",
         #[cfg(feature = "ideogram_3")]
         Ideogram3Request = "ideogram-3",
         #[cfg(feature = "llama_v3p1_8b_instruct")]
         LlamaV3p18bInstructRequest = "llama-v3p1-8b-instruct",
+        #[cfg(feature = "lyria_2")]
+        Lyria2Request = "lyria-2",
+        #[cfg(feature = "meta_musicgen_medium")]
+        MetaMusicgenMediumRequest = "meta-musicgen-medium",
+        #[cfg(feature = "minimax_ai")]
+        MinimaxAiRequest = "minimax-ai",
         #[cfg(feature = "nano_banana")]
         NanoBananaRequest = "nano-banana",
         #[cfg(feature = "nomos_upscaler")]
         NomosUpscalerRequest = "nomos-upscaler",
+        #[cfg(feature = "ovi_i2v")]
+        OviI2vRequest = "ovi-i2v",
+        #[cfg(feature = "p_video")]
+        PVideoRequest = "p-video",
         #[cfg(feature = "qwen_image")]
         QwenImageRequest = "qwen-image",
         #[cfg(feature = "qwen_image_edit_plus")]
         QwenImageEditPlusRequest = "qwen-image-edit-plus",
+        #[cfg(feature = "sadtalker")]
+        SadtalkerRequest = "sadtalker",
         #[cfg(feature = "sd1_5_img2img")]
         Sd15Img2imgRequest = "sd1.5-img2img",
         #[cfg(feature = "sd3_med_img2img")]
         Sd3MedImg2imgRequest = "sd3-med-img2img",
+        #[cfg(feature = "seedance_v1_lite_image_to_video")]
+        SeedanceV1LiteImageToVideoRequest = "seedance-v1-lite-image-to-video",
         #[cfg(feature = "seedream_4")]
         Seedream4Request = "seedream-4",
         #[cfg(feature = "ssd_1b")]
@@ -128,5 +186,9 @@ crate::define_any_request! {
         SsdCannyRequest = "ssd-canny",
         #[cfg(feature = "ssd_img2img")]
         SsdImg2imgRequest = "ssd-img2img",
+        #[cfg(feature = "svd")]
+        SvdRequest = "svd",
+        #[cfg(feature = "veo_3_fast")]
+        Veo3FastRequest = "veo-3-fast",
     }
 }

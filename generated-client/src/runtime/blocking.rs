@@ -92,7 +92,7 @@ impl Client {
     pub fn run_queued<E>(&self, request: &E, deadline_secs: Option<u64>) -> Result<E::Output, Error>
     where
         E: Endpoint,
-        E::Output: OutputKind,
+        E::Output: crate::runtime::OutputKind,
     {
         let queue = self.queue();
         let job = queue.submit(request)?;

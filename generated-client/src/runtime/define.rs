@@ -24,7 +24,7 @@ macro_rules! define_request {
         $(#[doc = $doc:expr])*
         #[endpoint($slug:literal, $path:literal, $output:ident)]
         #[client($method:ident, $title:literal)]
-        $(#[queued $(($deadline:literal))?])?
+        $(#[queued($deadline:literal)])?
         $(#[rules($($rules:tt)*)])?
         #[new($($new:tt)*)]
         $(#[$attr:meta])*
@@ -50,7 +50,7 @@ macro_rules! define_request {
 
         $crate::__segmind_client_methods! {
             $name, $method, $title, $path, $output,
-            [$($(queued [$($deadline)?])?)?]
+            [$(queued [$deadline])?]
         }
 
         impl $crate::Queue {
@@ -468,13 +468,13 @@ macro_rules! __segmind_client_methods {
             }
         }
     };
-    ($name:ident, $method:ident, $title:literal, $path:literal, $output:ident, [queued [$($deadline:literal)?]]) => {
+    ($name:ident, $method:ident, $title:literal, $path:literal, $output:ident, [queued [$deadline:literal]]) => {
         impl $crate::Client {
             #[doc = concat!(
                 "Runs ", $title, " through the queue (`POST /v2", $path,
                 "`, then polls), as its page advises for a long-running model: validates `request`, ",
                 "submits it and waits for the result",
-                $(", up to ", $deadline, " s",)?
+                ", up to ", $deadline, " s",
                 ".\n\n",
                 "A wait that runs out is [`Error::JobDeadline`](crate::Error::JobDeadline), whose request id ",
                 "collects the job later (`client.queue().job_for::<", stringify!($name), ">(id)`); the job goes on. ",
@@ -490,7 +490,7 @@ macro_rules! __segmind_client_methods {
             ) -> $crate::runtime::ResponseFuture<$crate::$output> {
                 self.run_queued_owned(
                     ::std::convert::Into::<$name>::into(request),
-                    $crate::__segmind_option!($($deadline)?),
+                    ::std::option::Option::Some($deadline),
                 )
             }
         }
@@ -500,7 +500,7 @@ macro_rules! __segmind_client_methods {
             #[doc = concat!(
                 "Runs ", $title, " through the queue (`POST /v2", $path,
                 "`, then polls), as its page advises: validates `request`, submits it and waits",
-                $(" up to ", $deadline, " s",)?
+                " up to ", $deadline, " s",
                 "; see the async client's method."
             )]
             #[inline]
@@ -508,7 +508,7 @@ macro_rules! __segmind_client_methods {
                 &self,
                 request: impl ::std::convert::Into<$name>,
             ) -> ::std::result::Result<$crate::$output, $crate::Error> {
-                self.run_queued(&request.into(), $crate::__segmind_option!($($deadline)?))
+                self.run_queued(&request.into(), ::std::option::Option::Some($deadline))
             }
         }
     };
