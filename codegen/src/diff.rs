@@ -1003,3 +1003,136 @@ fn enum_type_renamed(_: Sides<'_>, old: &Param, new: &Param) -> Vec<Finding> {
         _ => Vec::new(),
     }
 }
+
+/// The kinds of user a verdict of `impact` applies to, in words
+/// ("Rust, HTTP and CLI"), or `None` when it applies to none.
+fn users_with(verdicts: &Verdicts, impact: Impact) -> Option<String> {
+    let names: Vec<&str> = [
+        ("Rust", verdicts.rust),
+        ("HTTP", verdicts.http),
+        ("CLI", verdicts.cli),
+    ]
+    .into_iter()
+    .filter(|(_, v)| *v == impact)
+    .map(|(name, _)| name)
+    .collect();
+    match names.as_slice() {
+        [] => None,
+        [one] => Some((*one).to_owned()),
+        [rest @ .., last] => Some(format!("{} and {last}", rest.join(", "))),
+    }
+}
+
+/// Whom a change breaks and whose behaviour it changes, in words:
+/// "breaks Rust; behaviour changes for HTTP and CLI".
+pub fn verdict_sentence(verdicts: &Verdicts) -> String {
+    let parts: Vec<String> = [
+        users_with(verdicts, Impact::Breaking).map(|u| format!("breaks {u}")),
+        users_with(verdicts, Impact::Behaviour).map(|u| format!("behaviour changes for {u}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if parts.is_empty() {
+        "compatible".to_owned()
+    } else {
+        parts.join("; ")
+    }
+}
+
+/// Where a change is: `demo` or `demo` `steps`.
+fn place(change: &Change) -> String {
+    match &change.param {
+        Some(param) => format!("`{}` `{param}`", change.endpoint),
+        None => format!("`{}`", change.endpoint),
+    }
+}
+
+/// The listing `cargo xtask diff` prints: breaking changes first, then
+/// behaviour changes, then the compatible ones, one line each, grouped by
+/// endpoint within each group.
+pub fn human_report(changes: &[Change]) -> String {
+    if changes.is_empty() {
+        return "no changes to the specs\n".to_owned();
+    }
+    let mut out = String::new();
+    let groups = [
+        (Impact::Breaking, "Breaking"),
+        (Impact::Behaviour, "Behaviour changes"),
+        (Impact::Compatible, "Compatible"),
+    ];
+    for (impact, heading) in groups {
+        let mut group: Vec<&Change> = changes
+            .iter()
+            .filter(|c| c.verdicts.worst() == impact)
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        // Stable: the rules' order is kept within an endpoint.
+        group.sort_by(|a, b| a.endpoint.cmp(&b.endpoint));
+        out.push_str(&format!("{heading} ({}):\n", group.len()));
+        let mut endpoint = "";
+        for change in group {
+            if change.endpoint != endpoint {
+                endpoint = &change.endpoint;
+                out.push_str(&format!("  {endpoint}\n"));
+            }
+            let param = change
+                .param
+                .as_deref()
+                .map_or(String::new(), |p| format!("{p}: "));
+            out.push_str(&format!(
+                "    {param}{} [{}; {}]\n",
+                change.change,
+                change.rule,
+                verdict_sentence(&change.verdicts)
+            ));
+        }
+    }
+    let breaking = changes.iter().filter(|c| c.breaking()).count();
+    out.push_str(&format!(
+        "{} change(s), {breaking} breaking\n",
+        changes.len()
+    ));
+    out
+}
+
+/// The body of a changelog's "Unreleased" section in keep-a-changelog's
+/// shape (`### Added`, `### Changed`, `### Removed`), breaking entries
+/// first in each and marked as such; `since` names the release compared
+/// against, for the line written when nothing changed.
+pub fn changelog_entries(changes: &[Change], since: &str) -> String {
+    if changes.is_empty() {
+        return format!("No changes to the specs since {since}.\n");
+    }
+    let mut out = String::new();
+    for section in [Section::Added, Section::Changed, Section::Removed] {
+        let mut entries: Vec<&Change> = changes.iter().filter(|c| c.section == section).collect();
+        if entries.is_empty() {
+            continue;
+        }
+        entries.sort_by_key(|c| std::cmp::Reverse(c.verdicts.worst()));
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&format!("### {}\n\n", section.heading()));
+        for change in entries {
+            let mark = match change.verdicts.worst() {
+                Impact::Breaking => "**Breaking** ",
+                Impact::Behaviour => "**Behaviour** ",
+                Impact::Compatible => "",
+            };
+            let whom = match change.verdicts.worst() {
+                Impact::Compatible => String::new(),
+                _ => format!(" ({})", verdict_sentence(&change.verdicts)),
+            };
+            out.push_str(&format!(
+                "- {mark}{}: {}{whom}.\n",
+                place(change),
+                change.change.trim_end_matches('.')
+            ));
+        }
+    }
+    out
+}
