@@ -65,7 +65,7 @@ fn run(root: &Path, options: &Options) -> Result<ExitCode, String> {
         let array: Vec<_> = changes.iter().map(Change::to_json).collect();
         println!("{:#}", serde_json::Value::Array(array));
     } else {
-        eprintln!("spec/ in the working tree against {label}:");
+        println!("spec/ in the working tree against {label}:");
         print!("{}", diff::human_report(&changes));
     }
     let breaking: Vec<&Change> = changes.iter().filter(|c| c.breaking()).collect();
