@@ -261,7 +261,14 @@ fn merge_params(spec: &Block<'_>, draft: Option<&Block<'_>>, changes: &[Change])
     if draft_params.is_empty() && spec_params.is_empty() {
         return spec.lines.concat();
     }
-    let mut out = String::from("params:\n");
+    // The spec's comments above `params:` stay; `params: {}` opens up.
+    let mut out: String = spec
+        .lines
+        .iter()
+        .take_while(|l| key_at(l, 0).as_deref() != Some("params"))
+        .copied()
+        .collect();
+    out.push_str("params:\n");
     for block in &spec_params {
         // A parameter the page no longer lists goes; the diff names it.
         if let Some(new) = draft_params.iter().find(|d| d.key == block.key) {
@@ -436,5 +443,15 @@ mod tests {
             ]
         );
         assert_eq!(params[1].lines, ["  q:\n", "    type: image\n"]);
+    }
+
+    #[test]
+    fn a_spec_without_parameters_takes_the_pages_new_ones_and_keeps_its_comments() {
+        let spec = "slug: a\n# none yet\nparams: {}\n";
+        let draft = "slug: a\nparams:\n  p:\n    type: string\n    description: P.\n";
+        assert_eq!(
+            merge(spec, draft, &[]),
+            "slug: a\n# none yet\nparams:\n  p:\n    type: string\n    description: P.\n"
+        );
     }
 }
