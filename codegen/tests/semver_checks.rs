@@ -148,7 +148,15 @@ fn generate(root: &Path, spec: &str) {
 fn semver_checks_breaking(before: &Path, after: &Path) -> (bool, String) {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let output = Command::new(cargo)
-        .args(["semver-checks", "check-release", "--manifest-path"])
+        // `--package`: the workspace says `publish = false`, and semver-checks
+        // skips unpublished crates (silently, exit 0) unless one is named.
+        .args([
+            "semver-checks",
+            "check-release",
+            "--package",
+            "segmind",
+            "--manifest-path",
+        ])
         .arg(after.join("generated-client/Cargo.toml"))
         .arg("--baseline-root")
         .arg(before.join("generated-client"))
