@@ -8,7 +8,7 @@
 //! format gets one more function there. The rule table is written out in
 //! `spec/README.md`.
 
-use crate::model::{Endpoint, EnumDef, Kind, Literal, Model, Param};
+use crate::model::{Constraint, ConstraintRule, Endpoint, EnumDef, Kind, Literal, Model, Param};
 
 /// What a change does to one kind of user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -244,46 +244,188 @@ fn endpoint_removed(endpoint: &Endpoint) -> Change {
 }
 
 fn endpoint_changes(sides: Sides<'_>, old: &Endpoint, new: &Endpoint, out: &mut Vec<Change>) {
-    let at = |param: Option<&str>, f: Finding| Change {
+    let mut found: Vec<(Option<String>, Finding)> = Vec::new();
+    for rule in ENDPOINT_RULES {
+        found.extend(rule(old, new).into_iter().map(|f| (None, f)));
+    }
+    let old_order = constructor_order(&old.constructor_params());
+    let new_order = constructor_order(&new.constructor_params());
+    found.extend(
+        constructor_reordered("`new()`", &new.params, &old_order, &new_order).map(|f| (None, f)),
+    );
+    param_list_changes(sides, "", &old.params, &new.params, &mut found);
+    out.extend(found.into_iter().map(|(param, f)| Change {
         endpoint: new.slug.clone(),
-        param: param.map(str::to_owned),
+        param,
         rule: f.rule,
         change: f.change,
         verdicts: f.verdicts,
         section: f.section,
-    };
-    for rule in ENDPOINT_RULES {
-        out.extend(rule(old, new).into_iter().map(|f| at(None, f)));
-    }
+    }));
+}
+
+/// The changes between two lists of parameters (an endpoint's, or an
+/// object's fields, whose names are prefixed with `prefix`, such as
+/// `messages[].`): removed, then matched pairs rule by rule, then added.
+fn param_list_changes(
+    sides: Sides<'_>,
+    prefix: &str,
+    old: &[Param],
+    new: &[Param],
+    out: &mut Vec<(Option<String>, Finding)>,
+) {
+    let name = |param: &Param| Some(format!("{prefix}{}", param.wire));
     let (pairs, removed, added) = match_params(old, new);
     for param in removed {
-        out.push(at(Some(&param.wire), param_removed(param)));
+        out.push((name(param), param_removed(param)));
     }
     for (before, after) in pairs {
         for rule in PARAM_RULES {
             let found = rule(sides, before, after);
-            out.extend(found.into_iter().map(|f| at(Some(&after.wire), f)));
+            out.extend(found.into_iter().map(|f| (name(after), f)));
         }
+        object_field_changes(
+            sides,
+            &format!("{prefix}{}", after.wire),
+            before,
+            after,
+            out,
+        );
     }
     for param in added {
-        out.push(at(Some(&param.wire), param_added(param)));
+        out.push((name(param), param_added(param)));
     }
+}
+
+/// An object (or a list's object items) is compared field by field, with
+/// the same rules as parameters: its struct is `#[non_exhaustive]` and
+/// built with `new(required fields)` and setters, like a request.
+fn object_field_changes(
+    sides: Sides<'_>,
+    path: &str,
+    old: &Param,
+    new: &Param,
+    out: &mut Vec<(Option<String>, Finding)>,
+) {
+    let (Kind::Object(before), Kind::Object(after)) = (element(&old.kind), element(&new.kind))
+    else {
+        return;
+    };
+    let path = match new.kind {
+        Kind::List { .. } => format!("{path}[]"),
+        _ => path.to_owned(),
+    };
+    let what = format!("`{}::new()`", after.type_name);
+    let reordered = constructor_reordered(
+        &what,
+        &after.fields,
+        &constructor_order(&required_fields(before)),
+        &constructor_order(&required_fields(after)),
+    );
+    out.extend(reordered.map(|f| (Some(path.clone()), f)));
+    param_list_changes(
+        sides,
+        &format!("{path}."),
+        &before.fields,
+        &after.fields,
+        out,
+    );
+}
+
+/// An object's required fields, in the order its `new()` takes them.
+fn required_fields(def: &crate::model::ObjectDef) -> Vec<&Param> {
+    def.fields.iter().filter(|f| f.required).collect()
+}
+
+/// What a list holds, or the kind itself: bounds, allowed values, enums and
+/// object fields of a list's items are compared like a single value's.
+fn element(kind: &Kind) -> &Kind {
+    match kind {
+        Kind::List { items, .. } => items,
+        other => other,
+    }
+}
+
+/// The wire names `new()` takes, in order, each with its kind.
+fn constructor_order<'a>(required: &[&'a Param]) -> Vec<(&'a str, &'a Kind)> {
+    required
+        .iter()
+        .map(|p| (p.wire.as_str(), &p.kind))
+        .collect()
+}
+
+/// Two required parameters that swap places in `new()` (a spec reordered,
+/// or a type change that moved one to another group) break code calling
+/// it: silently when the swapped arguments have the same type. Parameters
+/// added, removed or renamed are reported by their own rules, so only the
+/// order of those on both sides counts (an old name is mapped to its new
+/// one through `renamed_from`).
+fn constructor_reordered(
+    what: &str,
+    new_params: &[Param],
+    old: &[(&str, &Kind)],
+    new: &[(&str, &Kind)],
+) -> Option<Finding> {
+    let current = |wire: &str| -> String {
+        new_params
+            .iter()
+            .find(|p| p.renamed_from.as_deref() == Some(wire))
+            .map_or(wire.to_owned(), |p| p.wire.clone())
+    };
+    let old_names: Vec<String> = old.iter().map(|(wire, _)| current(wire)).collect();
+    let kept_old: Vec<&String> = old_names
+        .iter()
+        .filter(|w| new.iter().any(|(n, _)| n == w))
+        .collect();
+    let kept_new: Vec<&str> = new
+        .iter()
+        .map(|(wire, _)| *wire)
+        .filter(|w| old_names.iter().any(|o| o == w))
+        .collect();
+    if kept_old
+        .iter()
+        .map(|w| w.as_str())
+        .eq(kept_new.iter().copied())
+    {
+        return None;
+    }
+    let kinds: Vec<String> = new.iter().map(|(_, k)| kind_name(k)).collect();
+    let silent = kinds
+        .iter()
+        .enumerate()
+        .any(|(i, k)| kinds[..i].contains(k));
+    let shown = |names: Vec<&str>| names.join(", ");
+    Some(finding(
+        "constructor-reordered",
+        Section::Changed,
+        Verdicts::rust_only(Impact::Breaking, Impact::Compatible),
+        format!(
+            "{what} takes ({}) (was ({})){}",
+            shown(kept_new.clone()),
+            shown(kept_old.iter().map(|w| w.as_str()).collect()),
+            if silent {
+                ": arguments of the same type swap without a compile error"
+            } else {
+                ""
+            }
+        ),
+    ))
 }
 
 type Matched<'a> = (Vec<(&'a Param, &'a Param)>, Vec<&'a Param>, Vec<&'a Param>);
 
 /// Pairs parameters by wire name, or by a new parameter's `renamed_from`
 /// naming an old one that is gone; the rest were removed or added.
-fn match_params<'a>(old: &'a Endpoint, new: &'a Endpoint) -> Matched<'a> {
+fn match_params<'a>(old: &'a [Param], new: &'a [Param]) -> Matched<'a> {
     let mut pairs = Vec::new();
     let mut added = Vec::new();
     let mut matched_old: Vec<&str> = Vec::new();
-    for after in &new.params {
-        let same = old.params.iter().find(|p| p.wire == after.wire);
+    for after in new {
+        let same = old.iter().find(|p| p.wire == after.wire);
         let renamed = || {
             let from = after.renamed_from.as_deref()?;
-            let gone = !new.params.iter().any(|p| p.wire == from);
-            old.params.iter().find(|p| gone && p.wire == from)
+            let gone = !new.iter().any(|p| p.wire == from);
+            old.iter().find(|p| gone && p.wire == from)
         };
         match same.or_else(renamed) {
             Some(before) => {
@@ -294,7 +436,6 @@ fn match_params<'a>(old: &'a Endpoint, new: &'a Endpoint) -> Matched<'a> {
         }
     }
     let removed = old
-        .params
         .iter()
         .filter(|p| !matched_old.contains(&p.wire.as_str()))
         .collect();
@@ -324,10 +465,12 @@ fn returns_name(endpoint: &Endpoint) -> String {
 /// A new rule between parameters refuses bodies (and command lines, and
 /// requests that compiled) that were accepted; a rule dropped accepts more.
 fn constraints_changed(old: &Endpoint, new: &Endpoint) -> Vec<Finding> {
+    let before: Vec<Constraint> = old.constraints.iter().map(normalized).collect();
+    let after: Vec<Constraint> = new.constraints.iter().map(normalized).collect();
     let added = new
         .constraints
         .iter()
-        .filter(|c| !old.constraints.contains(c))
+        .filter(|c| !before.contains(&normalized(c)))
         .map(|c| {
             finding(
                 "constraint-added",
@@ -342,7 +485,7 @@ fn constraints_changed(old: &Endpoint, new: &Endpoint) -> Vec<Finding> {
     let removed = old
         .constraints
         .iter()
-        .filter(|c| !new.constraints.contains(c))
+        .filter(|c| !after.contains(&normalized(c)))
         .map(|c| {
             finding(
                 "constraint-removed",
@@ -352,6 +495,24 @@ fn constraints_changed(old: &Endpoint, new: &Endpoint) -> Vec<Finding> {
             )
         });
     added.chain(removed).collect()
+}
+
+/// A rule with its parameters in an order that does not matter sorted:
+/// `exclusive` and `at_least_one` name sets; `requires` names one parameter
+/// and the set it needs.
+fn normalized(constraint: &Constraint) -> Constraint {
+    let mut params = constraint.params.clone();
+    let set = match constraint.rule {
+        ConstraintRule::Requires => params.get_mut(1..),
+        ConstraintRule::Exclusive | ConstraintRule::AtLeastOne => Some(&mut params[..]),
+    };
+    if let Some(set) = set {
+        set.sort();
+    }
+    Constraint {
+        rule: constraint.rule,
+        params,
+    }
 }
 
 /// The queue hint changes docs and the CLI's choice of queue and deadline,
@@ -472,33 +633,39 @@ fn kind_name(kind: &Kind) -> String {
 }
 
 /// Whether two kinds are the same type, whatever their constraints: the
-/// same medium, lists of the same type, objects of the same fields' types.
+/// same medium, lists of the same type, objects of the same Rust type (its
+/// fields are compared one by one, by `object_field_changes`).
 fn same_type(old: &Kind, new: &Kind) -> bool {
     match (old, new) {
         (Kind::Media(a), Kind::Media(b)) => a == b,
         (Kind::List { items: a, .. }, Kind::List { items: b, .. }) => same_type(a, b),
-        (Kind::Object(a), Kind::Object(b)) => {
-            a.type_name == b.type_name
-                && a.fields.len() == b.fields.len()
-                && a.fields.iter().zip(&b.fields).all(|(x, y)| {
-                    x.wire == y.wire && x.required == y.required && same_type(&x.kind, &y.kind)
-                })
-        }
+        (Kind::Object(a), Kind::Object(b)) => a.type_name == b.type_name,
         _ => std::mem::discriminant(old) == std::mem::discriminant(new),
     }
 }
 
-/// Any type change changes the Rust field's type. Integer to number is the
-/// one widening: every integer a body or command line carried is a number.
+/// A change that only the Rust type sees: integer to number (every integer
+/// a body or command line carried is a number), and one medium for another
+/// (each is a non-empty string on the wire, and a file, URL or `-` on the
+/// command line), item by item in lists.
+fn wire_compatible(old: &Kind, new: &Kind) -> bool {
+    match (old, new) {
+        (Kind::Integer { .. }, Kind::Number { .. }) => true,
+        (Kind::Media(_), Kind::Media(_)) => true,
+        (Kind::List { items: a, .. }, Kind::List { items: b, .. }) => {
+            same_type(a, b) || wire_compatible(a, b)
+        }
+        _ => false,
+    }
+}
+
+/// Any type change changes the Rust field's type; only some change what
+/// the wire and the command line accept (see `wire_compatible`).
 fn type_changed(_: Sides<'_>, old: &Param, new: &Param) -> Vec<Finding> {
     if same_type(&old.kind, &new.kind) {
         return Vec::new();
     }
-    let widened = matches!(
-        (&old.kind, &new.kind),
-        (Kind::Integer { .. }, Kind::Number { .. })
-    );
-    let others = if widened {
+    let others = if wire_compatible(&old.kind, &new.kind) {
         Impact::Compatible
     } else {
         Impact::Breaking
@@ -783,7 +950,7 @@ fn enum_values_changed(sides: Sides<'_>, old: &Param, new: &Param) -> Vec<Findin
         Kind::Enum {
             wire_values: after, ..
         },
-    ) = (&old.kind, &new.kind)
+    ) = (element(&old.kind), element(&new.kind))
     else {
         return Vec::new();
     };
@@ -795,8 +962,8 @@ fn enum_values_changed(sides: Sides<'_>, old: &Param, new: &Param) -> Vec<Findin
         Impact::Compatible,
     );
     if let (Some(a), Some(b)) = (
-        enum_def(sides.old, &old.kind),
-        enum_def(sides.new, &new.kind),
+        enum_def(sides.old, element(&old.kind)),
+        enum_def(sides.new, element(&new.kind)),
     ) {
         let renamed: Vec<String> = a
             .variants
@@ -824,7 +991,7 @@ fn enum_values_changed(sides: Sides<'_>, old: &Param, new: &Param) -> Vec<Findin
 /// A new Rust type for the same choice (an inline enum moved to
 /// `enums.yaml`, or a shared enum renamed) breaks code that names it.
 fn enum_type_renamed(_: Sides<'_>, old: &Param, new: &Param) -> Vec<Finding> {
-    match (&old.kind, &new.kind) {
+    match (element(&old.kind), element(&new.kind)) {
         (Kind::Enum { type_name: a, .. }, Kind::Enum { type_name: b, .. }) if a != b => {
             vec![finding(
                 "enum-type-renamed",
@@ -835,4 +1002,137 @@ fn enum_type_renamed(_: Sides<'_>, old: &Param, new: &Param) -> Vec<Finding> {
         }
         _ => Vec::new(),
     }
+}
+
+/// The kinds of user a verdict of `impact` applies to, in words
+/// ("Rust, HTTP and CLI"), or `None` when it applies to none.
+fn users_with(verdicts: &Verdicts, impact: Impact) -> Option<String> {
+    let names: Vec<&str> = [
+        ("Rust", verdicts.rust),
+        ("HTTP", verdicts.http),
+        ("CLI", verdicts.cli),
+    ]
+    .into_iter()
+    .filter(|(_, v)| *v == impact)
+    .map(|(name, _)| name)
+    .collect();
+    match names.as_slice() {
+        [] => None,
+        [one] => Some((*one).to_owned()),
+        [rest @ .., last] => Some(format!("{} and {last}", rest.join(", "))),
+    }
+}
+
+/// Whom a change breaks and whose behaviour it changes, in words:
+/// "breaks Rust; behaviour changes for HTTP and CLI".
+pub fn verdict_sentence(verdicts: &Verdicts) -> String {
+    let parts: Vec<String> = [
+        users_with(verdicts, Impact::Breaking).map(|u| format!("breaks {u}")),
+        users_with(verdicts, Impact::Behaviour).map(|u| format!("behaviour changes for {u}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if parts.is_empty() {
+        "compatible".to_owned()
+    } else {
+        parts.join("; ")
+    }
+}
+
+/// Where a change is: `demo` or `demo` `steps`.
+fn place(change: &Change) -> String {
+    match &change.param {
+        Some(param) => format!("`{}` `{param}`", change.endpoint),
+        None => format!("`{}`", change.endpoint),
+    }
+}
+
+/// The listing `cargo xtask diff` prints: breaking changes first, then
+/// behaviour changes, then the compatible ones, one line each, grouped by
+/// endpoint within each group.
+pub fn human_report(changes: &[Change]) -> String {
+    if changes.is_empty() {
+        return "no changes to the specs\n".to_owned();
+    }
+    let mut out = String::new();
+    let groups = [
+        (Impact::Breaking, "Breaking"),
+        (Impact::Behaviour, "Behaviour changes"),
+        (Impact::Compatible, "Compatible"),
+    ];
+    for (impact, heading) in groups {
+        let mut group: Vec<&Change> = changes
+            .iter()
+            .filter(|c| c.verdicts.worst() == impact)
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        // Stable: the rules' order is kept within an endpoint.
+        group.sort_by(|a, b| a.endpoint.cmp(&b.endpoint));
+        out.push_str(&format!("{heading} ({}):\n", group.len()));
+        let mut endpoint = "";
+        for change in group {
+            if change.endpoint != endpoint {
+                endpoint = &change.endpoint;
+                out.push_str(&format!("  {endpoint}\n"));
+            }
+            let param = change
+                .param
+                .as_deref()
+                .map_or(String::new(), |p| format!("{p}: "));
+            out.push_str(&format!(
+                "    {param}{} [{}; {}]\n",
+                change.change,
+                change.rule,
+                verdict_sentence(&change.verdicts)
+            ));
+        }
+    }
+    let breaking = changes.iter().filter(|c| c.breaking()).count();
+    out.push_str(&format!(
+        "{} change(s), {breaking} breaking\n",
+        changes.len()
+    ));
+    out
+}
+
+/// The body of a changelog's "Unreleased" section in keep-a-changelog's
+/// shape (`### Added`, `### Changed`, `### Removed`), breaking entries
+/// first in each and marked as such; `since` names the release compared
+/// against, for the line written when nothing changed.
+pub fn changelog_entries(changes: &[Change], since: &str) -> String {
+    if changes.is_empty() {
+        return format!("No changes to the specs since {since}.\n");
+    }
+    let mut out = String::new();
+    for section in [Section::Added, Section::Changed, Section::Removed] {
+        let mut entries: Vec<&Change> = changes.iter().filter(|c| c.section == section).collect();
+        if entries.is_empty() {
+            continue;
+        }
+        entries.sort_by_key(|c| std::cmp::Reverse(c.verdicts.worst()));
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&format!("### {}\n\n", section.heading()));
+        for change in entries {
+            let mark = match change.verdicts.worst() {
+                Impact::Breaking => "**Breaking** ",
+                Impact::Behaviour => "**Behaviour** ",
+                Impact::Compatible => "",
+            };
+            let whom = match change.verdicts.worst() {
+                Impact::Compatible => String::new(),
+                _ => format!(" ({})", verdict_sentence(&change.verdicts)),
+            };
+            out.push_str(&format!(
+                "- {mark}{}: {}{whom}.\n",
+                place(change),
+                change.change.trim_end_matches('.')
+            ));
+        }
+    }
+    out
 }

@@ -152,19 +152,43 @@ pub fn toml_region(path: &str, name: &str, body: String) -> GeneratedFile {
     }
 }
 
-/// The marker lines around a generated region.
-fn markers(name: &str) -> (String, String) {
-    (
-        format!("# @generated {name} begin"),
-        format!("# @generated {name} end"),
-    )
+/// The generated region `name` of a hand-written Markdown file (the
+/// changelog's "Unreleased" entries), between HTML-comment markers so that
+/// they do not show when the file is rendered.
+pub fn markdown_region(path: &str, name: &str, body: String) -> GeneratedFile {
+    GeneratedFile {
+        path: path.to_owned(),
+        contents: body,
+        region: Some(name.to_owned()),
+    }
+}
+
+/// The marker lines around a generated region: TOML comments, or HTML
+/// comments in Markdown, where `#` would make a heading.
+fn markers(path: &str, name: &str) -> (String, String) {
+    if path.ends_with(".md") {
+        (
+            format!("<!-- @generated {name} begin -->"),
+            format!("<!-- @generated {name} end -->"),
+        )
+    } else {
+        (
+            format!("# @generated {name} begin"),
+            format!("# @generated {name} end"),
+        )
+    }
 }
 
 /// `current` with the lines between the markers of region `name` replaced
 /// by `body`; the marker lines and everything outside them are kept.
 /// Missing, repeated or misordered markers are an error naming them.
 pub fn splice(current: &str, name: &str, body: &str) -> Result<String, String> {
-    let (begin, end) = markers(name);
+    splice_file("", current, name, body)
+}
+
+/// [`splice`], with the markers the file at `path` uses.
+pub fn splice_file(path: &str, current: &str, name: &str, body: &str) -> Result<String, String> {
+    let (begin, end) = markers(path, name);
     let mut out = String::with_capacity(current.len() + body.len());
     // 0: before the region, 1: inside it, 2: after it.
     let mut state = 0;

@@ -105,12 +105,14 @@ pub fn sync(root: &Path, files: &[GeneratedFile], mode: Mode) -> io::Result<Sync
                         ),
                     )
                 })?;
-                crate::render::splice(current, region, &file.contents).map_err(|problem| {
-                    io::Error::new(
-                        io::ErrorKind::InvalidData,
-                        format!("{}: {problem}", file.path),
-                    )
-                })?
+                crate::render::splice_file(&file.path, current, region, &file.contents).map_err(
+                    |problem| {
+                        io::Error::new(
+                            io::ErrorKind::InvalidData,
+                            format!("{}: {problem}", file.path),
+                        )
+                    },
+                )?
             }
         };
         if current.as_deref() != Some(wanted.as_str()) {

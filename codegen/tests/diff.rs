@@ -481,3 +481,256 @@ fn renamed_from_is_checked() {
         "{typed}"
     );
 }
+
+/// A spec using the format's second round: lists, objects, media other
+/// than images, constraints and the queue hint.
+const RICH: &str = r#"
+slug: clip
+path: /clip
+title: Clip
+description: A video model to diff.
+returns: video
+queue:
+  deadline: 600
+constraints:
+  - exclusive: [first_frame, video]
+params:
+  prompt:
+    type: string
+    required: true
+    description: Prompt.
+  negative:
+    type: string
+    required: true
+    description: What to avoid.
+  first_frame:
+    type: image
+    description: First frame.
+  video:
+    type: video
+    description: A clip to extend.
+  references:
+    type: list
+    items: image
+    max_items: 4
+    description: References.
+  styles:
+    type: list
+    items:
+      type: enum
+      values: [anime, photo]
+    description: Styles.
+  palette:
+    type: list
+    items:
+      type: object
+      fields:
+        hex:
+          type: string
+          required: true
+          description: Colour.
+        weight:
+          type: number
+          min: 0
+          max: 1
+          description: Weight.
+    description: Colours.
+"#;
+
+/// The changes from RICH to RICH with `from` replaced by `to` once.
+fn edit_rich(from: &str, to: &str) -> Vec<Change> {
+    assert!(RICH.contains(from), "the case edits nothing: {from:?}");
+    let after = RICH.replacen(from, to, 1);
+    diff(&model(&[("clip", RICH)]), &model(&[("clip", &after)]))
+}
+
+#[test]
+fn returns_video_to_audio_breaks_everyone() {
+    only(
+        &edit_rich("returns: video", "returns: audio"),
+        "returns-changed",
+        None,
+        Verdicts::all(BREAKING),
+    );
+}
+
+#[test]
+fn constraint_added_breaks_everyone_and_removed_is_compatible() {
+    let rule = "  - exclusive: [first_frame, video]\n";
+    let added = edit_rich(
+        rule,
+        &format!("{rule}  - requires: [references, first_frame]\n"),
+    );
+    let text = only(&added, "constraint-added", None, Verdicts::all(BREAKING));
+    assert!(text.contains("`references`"), "{text}");
+    let removed = edit_rich("constraints:\n  - exclusive: [first_frame, video]\n", "");
+    only(&removed, "constraint-removed", None, Verdicts::all(OK));
+}
+
+#[test]
+fn a_set_rule_named_in_another_order_is_no_change() {
+    assert!(edit_rich(
+        "exclusive: [first_frame, video]",
+        "exclusive: [video, first_frame]"
+    )
+    .is_empty());
+}
+
+#[test]
+fn queue_hint_changes_only_what_the_cli_does() {
+    let moved = edit_rich("deadline: 600", "deadline: 900");
+    let text = only(&moved, "queue-hint-changed", None, v(OK, OK, BEHAVIOUR));
+    assert!(text.contains("900") && text.contains("600"), "{text}");
+    only(
+        &edit_rich("queue:\n  deadline: 600\n", ""),
+        "queue-hint-changed",
+        None,
+        v(OK, OK, BEHAVIOUR),
+    );
+}
+
+#[test]
+fn list_length_narrowed_breaks_everyone_and_widened_does_not() {
+    only(
+        &edit_rich("max_items: 4", "max_items: 2"),
+        "bounds-narrowed",
+        Some("references"),
+        Verdicts::all(BREAKING),
+    );
+    only(
+        &edit_rich("max_items: 4", "max_items: 8"),
+        "bounds-widened",
+        Some("references"),
+        Verdicts::all(OK),
+    );
+    only(
+        &edit_rich("    max_items: 4\n", "    max_items: 4\n    min_items: 1\n"),
+        "bounds-narrowed",
+        Some("references"),
+        Verdicts::all(BREAKING),
+    );
+}
+
+#[test]
+fn one_medium_for_another_breaks_only_the_crate() {
+    // Each medium is a non-empty string on the wire and a file or URL on
+    // the command line; in Rust, `ImageInput` is not `VideoInput`.
+    only(
+        &edit_rich("    type: video\n", "    type: image\n"),
+        "type-changed",
+        Some("video"),
+        v(BREAKING, OK, OK),
+    );
+    only(
+        &edit_rich("    items: image\n", "    items: file\n"),
+        "type-changed",
+        Some("references"),
+        v(BREAKING, OK, OK),
+    );
+}
+
+#[test]
+fn a_value_becoming_a_list_breaks_everyone() {
+    only(
+        &edit_rich(
+            "  first_frame:\n    type: image\n",
+            "  first_frame:\n    type: list\n    items: image\n",
+        ),
+        "type-changed",
+        Some("first_frame"),
+        Verdicts::all(BREAKING),
+    );
+}
+
+#[test]
+fn enum_values_of_list_items_are_compared() {
+    only(
+        &edit_rich("[anime, photo]", "[anime, photo, sketch]"),
+        "enum-values-added",
+        Some("styles"),
+        Verdicts::all(OK),
+    );
+    only(
+        &edit_rich("[anime, photo]", "[anime]"),
+        "enum-values-removed",
+        Some("styles"),
+        Verdicts::all(BREAKING),
+    );
+}
+
+#[test]
+fn object_fields_follow_the_parameter_rules() {
+    // Objects are #[non_exhaustive] structs built with new(required) and
+    // setters, like requests.
+    let optional = edit_rich(
+        "        weight:\n",
+        "        name:\n          type: string\n          description: Name.\n        weight:\n",
+    );
+    only(
+        &optional,
+        "param-added-optional",
+        Some("palette[].name"),
+        Verdicts::all(OK),
+    );
+    let required = edit_rich(
+        "        weight:\n",
+        "        name:\n          type: string\n          required: true\n          description: Name.\n        weight:\n",
+    );
+    only(
+        &required,
+        "param-added-required",
+        Some("palette[].name"),
+        Verdicts::all(BREAKING),
+    );
+    only(
+        &edit_rich("          max: 1\n", "          max: 0.5\n"),
+        "bounds-narrowed",
+        Some("palette[].weight"),
+        Verdicts::all(BREAKING),
+    );
+    let removed = edit_rich(
+        "        weight:\n          type: number\n          min: 0\n          max: 1\n          description: Weight.\n",
+        "",
+    );
+    only(
+        &removed,
+        "param-removed",
+        Some("palette[].weight"),
+        Verdicts::all(BREAKING),
+    );
+}
+
+#[test]
+fn swapping_required_parameters_of_one_type_is_a_silent_rust_break() {
+    let swapped = RICH.replacen(
+        "  prompt:\n    type: string\n    required: true\n    description: Prompt.\n  negative:\n    type: string\n    required: true\n    description: What to avoid.\n",
+        "  negative:\n    type: string\n    required: true\n    description: What to avoid.\n  prompt:\n    type: string\n    required: true\n    description: Prompt.\n",
+        1,
+    );
+    assert_ne!(swapped, RICH);
+    let changes = diff(&model(&[("clip", RICH)]), &model(&[("clip", &swapped)]));
+    let text = only(&changes, "constructor-reordered", None, v(BREAKING, OK, OK));
+    assert!(text.contains("without a compile error"), "{text}");
+    // Optional parameters reordered change nothing anyone sees.
+    let optional = RICH.replacen(
+        "  first_frame:\n    type: image\n    description: First frame.\n  video:\n    type: video\n    description: A clip to extend.\n",
+        "  video:\n    type: video\n    description: A clip to extend.\n  first_frame:\n    type: image\n    description: First frame.\n",
+        1,
+    );
+    assert_ne!(optional, RICH);
+    assert!(diff(&model(&[("clip", RICH)]), &model(&[("clip", &optional)])).is_empty());
+}
+
+#[test]
+fn a_marked_rename_of_a_required_parameter_is_not_a_reordering() {
+    let changes = edit_rich(
+        "  negative:\n    type: string\n",
+        "  negative_prompt:\n    renamed_from: negative\n    type: string\n",
+    );
+    only(
+        &changes,
+        "param-renamed",
+        Some("negative_prompt"),
+        Verdicts::all(BREAKING),
+    );
+}

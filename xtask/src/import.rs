@@ -22,6 +22,10 @@ pub struct Options {
     pub operation: Option<String>,
     /// Print the draft instead of writing `spec/<slug>.yaml`.
     pub stdout: bool,
+    /// Draft this existing spec again instead of a new one.
+    pub update: Option<PathBuf>,
+    /// With `update`: write the result over the spec.
+    pub write: bool,
 }
 
 pub fn main(root: &Path, options: Options) -> ExitCode {
@@ -66,6 +70,14 @@ fn run(root: &Path, options: Options) -> Result<(), String> {
         draft.params.len(),
         draft.reviews()
     );
+    if let Some(spec) = &options.update {
+        let target = match (options.write, options.stdout) {
+            (true, _) => Target::Write,
+            (false, true) => Target::Stdout,
+            (false, false) => Target::Nowhere,
+        };
+        return update(root, spec, &draft.slug, &yaml, target);
+    }
     if options.stdout {
         print!("{yaml}");
         eprintln!("{}: {summary}", draft.slug);
@@ -88,6 +100,109 @@ fn run(root: &Path, options: Options) -> Result<(), String> {
         )),
         Err(error) => Err(format!("cannot write {relative}: {error}")),
     }
+}
+
+/// `--update SPEC`: merges the new draft into the spec (see
+/// `codegen::import::update`), prints what that changes and whom it
+/// breaks, and writes the result over SPEC only with `--write`.
+fn update(root: &Path, spec: &Path, slug: &str, draft: &str, target: Target) -> Result<(), String> {
+    let spec_path = if spec.is_file() {
+        spec.to_owned()
+    } else {
+        root.join(spec)
+    };
+    let shown = format!("{SPEC_DIR}/{slug}.yaml");
+    let stem = spec_path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned());
+    if stem.as_deref() != Some(slug) {
+        return Err(format!(
+            "the page is for `{slug}` ({shown}), not {}",
+            spec.display()
+        ));
+    }
+    let old_text = std::fs::read_to_string(&spec_path)
+        .map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
+    let enums = shared_enums_source(root);
+    let with_enums = |text: &str| {
+        let mut sources = vec![SpecSource {
+            path: shown.clone(),
+            text: text.to_owned(),
+        }];
+        sources.extend(enums.clone());
+        sources
+    };
+    let old = codegen::load(&with_enums(&old_text)).map_err(|problems| {
+        format!(
+            "{shown} does not pass the checks, fix it first:
+{problems}"
+        )
+    })?;
+    let drafted = codegen::load_ignoring_reviews(&with_enums(draft)).map_err(|problems| {
+        format!(
+            "the new draft does not pass the checks even with its review comments set aside, so it cannot be merged; compare it by hand (--stdout):
+{problems}"
+        )
+    })?;
+    let changes = codegen::diff::diff(&old, &drafted);
+    let merged = import::update::merge(&old_text, draft, &changes);
+    let mut shown_changes = match codegen::load_ignoring_reviews(&with_enums(&merged)) {
+        Ok(model) => codegen::diff::diff(&old, &model),
+        Err(problems) => {
+            eprintln!("warning: the merged spec does not check yet ({problems}); listing the draft's changes instead");
+            changes
+        }
+    };
+    codegen::diff::breaking_first(&mut shown_changes);
+    // The report goes where the spec does not.
+    let report = |text: &str| match target {
+        Target::Stdout => eprint!("{text}"),
+        _ => print!("{text}"),
+    };
+    if merged == old_text {
+        report(&format!(
+            "{shown} already states what the page does; nothing to write\n"
+        ));
+        return Ok(());
+    }
+    report(&format!("what updating {shown} from the page changes:\n"));
+    report(&codegen::diff::human_report(&shown_changes));
+    let reviews = import::review_comments(&merged).len();
+    match target {
+        Target::Nowhere => report(&format!(
+            "not written ({reviews} review comment(s) to settle in it); run again with --write to update {shown}, or --stdout to see it\n"
+        )),
+        Target::Stdout => print!("{merged}"),
+        Target::Write => {
+            std::fs::write(&spec_path, &merged)
+                .map_err(|e| format!("cannot write {}: {e}", spec.display()))?;
+            report(&format!("wrote {shown}: {reviews} review comment(s) to settle\n"));
+        }
+    }
+    Ok(())
+}
+
+/// Where `--update` puts the merged spec.
+#[derive(Clone, Copy)]
+enum Target {
+    /// Nowhere: the change list alone.
+    Nowhere,
+    /// Standard output.
+    Stdout,
+    /// Over the spec file.
+    Write,
+}
+
+/// `spec/enums.yaml` as a source, when there is one.
+fn shared_enums_source(root: &Path) -> Vec<SpecSource> {
+    let name = codegen::spec::SHARED_ENUMS_FILE;
+    std::fs::read_to_string(root.join(SPEC_DIR).join(name))
+        .map(|text| SpecSource {
+            path: format!("{SPEC_DIR}/{name}"),
+            text,
+        })
+        .into_iter()
+        .collect()
 }
 
 fn read(file: Option<&Path>) -> Result<String, String> {
@@ -148,6 +263,8 @@ mod tests {
             openapi: None,
             operation: None,
             stdout: false,
+            update: None,
+            write: false,
         }
     }
 
@@ -201,10 +318,79 @@ mod tests {
                 openapi: Some(page.clone()),
                 operation: None,
                 stdout: true,
+                update: None,
+                write: false,
             },
         )
         .unwrap_err();
         assert!(error.contains("--operation"), "{error}");
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    fn update_options(page: &Path, spec: &Path, write: bool) -> Options {
+        Options {
+            update: Some(spec.to_owned()),
+            write,
+            ..options(page)
+        }
+    }
+
+    #[test]
+    fn update_keeps_what_was_settled_and_writes_only_when_asked() {
+        let root = scratch("update");
+        let spec = root.join("spec/ssd-1b.yaml");
+        let settled =
+            std::fs::read_to_string(crate::workspace_root().join("spec/ssd-1b.yaml")).unwrap();
+        std::fs::write(&spec, &settled).unwrap();
+        // The same page: the maintainer's settlement of `samples` (default
+        // 1 where the table says 2) and rewritten descriptions stay.
+        let page = root.join("page.txt");
+        std::fs::write(&page, PAGE).unwrap();
+        run(&root, update_options(&page, &spec, true)).unwrap();
+        assert_eq!(std::fs::read_to_string(&spec).unwrap(), settled);
+        // The page moves a bound: nothing is written without --write ...
+        let moved = PAGE.replace("Range: 1 - 25img", "Range: 1 - 20img");
+        assert_ne!(moved, PAGE);
+        std::fs::write(&page, moved).unwrap();
+        run(&root, update_options(&page, &spec, false)).unwrap();
+        assert_eq!(std::fs::read_to_string(&spec).unwrap(), settled);
+        // ... and with it, only that fact changes, marked for review.
+        run(&root, update_options(&page, &spec, true)).unwrap();
+        let updated = std::fs::read_to_string(&spec).unwrap();
+        assert!(updated.contains("    max: 20\n"), "{updated}");
+        assert!(updated.contains("maximum is 20 (was 25)"), "{updated}");
+        assert_eq!(
+            codegen::import::review_comments(&updated).len(),
+            1,
+            "{updated}"
+        );
+        assert!(updated.contains("    default: 1\n"), "{updated}");
+        assert!(
+            updated.contains("a silent\n    # default of 2 would double the cost"),
+            "{updated}"
+        );
+        let kept_lines = settled
+            .lines()
+            .filter(|l| updated.lines().any(|u| u == *l))
+            .count();
+        assert_eq!(
+            kept_lines,
+            settled.lines().count() - 1,
+            "only `max: 25` went"
+        );
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn update_refuses_a_page_for_another_spec() {
+        let root = scratch("update-other");
+        let page = root.join("page.txt");
+        std::fs::write(&page, PAGE).unwrap();
+        let other = root.join("spec/esrgan.yaml");
+        std::fs::write(&other, "x").unwrap();
+        let error = run(&root, update_options(&page, &other, true)).unwrap_err();
+        assert!(error.contains("the page is for `ssd-1b`"), "{error}");
+        assert_eq!(std::fs::read_to_string(&other).unwrap(), "x");
         std::fs::remove_dir_all(&root).unwrap();
     }
 }

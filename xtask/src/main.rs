@@ -9,7 +9,14 @@
 //!   `spec/<slug>.yaml`;
 //! - `cargo xtask import [FILE|-]` drafts `spec/<slug>.yaml` from a copied
 //!   API page (or `--openapi FILE --operation ID`), marking every
-//!   contradiction for review.
+//!   contradiction for review; `--update spec/<slug>.yaml` drafts an
+//!   existing spec again, keeps what the maintainer settled and shows
+//!   what the page changed;
+//! - `cargo xtask diff <REV> [--json]` lists what the specs change against
+//!   a git revision and whom each change breaks; `--since-release --check`
+//!   is the CI guard against a breaking change without a version bump.
+//!
+//! `gen` also writes the "Unreleased" entries of `CHANGELOG.md`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -17,8 +24,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use codegen::workspace::{self, Mode};
 
+mod diff;
+mod git;
 mod import;
 mod new;
+mod release;
 mod scale;
 
 /// See xtask/Cargo.toml: rendering many specs is allocation-bound.
@@ -70,6 +80,38 @@ enum Command {
         /// The OpenAPI operation: its operationId, its path, or "POST /path".
         #[arg(long, value_name = "ID", requires = "openapi")]
         operation: Option<String>,
+        /// Draft this existing spec again from the page: keep what was
+        /// settled where the page did not change the fact, print what
+        /// changes (and whom it breaks), and write only with --write
+        /// (with --stdout, print the updated spec instead).
+        #[arg(long, value_name = "SPEC")]
+        update: Option<PathBuf>,
+        /// With --update: write the updated spec over SPEC.
+        #[arg(long, requires = "update", conflicts_with = "stdout")]
+        write: bool,
+    },
+    /// List what the specs in the working tree change against a git
+    /// revision, each change with its verdict for Rust, HTTP and CLI users,
+    /// breaking first. Exits 0: it is a report, unless asked to fail.
+    Diff {
+        /// The revision to compare with (a commit, branch or tag).
+        #[arg(required_unless_present = "since_release")]
+        rev: Option<String>,
+        /// Compare with the last release in CHANGELOG.md (tag vX.Y.Z, or
+        /// the commit that added its heading).
+        #[arg(long, conflicts_with = "rev")]
+        since_release: bool,
+        /// Print a JSON array of changes instead.
+        #[arg(long)]
+        json: bool,
+        /// Exit non-zero when any change breaks some kind of user.
+        #[arg(long)]
+        fail_on_breaking: bool,
+        /// The CI guard (with --since-release): exit non-zero when a
+        /// breaking change has no major version bump (minor before 1.0) in
+        /// generated-client/Cargo.toml, naming each change.
+        #[arg(long, requires = "since_release")]
+        check: bool,
     },
     /// Write N synthetic specs shaped like the real ones to DIR/spec and
     /// generate a crate from them in DIR (spec/ and the committed crate are
@@ -105,6 +147,8 @@ fn main() -> ExitCode {
             stdout,
             openapi,
             operation,
+            update,
+            write,
         } => import::main(
             &root,
             import::Options {
@@ -112,6 +156,24 @@ fn main() -> ExitCode {
                 openapi,
                 operation,
                 stdout,
+                update,
+                write,
+            },
+        ),
+        Command::Diff {
+            rev,
+            since_release,
+            json,
+            fail_on_breaking,
+            check,
+        } => diff::main(
+            &root,
+            diff::Options {
+                rev,
+                since_release,
+                json,
+                fail_on_breaking,
+                check,
             },
         ),
     }
@@ -125,14 +187,16 @@ fn generate(root: &Path, mode: Mode) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let files = match codegen::generate(&sources) {
-        Ok(files) => files,
+    let rendered = codegen::load(&sources).and_then(|model| Ok((codegen::render(&model)?, model)));
+    let (mut files, model) = match rendered {
+        Ok(done) => done,
         Err(diagnostics) => {
             eprintln!("{diagnostics}");
             eprintln!("nothing was written");
             return ExitCode::FAILURE;
         }
     };
+    files.extend(changelog(root, &model));
     let report = match workspace::sync(root, &files, mode) {
         Ok(report) => report,
         Err(error) => {
@@ -172,6 +236,34 @@ fn generate(root: &Path, mode: Mode) -> ExitCode {
         }
     }
 }
+
+/// The changelog's generated "Unreleased" entries, when the workspace has
+/// a changelog. Without the history it needs (a copy of the workspace, a
+/// shallow clone) it is left alone with a warning, so that generating
+/// code never depends on git; `cargo xtask diff --since-release --check`
+/// is the step that insists on history.
+fn changelog(root: &Path, model: &codegen::Model) -> Option<codegen::GeneratedFile> {
+    if !root.join(release::CHANGELOG).is_file() {
+        return None;
+    }
+    match diff::unreleased_entries(root, model) {
+        Ok(body) => Some(codegen::render::markdown_region(
+            release::CHANGELOG,
+            UNRELEASED_REGION,
+            body,
+        )),
+        Err(problem) => {
+            eprintln!(
+                "warning: {}'s Unreleased entries left as they are: {problem}",
+                release::CHANGELOG
+            );
+            None
+        }
+    }
+}
+
+/// The region of `CHANGELOG.md` that `gen` writes.
+const UNRELEASED_REGION: &str = "unreleased";
 
 #[cfg(test)]
 mod tests {

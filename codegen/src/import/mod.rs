@@ -17,6 +17,7 @@ pub mod openapi;
 pub mod page;
 mod resolve;
 mod sample;
+pub mod update;
 pub mod yaml;
 
 use std::fmt;
