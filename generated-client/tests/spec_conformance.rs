@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use codegen::model::{Endpoint, Kind, Literal, Param};
+use codegen::model::{ConstraintRule, Endpoint, Kind, Literal, Param};
 use segmind::AnyRequest;
 use serde_json::{json, Map, Value};
 
@@ -18,26 +18,60 @@ fn example_json(literal: &Literal) -> Value {
     literal.to_json()
 }
 
-/// A body with every required parameter set to its example.
-fn base_body(endpoint: &Endpoint) -> Map<String, Value> {
+/// The example of the parameter `wire` (or `"x"` without one).
+fn example_of(endpoint: &Endpoint, wire: &str) -> Value {
     endpoint
         .params
         .iter()
-        .filter(|p| p.required)
-        .map(|p| {
-            let example = p
-                .example
-                .as_ref()
-                .map(example_json)
-                .unwrap_or_else(|| json!("x"));
-            (p.wire.clone(), example)
-        })
-        .collect()
+        .find(|p| p.wire == wire)
+        .and_then(|p| p.example.as_ref())
+        .map(example_json)
+        .unwrap_or_else(|| json!("x"))
 }
 
-/// Validates `base` with `param` set to `value`; `Err` carries the messages.
+/// A body with every required parameter set to its example, and the first
+/// of each "at least one of" group.
+fn base_body(endpoint: &Endpoint) -> Map<String, Value> {
+    let mut body: Map<String, Value> = endpoint
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| (p.wire.clone(), example_of(endpoint, &p.wire)))
+        .collect();
+    for constraint in &endpoint.constraints {
+        if constraint.rule == ConstraintRule::AtLeastOne
+            && !constraint.params.iter().any(|p| body.contains_key(p))
+        {
+            let first = &constraint.params[0];
+            body.insert(first.clone(), example_of(endpoint, first));
+        }
+    }
+    body
+}
+
+/// Validates `base` with `param` set to `value`, and the rules between
+/// parameters kept (what `param` needs is sent, what it excludes is not);
+/// `Err` carries the messages.
 fn validate_with(endpoint: &Endpoint, param: &Param, value: Value) -> Result<(), String> {
     let mut body = base_body(endpoint);
+    for constraint in &endpoint.constraints {
+        if !constraint.params.contains(&param.wire) {
+            continue;
+        }
+        match constraint.rule {
+            ConstraintRule::Exclusive => {
+                for other in constraint.params.iter().filter(|p| **p != param.wire) {
+                    body.remove(other);
+                }
+            }
+            ConstraintRule::Requires if constraint.params[0] == param.wire => {
+                for needed in &constraint.params[1..] {
+                    body.insert(needed.clone(), example_of(endpoint, needed));
+                }
+            }
+            _ => {}
+        }
+    }
     body.insert(param.wire.clone(), value.clone());
     let request = AnyRequest::from_json(&endpoint.slug, Value::Object(body))
         .expect("every spec has a generated type")
