@@ -1,4 +1,4 @@
-// A path string is not a video, nor audio: say what it is, with
+// A path string is not audio (nor a video): say what it is, with
 // `AudioInput::from_file` or `AudioInput::url`, so a local file is never
 // sent to the API as if it were a URL.
 use segmind::{ImageInput, SadtalkerRequest};
