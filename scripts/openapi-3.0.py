@@ -8,8 +8,8 @@ cost of their client for the same endpoints can be measured beside ours.
 Only what the generated document uses is rewritten: `examples` lists in
 schemas become one `example`, a `$ref` with sibling keywords becomes an
 `allOf` of the reference (3.0 ignores a reference's siblings), `const`
-becomes a one-value `enum`, a list of types with "null" becomes
-`nullable`, and numeric exclusive bounds become 3.0's boolean form.
+becomes a one-value `enum`, a list of types with "null" (or `anyOf` a
+reference and null) becomes `nullable`, and numeric exclusive bounds become 3.0's boolean form.
 Progenitor also takes one success type and one error type per operation,
 so a response that may be image bytes or JSON keeps only its JSON form,
 and only the first success and the error responses of the first error's
@@ -25,6 +25,13 @@ def schema_30(node):
     if not isinstance(node, dict):
         return node
     node = {key: schema_30(value) for key, value in node.items()}
+    any_of = node.get("anyOf")
+    if isinstance(any_of, list) and {"type": "null"} in any_of:
+        # An optional member's `anyOf` a reference and null.
+        rest = [choice for choice in any_of if choice != {"type": "null"}]
+        del node["anyOf"]
+        node["allOf" if len(rest) == 1 else "anyOf"] = rest
+        node["nullable"] = True
     if "$ref" in node and len(node) > 1:
         ref = node.pop("$ref")
         node = {"allOf": [{"$ref": ref}], **node}

@@ -68,15 +68,53 @@ fn single_type(schema: &ObjectSchema) -> Type {
     }
 }
 
+/// A property's schema without the `null` an optional parameter also
+/// takes, and whether it took it: a type list loses `"null"`, an `enum`
+/// its `null`, and `anyOf` a reference and `null` becomes the reference
+/// with the property's annotations beside it.
+fn without_null(raw: &Value) -> (Value, bool) {
+    let mut schema = raw.clone();
+    let null = json!({"type": "null"});
+    let mut nullable = false;
+    if let Some(choices) = schema.get("anyOf").and_then(Value::as_array).cloned() {
+        if choices.len() == 2 && choices[1] == null {
+            let map = schema.as_object_mut().unwrap();
+            map.remove("anyOf");
+            map.extend(choices[0].as_object().unwrap().clone());
+            nullable = true;
+        }
+    }
+    if let Some(types) = schema.get("type").and_then(Value::as_array).cloned() {
+        assert!(types.contains(&json!("null")), "a type list only adds null");
+        let rest: Vec<Value> = types.into_iter().filter(|t| t != "null").collect();
+        assert_eq!(rest.len(), 1, "one type beside null");
+        schema["type"] = rest[0].clone();
+        nullable = true;
+    }
+    if let Some(values) = schema.get_mut("enum").and_then(Value::as_array_mut) {
+        let before = values.len();
+        values.retain(|v| !v.is_null());
+        assert_eq!(
+            before != values.len(),
+            nullable,
+            "null in the enum as in the type"
+        );
+    }
+    (schema, nullable)
+}
+
 /// A parameter's schema says what the spec says, and nothing more.
-fn check_param(
-    endpoint: &Endpoint,
-    param: &Param,
-    property: &Schema,
-    raw: &Value,
-    spec: &oas3::Spec,
-) {
+fn check_param(endpoint: &Endpoint, param: &Param, raw: &Value, spec: &oas3::Spec) {
     let at = format!("{}: `{}`", endpoint.source, param.wire);
+    // An optional parameter also takes `null`, a parameter not sent; a
+    // required one does not.
+    let (stripped, nullable) = without_null(raw);
+    assert_eq!(
+        nullable, !param.required,
+        "{at}: null is allowed when optional"
+    );
+    let property: Schema = serde_json::from_value(stripped).expect("a schema");
+    let property = &property;
     let schema = object(property, spec);
     let floats = |list: &[Value]| list.iter().map(|v| v.as_f64().unwrap()).collect::<Vec<_>>();
     match &param.kind {
@@ -122,15 +160,16 @@ fn check_param(
                         .collect();
                     assert_eq!(&found, list, "{at}");
                 }
+                // An open bound is stated as the 64-bit one.
                 None => {
                     assert_eq!(
                         schema.minimum.as_ref().and_then(|n| n.as_i64()),
-                        *min,
+                        Some(min.unwrap_or(i64::MIN)),
                         "{at}"
                     );
                     assert_eq!(
                         schema.maximum.as_ref().and_then(|n| n.as_i64()),
-                        *max,
+                        Some(max.unwrap_or(i64::MAX)),
                         "{at}"
                     );
                 }
@@ -228,13 +267,8 @@ fn check_request_body(endpoint: &Endpoint, operation: &Operation, spec: &oas3::S
     );
     let raw_properties = &raw["components"]["schemas"][&endpoint.type_name]["properties"];
     for param in &endpoint.params {
-        check_param(
-            endpoint,
-            param,
-            &schema.properties[&param.wire],
-            &raw_properties[&param.wire],
-            spec,
-        );
+        assert!(schema.properties.contains_key(&param.wire));
+        check_param(endpoint, param, &raw_properties[&param.wire], spec);
     }
 }
 
@@ -403,4 +437,64 @@ fn an_endpoint_at_a_shared_path_shares_its_path_item() {
     let operations = operations(&spec);
     assert!(operations.contains_key("GET /v1/get-user-credits"));
     assert!(operations.contains_key("POST /v1/get-user-credits"));
+}
+
+const RULES: &str = "\
+slug: rules
+path: /rules
+title: Rules
+description: Rules between parameters.
+returns: image
+constraints:
+  - exclusive: [image_url, first_frame_url]
+  - requires: [last_frame_url, first_frame_url]
+  - at_least_one: [prompt, image_url]
+params:
+  prompt:
+    type: string
+    description: Prompt.
+  image_url:
+    type: image
+    description: A still.
+  first_frame_url:
+    type: image
+    description: The first frame.
+  last_frame_url:
+    type: image
+    description: The last frame.
+";
+
+/// The rules between parameters, as JSON Schema, count a `null` member as
+/// not sent, as the generated types read it.
+#[test]
+fn rules_between_parameters_read_null_as_not_sent() {
+    let files = codegen::generate(&[source("spec/rules.yaml", RULES)]).expect("valid spec");
+    let document = files
+        .iter()
+        .find(|f| f.path == codegen::emit::OPENAPI_PATH)
+        .unwrap();
+    let mut root: Value = serde_json::from_str(&document.contents).unwrap();
+    root["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
+    root["$ref"] = json!("#/components/schemas/RulesRequest");
+    let validator = jsonschema::draft202012::new(&root).expect("the schema compiles");
+    for (body, valid) in [
+        (json!({"prompt": "p"}), true),
+        (json!({"image_url": "a"}), true),
+        (json!({}), false),
+        (json!({"prompt": null, "image_url": null}), false),
+        (json!({"image_url": "a", "first_frame_url": "b"}), false),
+        (json!({"image_url": "a", "first_frame_url": null}), true),
+        (json!({"prompt": "p", "last_frame_url": "l"}), false),
+        (
+            json!({"prompt": "p", "last_frame_url": "l", "first_frame_url": null}),
+            false,
+        ),
+        (
+            json!({"prompt": "p", "last_frame_url": "l", "first_frame_url": "f"}),
+            true,
+        ),
+        (json!({"prompt": "p", "last_frame_url": null}), true),
+    ] {
+        assert_eq!(validator.is_valid(&body), valid, "{body}");
+    }
 }

@@ -1,7 +1,8 @@
 //! The mock server's speed: a fresh 512×512 image drawn and encoded
 //! (Divan), then requests per second and p50/p99 latency over loopback at
 //! concurrency 1 and 64, for a fresh image each time and for a repeated
-//! (cached) request. `cargo bench -p segmind --features mock --bench mock`;
+//! (cached) request, raw and as base64 JSON. `ssd-1b` answers at its spec
+//! default size, 1024×1024. `cargo bench -p segmind --features mock --bench mock`;
 //! results in BENCHMARKS.md.
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -56,15 +57,17 @@ fn load() {
     let scenarios = [
         ("fresh", 1, 1_000),
         ("repeated", 1, 2_000),
+        ("repeated base64", 1, 2_000),
         ("fresh", 64, 5_000),
         ("repeated", 64, 50_000),
+        ("repeated base64", 64, 50_000),
     ];
     let mut rows = Vec::new();
     for (scenario, concurrency, requests) in scenarios {
         let row = runtime.block_on(run(&client, &url, scenario, concurrency, requests));
         rows.push(row);
     }
-    println!("\nmock over loopback, 512x512 PNG (`ssd-1b`), reqwest client in the same process:");
+    println!("\nmock over loopback, 1024x1024 PNG (`ssd-1b`), reqwest client in the same process:");
     println!("| image | concurrency | requests | requests/s | p50 | p99 |");
     println!("|---|---:|---:|---:|---:|---:|");
     for row in rows {
@@ -88,10 +91,11 @@ async fn run(
     requests: usize,
 ) -> Row {
     let fresh = scenario == "fresh";
+    let base64 = scenario.ends_with("base64");
     let next = Arc::new(AtomicU64::new(0));
     // Warm the connections (and, for the repeated request, the cache).
     for _ in 0..concurrency.min(8) {
-        let _ = call(client, url, 0).await;
+        let _ = call(client, url, 0, base64).await;
     }
     let started = Instant::now();
     let mut workers = Vec::new();
@@ -110,7 +114,7 @@ async fn run(
                     0
                 };
                 let sent = Instant::now();
-                assert_eq!(call(&client, &url, seed).await, 200);
+                assert_eq!(call(&client, &url, seed, base64).await, 200);
                 latencies.push(sent.elapsed());
             }
         }));
@@ -132,8 +136,8 @@ async fn run(
 }
 
 /// One call; the status.
-async fn call(client: &reqwest::Client, url: &str, seed: u64) -> u16 {
-    let body = format!(r#"{{"prompt":"a lighthouse at dawn","seed":{seed}}}"#);
+async fn call(client: &reqwest::Client, url: &str, seed: u64, base64: bool) -> u16 {
+    let body = format!(r#"{{"prompt":"a lighthouse at dawn","seed":{seed},"base64":{base64}}}"#);
     let response = client
         .post(url)
         .header("x-api-key", "bench")

@@ -140,11 +140,17 @@ fn dimensions(bytes: &[u8]) -> (u32, u32) {
     (image.width(), image.height())
 }
 
-/// The size the mock should draw for `body`: its `img_width`/`img_height`,
-/// else the default 512.
-fn expected_size(body: &Value) -> (u32, u32) {
+/// The size the mock should draw for `body` to `slug`: its
+/// `img_width`/`img_height`, else their spec defaults, else 512.
+fn expected_size(slug: &str, body: &Value) -> (u32, u32) {
+    let read = AnyRequest::from_json(slug, body.clone())
+        .expect("endpoint compiled in")
+        .expect("body reads")
+        .with_defaults()
+        .to_json()
+        .unwrap();
     let side = |name: &str| {
-        body.get(name)
+        read.get(name)
             .and_then(Value::as_u64)
             .map_or(512, |n| n as u32)
     };
@@ -180,7 +186,11 @@ async fn every_endpoint_answers_images_raw_base64_and_several() {
         let raw = images(&server, slug, example.clone()).await;
         assert_eq!(raw.len(), 1, "{slug}");
         assert_eq!(raw[0].1, "image/png", "{slug}");
-        assert_eq!(dimensions(&raw[0].0), expected_size(&example), "{slug}");
+        assert_eq!(
+            dimensions(&raw[0].0),
+            expected_size(slug, &example),
+            "{slug}"
+        );
 
         // The same picture, whether sent as bytes or as base64 JSON (for
         // specs that have `base64`).
@@ -395,7 +405,8 @@ async fn latency_truncation_resets_and_slow_bodies() {
         .await
         .expect("slow but whole");
     assert!(started.elapsed() >= Duration::from_millis(400));
-    assert_eq!(dimensions(slow.bytes()), (512, 512));
+    // ssd-1b's spec default size.
+    assert_eq!(dimensions(slow.bytes()), (1024, 1024));
 
     // A slow body that outlasts the client's timeout: the success broke off.
     server.push_fault(FaultRule::any(1, Fault::slow_body(Duration::from_secs(3))));
@@ -472,7 +483,11 @@ async fn faults_by_header_and_through_the_admin_route() {
     let response = post(&server, "/v1/ssd-1b", &[("x-mock-format", "jpeg")], &body).await;
     assert_eq!(response.headers()["content-type"], "image/jpeg");
     let jpeg = response.bytes().await.unwrap();
-    assert_eq!(dimensions(&jpeg), (512, 512));
+    assert_eq!(
+        dimensions(&jpeg),
+        (1024, 1024),
+        "ssd-1b's spec default size"
+    );
     let response = post(&server, "/v1/ssd-1b", &[("x-mock-format", "gif")], &body).await;
     assert_eq!(response.status(), 400);
     let response = post(&server, "/v1/ssd-1b", &[("x-mock-fault", "explode")], &body).await;
@@ -584,6 +599,115 @@ async fn keys_are_checked_and_never_logged() {
         .await
         .unwrap();
     assert!(!admin_log.contains(KEY), "{admin_log}");
+}
+
+/// What the document says of a body, the mock does: a whole-number float
+/// is an integer, `null` is not sent, what is not sent takes the spec's
+/// default, and a count the spec leaves open is drawn, not refused.
+#[tokio::test]
+async fn bodies_are_read_as_the_document_reads_them() {
+    let server = MockServer::start().await.unwrap();
+    let call = |body: Value| {
+        let server = &server;
+        async move {
+            let response = post(server, "/v1/ssd-1b", &[], &body).await;
+            let status = response.status().as_u16();
+            let kind = response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            (status, kind, response.bytes().await.unwrap().to_vec())
+        }
+    };
+    // No size: the spec's default, 1024x1024, not the mock's 512.
+    let (status, kind, bytes) = call(json!({"prompt": "a fox", "seed": 1})).await;
+    assert_eq!((status, kind.as_str()), (200, "image/png"));
+    let default = (
+        Ssd1bRequest::DEFAULT_IMG_WIDTH as u32,
+        Ssd1bRequest::DEFAULT_IMG_HEIGHT as u32,
+    );
+    assert_eq!(default, (1024, 1024));
+    assert_eq!(dimensions(&bytes), default);
+    // `2.0` is 2, `1.0` is 1, and null members are not sent.
+    let (status, kind, body) = call(json!({
+        "prompt": "a fox", "seed": 1.0, "samples": 2.0, "scheduler": null, "base64": null
+    }))
+    .await;
+    assert_eq!((status, kind.as_str()), (200, "application/json"));
+    let several: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(several["image"].as_array().map(Vec::len), Some(2));
+    // A fraction is refused, naming the parameter.
+    let (status, _, body) = call(json!({"prompt": "a fox", "num_inference_steps": 30.5})).await;
+    assert_eq!(status, 400);
+    let message = String::from_utf8_lossy(&body);
+    assert!(
+        message.contains("`num_inference_steps`: 30.5 is not a whole number"),
+        "{message}"
+    );
+    // A required parameter cannot be null.
+    let (status, _, _) = call(json!({"prompt": null})).await;
+    assert_eq!(status, 400);
+    // flux-schnell's spec bounds no `samples`: the mock answers what it
+    // can draw (1 to MAX_SAMPLES) rather than refuse what the spec allows.
+    for (asked, drawn) in [(40, segmind::mock::MAX_SAMPLES as usize), (-3, 1), (0, 1)] {
+        let body =
+            json!({"prompt": "a fox", "seed": 3, "samples": asked, "width": 64, "height": 64});
+        let response = post(&server, "/v1/flux-schnell", &[], &body).await;
+        assert_eq!(response.status(), 200, "samples {asked}");
+        let bytes = response.bytes().await.unwrap();
+        let count = match serde_json::from_slice::<Value>(&bytes) {
+            Ok(Value::Object(map)) => map["image"].as_array().map_or(1, Vec::len),
+            _ => 1,
+        };
+        assert_eq!(count, drawn, "samples {asked}");
+    }
+}
+
+/// A repeated base64 answer comes from the cache, like a raw one: the
+/// encoded text is kept beside the bytes.
+#[tokio::test]
+async fn repeated_base64_answers_are_cached() {
+    let server = MockServer::start().await.unwrap();
+    let body = json!({"prompt": "a fox", "seed": 5, "base64": true});
+    let first = post(&server, "/v1/ssd-1b", &[], &body)
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let held = server.usage().images;
+    assert_eq!(held, 1, "the base64 text");
+    let again = post(&server, "/v1/ssd-1b", &[], &body)
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(first, again);
+    assert_eq!(
+        server.usage().images,
+        held,
+        "nothing drawn or encoded again"
+    );
+    let value: Value = serde_json::from_slice(&first).unwrap();
+    use base64::Engine as _;
+    let image = base64::engine::general_purpose::STANDARD
+        .decode(value["image"].as_str().unwrap())
+        .unwrap();
+    let raw = post(
+        &server,
+        "/v1/ssd-1b",
+        &[],
+        &json!({"prompt": "a fox", "seed": 5}),
+    )
+    .await
+    .bytes()
+    .await
+    .unwrap();
+    assert_eq!(image, raw.to_vec(), "the same image, raw or base64");
+    assert_eq!(
+        server.usage().images,
+        2,
+        "the raw bytes kept beside their text"
+    );
 }
 
 #[tokio::test]
@@ -975,7 +1099,11 @@ fn the_blocking_server_serves_the_blocking_client() {
     let error = client.ssd_1b(Ssd1bRequest::new("x")).unwrap_err();
     assert_eq!(variant(&error), "Server");
     let image = client.ssd_1b(Ssd1bRequest::new("x")).unwrap();
-    assert_eq!(dimensions(image.bytes()), (512, 512));
+    assert_eq!(
+        dimensions(image.bytes()),
+        (1024, 1024),
+        "ssd-1b's spec default size"
+    );
     assert_eq!(server.requests().len(), 2);
 }
 
@@ -1227,7 +1355,7 @@ fn the_seed_pages_python_snippets_get_an_image() {
         );
         let bytes = std::fs::read(&image_path).unwrap();
         let body = seed_example(&slug);
-        assert_eq!(dimensions(&bytes), expected_size(&body), "{slug}");
+        assert_eq!(dimensions(&bytes), expected_size(&slug, &body), "{slug}");
         ran.push(slug);
     }
     assert!(ran.len() >= 5, "every seed page has a snippet: {ran:?}");

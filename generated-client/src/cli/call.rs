@@ -123,7 +123,7 @@ fn value_arg(arg: Arg, kind: &Kind) -> Arg {
             .default_missing_value("true"),
         Kind::Integer { .. } => arg
             .value_name("INT")
-            .value_parser(value_parser!(i64))
+            .value_parser(whole_number)
             .allow_negative_numbers(true),
         Kind::Number { .. } => arg
             .value_name("NUMBER")
@@ -246,7 +246,7 @@ fn item_value(
     let refused = |what: &str| Failure::usage(format!("--{}: `{text}` is not {what}", flag(param)));
     Ok(match item {
         Kind::Media(medium) => json!(media_input(medium, text, stdin_taken)?),
-        Kind::Integer { .. } => json!(text.parse::<i64>().map_err(|_| refused("an integer"))?),
+        Kind::Integer { .. } => json!(whole_number(text).map_err(|_| refused("a whole number"))?),
         Kind::Number { .. } => json!(text.parse::<f64>().map_err(|_| refused("a number"))?),
         Kind::Boolean => json!(text.parse::<bool>().map_err(|_| refused("true or false"))?),
         Kind::Enum(values) if !values.contains(&text) => {
@@ -255,6 +255,21 @@ fn item_value(
         Kind::Object | Kind::List { .. } => json_value(param, text)?,
         Kind::String | Kind::Enum(_) => json!(text),
     })
+}
+
+/// An integer flag's value: an integer, or a number without a fraction
+/// (`2.0`), as a JSON body reads it.
+fn whole_number(text: &str) -> Result<i64, String> {
+    text.trim()
+        .parse::<i64>()
+        .ok()
+        .or_else(|| {
+            text.trim()
+                .parse::<f64>()
+                .ok()
+                .and_then(crate::runtime::as_whole)
+        })
+        .ok_or_else(|| format!("`{text}` is not a whole number"))
 }
 
 /// A flag's JSON text, parsed.

@@ -153,8 +153,8 @@ impl MockConfig {
         self
     }
 
-    /// The size drawn when a request sets no `img_width`/`img_height`
-    /// (default 512×512).
+    /// The size drawn when a request sets no `img_width`/`img_height` and
+    /// its spec documents no default for them (default 512×512).
     pub fn default_size(mut self, width: u32, height: u32) -> Self {
         self.default_size = (width.clamp(1, MAX_SIDE), height.clamp(1, MAX_SIDE));
         self
@@ -168,8 +168,10 @@ impl MockConfig {
     }
 }
 
-/// The largest side of an image the mock draws.
+/// The largest side of an image the mock draws. A size the spec allows
+/// outside 1 to this is answered at the nearest of the two, not refused.
 pub const MAX_SIDE: u32 = 4096;
 
-/// The most images one call may ask for.
+/// The most images the mock draws for one call. A `samples` the spec allows
+/// outside 1 to this is answered with the nearest count, not refused.
 pub const MAX_SAMPLES: u32 = 16;

@@ -11,10 +11,14 @@
 //! - `POST /v1/<slug>`: the synchronous call. The body is read by
 //!   [`AnyRequest::from_json`](crate::AnyRequest::from_json) and checked by
 //!   its `validate()`; a rejected body gets 400 with the message the client
-//!   itself would give. The answer is a real image (PNG by default, JPEG
+//!   itself would give. What was not sent takes the spec's default
+//!   ([`AnyRequest::with_defaults`](crate::AnyRequest::with_defaults)), as
+//!   the server would. The answer is a real image (PNG by default, JPEG
 //!   with [`ImageFormat::Jpeg`] or the `x-mock-format: jpeg` header) drawn
 //!   from a hash of slug, prompt, seed, size and sample index, sized by
-//!   `img_width`/`img_height` (else [`MockConfig::default_size`]); raw bytes
+//!   `img_width`/`img_height` (else [`MockConfig::default_size`]), at most
+//!   [`MAX_SAMPLES`] of them with sides up to [`MAX_SIDE`] (a larger value
+//!   the spec allows is drawn at the limit, never refused); raw bytes
 //!   for one image, `{"image": "<base64>"}` with `base64: true`, and
 //!   `{"image": [...]}` when `samples` asks for several. `seed: -1` picks a
 //!   random seed, as the API documents. Every success carries

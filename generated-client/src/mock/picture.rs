@@ -204,12 +204,21 @@ pub(crate) fn render(picture: &Picture) -> Result<Bytes, image::ImageError> {
     Ok(Bytes::from(out))
 }
 
-/// Encoded images by picture, oldest out first, bounded in entries and
-/// bytes.
+/// The form an image is served in: its bytes, or their base64 text (for
+/// the JSON answers), each cached on its own so that a repeated base64
+/// answer costs what a repeated raw one does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Form {
+    Raw,
+    Base64,
+}
+
+/// Encoded images by picture and form, oldest out first, bounded in
+/// entries and bytes.
 #[derive(Debug)]
 pub(crate) struct Cache {
-    images: HashMap<Picture, Bytes>,
-    order: VecDeque<Picture>,
+    images: HashMap<(Picture, Form), Bytes>,
+    order: VecDeque<(Picture, Form)>,
     bytes: usize,
     max_bytes: usize,
     max_entries: usize,
@@ -226,15 +235,13 @@ impl Cache {
         }
     }
 
-    pub fn get(&self, picture: &Picture) -> Option<Bytes> {
-        self.images.get(picture).cloned()
+    pub fn get(&self, picture: &Picture, form: Form) -> Option<Bytes> {
+        self.images.get(&(picture.clone(), form)).cloned()
     }
 
-    pub fn insert(&mut self, picture: Picture, image: Bytes) {
-        if image.len() > self.max_bytes
-            || self.max_entries == 0
-            || self.images.contains_key(&picture)
-        {
+    pub fn insert(&mut self, picture: Picture, form: Form, image: Bytes) {
+        let key = (picture, form);
+        if image.len() > self.max_bytes || self.max_entries == 0 || self.images.contains_key(&key) {
             return;
         }
         // Each turn removes one entry, so this ends after at most `len` turns.
@@ -247,8 +254,8 @@ impl Cache {
             }
         }
         self.bytes += image.len();
-        self.order.push_back(picture.clone());
-        self.images.insert(picture, image);
+        self.order.push_back(key.clone());
+        self.images.insert(key, image);
     }
 
     /// Entries and bytes held.
@@ -288,12 +295,39 @@ mod tests {
     fn the_cache_stays_within_its_bounds() {
         let mut cache = Cache::new(10, 2);
         for seed in 0..5 {
-            cache.insert(picture(seed, ImageFormat::Png), Bytes::from(vec![0; 4]));
+            cache.insert(
+                picture(seed, ImageFormat::Png),
+                Form::Raw,
+                Bytes::from(vec![0; 4]),
+            );
         }
         assert_eq!(cache.usage(), (2, 8));
-        assert!(cache.get(&picture(4, ImageFormat::Png)).is_some());
-        assert!(cache.get(&picture(0, ImageFormat::Png)).is_none());
-        cache.insert(picture(9, ImageFormat::Png), Bytes::from(vec![0; 11]));
+        assert!(cache
+            .get(&picture(4, ImageFormat::Png), Form::Raw)
+            .is_some());
+        assert!(cache
+            .get(&picture(4, ImageFormat::Png), Form::Base64)
+            .is_none());
+        assert!(cache
+            .get(&picture(0, ImageFormat::Png), Form::Raw)
+            .is_none());
+        cache.insert(
+            picture(9, ImageFormat::Png),
+            Form::Raw,
+            Bytes::from(vec![0; 11]),
+        );
         assert_eq!(cache.usage(), (2, 8));
+        // Each form is an entry of its own.
+        cache.insert(
+            picture(4, ImageFormat::Png),
+            Form::Base64,
+            Bytes::from(vec![0; 2]),
+        );
+        assert!(cache
+            .get(&picture(4, ImageFormat::Png), Form::Base64)
+            .is_some());
+        assert!(cache
+            .get(&picture(4, ImageFormat::Png), Form::Raw)
+            .is_some());
     }
 }

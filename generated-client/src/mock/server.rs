@@ -28,7 +28,7 @@ use tokio::sync::{watch, Notify};
 use crate::mock::config::{MAX_SAMPLES, MAX_SIDE};
 use crate::mock::fault::{BodyFault, Fault, FaultRule, JobFault};
 use crate::mock::media::Clip;
-use crate::mock::picture::{render, ImageFormat, Picture};
+use crate::mock::picture::{render, Form, ImageFormat, Picture};
 use crate::mock::state::{
     key_fingerprint, lock, Job, Phase, RecordedRequest, Refusal, Shared, MAX_JOBS,
 };
@@ -579,31 +579,21 @@ fn read_order(
     request
         .validate()
         .map_err(|errors| bad(errors.to_string()))?;
+    // What the server does with what was not sent: the spec's defaults.
     let request = request
+        .with_defaults()
         .to_json()
         .map_err(|error| bad(format!("the request cannot be encoded: {error}")))?;
     let int = |name: &str| request.get(name).and_then(Value::as_i64);
-    let side = |name: &str, default: u32| -> Result<u32, Reject> {
-        match int(name) {
-            None => Ok(default),
-            Some(n) if (1..=i64::from(MAX_SIDE)).contains(&n) => Ok(n as u32),
-            Some(n) => Err(bad(format!(
-                "`{name}` is {n}; the mock draws images of 1 to {MAX_SIDE} pixels a side"
-            ))),
-        }
-    };
+    // What the spec allows is answered, never refused: where it leaves a
+    // size or a count open, the mock draws within its own means (1 to
+    // MAX_SIDE pixels a side, 1 to MAX_SAMPLES images), so that a body the
+    // OpenAPI document accepts is a body the mock accepts.
     // 0 stands for "not set" until the configured default is applied.
-    let width = side("img_width", 0)?;
-    let height = side("img_height", 0)?;
-    let samples = match int("samples") {
-        None => 1,
-        Some(n) if (1..=i64::from(MAX_SAMPLES)).contains(&n) => n as u32,
-        Some(n) => {
-            return Err(bad(format!(
-                "`samples` is {n}; the mock makes 1 to {MAX_SAMPLES} images a call"
-            )))
-        }
-    };
+    let side = |name: &str| int(name).map_or(0, |n| n.clamp(1, i64::from(MAX_SIDE)) as u32);
+    let width = side("img_width");
+    let height = side("img_height");
+    let samples = int("samples").map_or(1, |n| n.clamp(1, i64::from(MAX_SAMPLES)) as u32);
     let random = int("seed") == Some(-1);
     let seed = match int("seed") {
         // The API's "random seed".
@@ -728,20 +718,36 @@ async fn endpoint_call(shared: Arc<Shared>, call: Call, path: String, api: Api) 
 
 /// The image, from the cache or freshly drawn (and cached when `keep`).
 fn image(shared: &Shared, picture: &Picture, keep: bool) -> Result<Bytes, Reject> {
+    image_as(shared, picture, Form::Raw, keep)
+}
+
+/// The image in `form`: from the cache, or drawn (a base64 form encodes
+/// the cached raw bytes when there are some) and cached when `keep`.
+fn image_as(shared: &Shared, picture: &Picture, form: Form, keep: bool) -> Result<Bytes, Reject> {
     let cacheable = keep && shared.config.cache_bytes > 0;
-    if cacheable {
-        if let Some(bytes) = lock(&shared.cache).get(picture) {
-            return Ok(bytes);
-        }
+    let cached = |form| {
+        cacheable
+            .then(|| lock(&shared.cache).get(picture, form))
+            .flatten()
+    };
+    if let Some(bytes) = cached(form) {
+        return Ok(bytes);
     }
-    let bytes = render(picture).map_err(|error| {
-        Reject::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("mock: could not encode the image: {error}"),
-        )
-    })?;
+    let raw = match cached(Form::Raw) {
+        Some(raw) => raw,
+        None => render(picture).map_err(|error| {
+            Reject::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("mock: could not encode the image: {error}"),
+            )
+        })?,
+    };
+    let bytes = match form {
+        Form::Raw => raw,
+        Form::Base64 => Bytes::from(base64::engine::general_purpose::STANDARD.encode(&raw)),
+    };
     if cacheable {
-        lock(&shared.cache).insert(picture.clone(), bytes.clone());
+        lock(&shared.cache).insert(picture.clone(), form, bytes.clone());
     }
     Ok(bytes)
 }
@@ -762,9 +768,15 @@ async fn answer(shared: &Shared, order: &Order) -> Response {
     if let Some(clip) = &order.clip {
         return clip_answer(clip, order.base64);
     }
+    let several = order.pictures.len() > 1;
+    let form = if order.base64 || several {
+        Form::Base64
+    } else {
+        Form::Raw
+    };
     let mut images = Vec::with_capacity(order.pictures.len());
     for picture in &order.pictures {
-        match image(shared, picture, !order.random) {
+        match image_as(shared, picture, form, !order.random) {
             Ok(bytes) => images.push(bytes),
             Err(reject) => return reject.into_response(),
         }
@@ -774,16 +786,30 @@ async fn answer(shared: &Shared, order: &Order) -> Response {
         .first()
         .map_or(ImageFormat::Png, |p| p.format)
         .content_type();
-    match images.as_slice() {
-        [only] if !order.base64 => ([(CONTENT_TYPE, content_type)], only.clone()).into_response(),
-        [only] => Json(json!({ "image": base64::engine::general_purpose::STANDARD.encode(only) }))
-            .into_response(),
-        several => {
-            let encoded: Vec<String> = several
-                .iter()
-                .map(|bytes| base64::engine::general_purpose::STANDARD.encode(bytes))
-                .collect();
-            Json(json!({ "image": encoded })).into_response()
+    match (form, images.as_slice()) {
+        (Form::Raw, [only, ..]) => ([(CONTENT_TYPE, content_type)], only.clone()).into_response(),
+        // Base64 text needs no escaping in JSON, so the cached text is
+        // copied into the body as it is.
+        (_, encoded) => {
+            let length = encoded.iter().map(|text| text.len() + 3).sum::<usize>() + 16;
+            let mut body = Vec::with_capacity(length);
+            body.extend_from_slice(br#"{"image":"#);
+            if several {
+                body.push(b'[');
+            }
+            for (index, text) in encoded.iter().enumerate() {
+                if index > 0 {
+                    body.push(b',');
+                }
+                body.push(b'"');
+                body.extend_from_slice(text);
+                body.push(b'"');
+            }
+            if several {
+                body.push(b']');
+            }
+            body.push(b'}');
+            ([(CONTENT_TYPE, "application/json")], Bytes::from(body)).into_response()
         }
     }
 }

@@ -259,6 +259,12 @@ macro_rules! __segmind_record {
             fn checks(&self) -> &'static [(&'static str, $crate::runtime::Check)] {
                 Self::CHECKS
             }
+            #[inline]
+            fn apply_defaults(&mut self) {
+                $($(
+                    $crate::__segmind_fill_default!($kind self.$field, Self::$default_name);
+                )?)*
+            }
         }
 
         $crate::impl_request_traits!($name, $label, $what);
@@ -371,6 +377,22 @@ macro_rules! define_any_request {
                         drop(body);
                         ::std::option::Option::None
                     }
+                }
+            }
+
+            /// The request as the server reads it: every optional parameter
+            /// left unset whose spec documents a default, set to that default
+            /// (the mock answers from this).
+            #[inline]
+            pub fn with_defaults(self) -> Self {
+                match self {
+                    $(
+                        #[cfg(feature = $feature)]
+                        Self::$variant(mut request) => {
+                            $crate::runtime::RequestFields::apply_defaults(&mut request);
+                            Self::$variant(request)
+                        }
+                    )*
                 }
             }
 
@@ -708,6 +730,28 @@ macro_rules! __segmind_rule {
     };
     (at_least_one $($param:literal),*) => {
         $crate::runtime::Constraint::AtLeastOne(&[$($param),*])
+    };
+}
+
+/// Sets an unset optional field to its documented default (the constant's
+/// value, converted to what the field holds).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __segmind_fill_default {
+    (string $field:expr, $default:expr) => {
+        if $field.is_none() {
+            $field = ::std::option::Option::Some(::std::string::String::from($default));
+        }
+    };
+    (image $field:expr, $default:expr) => {
+        if $field.is_none() {
+            $field = ::std::option::Option::Some($crate::runtime::ImageInput::verbatim($default));
+        }
+    };
+    ($kind:tt $field:expr, $default:expr) => {
+        if $field.is_none() {
+            $field = ::std::option::Option::Some($default);
+        }
     };
 }
 

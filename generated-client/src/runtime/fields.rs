@@ -219,10 +219,7 @@ impl FieldReader {
         // Plain matches rather than `map`/`map_err`: fewer instantiations
         // per parameter type (one per generated enum).
         match self.map.remove(name) {
-            Some(value) => match T::deserialize(value) {
-                Ok(value) => Ok(value),
-                Err(error) => Err(invalid(name, error)),
-            },
+            Some(value) => read_value(name, value),
             None => Err(de::Error::missing_field(name)),
         }
     }
@@ -235,10 +232,7 @@ impl FieldReader {
         self.taken.push(name);
         match self.map.remove(name) {
             None | Some(Value::Null) => Ok(None),
-            Some(value) => match T::deserialize(value) {
-                Ok(value) => Ok(Some(value)),
-                Err(error) => Err(invalid(name, error)),
-            },
+            Some(value) => read_value(name, value).map(Some),
         }
     }
 
@@ -263,6 +257,59 @@ fn invalid(name: &str, error: serde_json::Error) -> serde_json::Error {
     de::Error::custom(format_args!("invalid value for `{name}`: {error}"))
 }
 
+/// Reads one parameter's value. A JSON number without a fraction is a
+/// whole number, whatever its spelling: `92.0` reads as the integer `92`,
+/// as JSON Schema's `type: integer` (and so the OpenAPI document) and most
+/// servers read it. A number with a fraction where an integer is expected
+/// is refused as not a whole number.
+fn read_value<T: DeserializeOwned>(name: &str, mut value: Value) -> Result<T, serde_json::Error> {
+    whole_numbers_as_integers(&mut value);
+    let fraction = value.as_f64().filter(|_| value.is_f64());
+    match T::deserialize(value) {
+        Ok(value) => Ok(value),
+        // An integer parameter (one that reads 0 but not 0.5) given a
+        // fraction: say so in words rather than in Rust types.
+        Err(_)
+            if fraction.is_some()
+                && T::deserialize(Value::from(0_i64)).is_ok()
+                && T::deserialize(Value::from(0.5)).is_err() =>
+        {
+            Err(de::Error::custom(format_args!(
+                "invalid value for `{name}`: {} is not a whole number, and `{name}` is an integer",
+                fraction.unwrap_or_default()
+            )))
+        }
+        Err(error) => Err(invalid(name, error)),
+    }
+}
+
+/// Rewrites every float without a fraction that fits in an `i64` as that
+/// integer, in lists too (an object's own fields are read by its own
+/// reader, which does the same). A number parameter reads an integer as
+/// the same `f64`, so only integer parameters see the difference.
+fn whole_numbers_as_integers(value: &mut Value) {
+    match value {
+        Value::Number(number) if number.is_f64() => {
+            if let Some(whole) = number.as_f64().and_then(as_whole) {
+                *number = whole.into();
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        _ => {}
+    }
+}
+
+/// `value` as an `i64`, when it has no fraction and lies strictly between
+/// -2^63 and 2^63. The ends are left out: an integer literal just past the
+/// 64-bit range (`-9223372036854775809`) is read by serde_json as the float
+/// -2^63, and must stay refused, as the document (whose open bounds are the
+/// 64-bit ones) refuses it. An integer literal `-9223372036854775808` is
+/// read as an `i64`, not a float, and so is accepted.
+pub(crate) fn as_whole(value: f64) -> Option<i64> {
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    (value.fract() == 0.0 && value > -LIMIT && value < LIMIT).then_some(value as i64)
+}
+
 /// What a generated request type implements so that the functions of this
 /// module can serialise, deserialise and show it.
 ///
@@ -283,6 +330,10 @@ pub trait RequestFields {
     fn checks(&self) -> &'static [(&'static str, Check)] {
         &[]
     }
+
+    /// Sets every unset optional parameter whose spec documents a default
+    /// to that default: the request as the server reads it.
+    fn apply_defaults(&mut self) {}
 }
 
 /// Calls `sink` with each parameter the request sends.

@@ -27,6 +27,8 @@ pub use client::{
 };
 pub use endpoint::{Checked, Endpoint, EndpointInfo, OutputKind, Returns};
 pub use error::{ApiError, Error, HttpError};
+#[cfg(feature = "cli")]
+pub(crate) use fields::as_whole;
 #[doc(hidden)]
 pub use fields::{
     debug_request, deserialize_request, request_from_json, request_to_json, serialize_request,
