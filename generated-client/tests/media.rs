@@ -11,8 +11,8 @@ use std::path::Path;
 use std::process::Command;
 
 use segmind::mock::MockServer;
-use segmind::runtime::Returns;
-use segmind::{AudioResponse, Client, MediaFile, RetryPolicy, VideoResponse};
+use segmind::runtime::{OutputKind, Returns};
+use segmind::{AudioResponse, Client, DecodeResponse, MediaFile, RetryPolicy, VideoResponse};
 use serde_json::{json, Value};
 
 const KEY: &str = "sk-mock-test-SECRET-media";
@@ -126,6 +126,52 @@ fn scratch(name: &str) -> std::path::PathBuf {
     dir
 }
 
+/// The files of a video or audio answer.
+trait Files {
+    fn files_of(self) -> Vec<MediaFile>;
+}
+
+impl Files for VideoResponse {
+    fn files_of(self) -> Vec<MediaFile> {
+        self.into_files()
+    }
+}
+
+impl Files for AudioResponse {
+    fn files_of(self) -> Vec<MediaFile> {
+        self.into_files()
+    }
+}
+
+/// Sends the page's example for `slug` through v1 and through the queue:
+/// the same file either way, each probed.
+async fn check_both_ways<O>(client: &Client, slug: &str, dir: &Path)
+where
+    O: Files + DecodeResponse + OutputKind,
+{
+    let body = example(slug);
+    let seconds = asked_seconds(&body);
+    let answer: O = client
+        .call(slug, &body)
+        .await
+        .unwrap_or_else(|e| panic!("{slug}: {e}"));
+    let direct = answer.files_of();
+    check_file(&direct[0], dir, &format!("{slug}-v1"), seconds);
+    let queue = client.queue();
+    let job = queue.call::<O>(slug, &body).await.unwrap();
+    let queued = queue
+        .wait(&job)
+        .await
+        .unwrap_or_else(|e| panic!("{slug}: {e}"));
+    let queued = queued.files_of();
+    assert_eq!(
+        queued[0].bytes(),
+        direct[0].bytes(),
+        "{slug}: the same file either way"
+    );
+    check_file(&queued[0], dir, &format!("{slug}-queued"), seconds);
+}
+
 #[tokio::test]
 async fn every_video_and_audio_endpoint_answers_a_real_file_through_v1_and_the_queue() {
     let server = MockServer::start().await.unwrap();
@@ -136,41 +182,10 @@ async fn every_video_and_audio_endpoint_answers_a_real_file_through_v1_and_the_q
     assert!(videos.len() >= 6, "{videos:?}");
     assert!(sounds.len() >= 2, "{sounds:?}");
     for slug in videos {
-        let body = example(slug);
-        let seconds = asked_seconds(&body);
-        let answer: VideoResponse = client
-            .call(slug, &body)
-            .await
-            .unwrap_or_else(|e| panic!("{slug}: {e}"));
-        check_file(answer.first(), &dir, &format!("{slug}-v1"), seconds);
-        let queue = client.queue();
-        let job = queue.call::<VideoResponse>(slug, &body).await.unwrap();
-        let queued = queue
-            .wait(&job)
-            .await
-            .unwrap_or_else(|e| panic!("{slug}: {e}"));
-        assert_eq!(
-            queued.bytes(),
-            answer.bytes(),
-            "{slug}: the same clip either way"
-        );
-        check_file(queued.first(), &dir, &format!("{slug}-queued"), seconds);
+        check_both_ways::<VideoResponse>(&client, slug, &dir).await;
     }
     for slug in sounds {
-        let body = example(slug);
-        let seconds = asked_seconds(&body);
-        let answer: AudioResponse = client
-            .call(slug, &body)
-            .await
-            .unwrap_or_else(|e| panic!("{slug}: {e}"));
-        check_file(answer.first(), &dir, &format!("{slug}-v1"), seconds);
-        let queue = client.queue();
-        let job = queue.call::<AudioResponse>(slug, &body).await.unwrap();
-        let queued = queue
-            .wait(&job)
-            .await
-            .unwrap_or_else(|e| panic!("{slug}: {e}"));
-        check_file(queued.first(), &dir, &format!("{slug}-queued"), seconds);
+        check_both_ways::<AudioResponse>(&client, slug, &dir).await;
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -10,7 +10,7 @@ use std::cell::Cell;
 use std::path::Path;
 use std::process::Command;
 
-use codegen::model::{Endpoint, Kind};
+use codegen::model::{ConstraintRule, Endpoint, Kind};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use segmind::AnyRequest;
@@ -354,6 +354,25 @@ fn the_schemas_and_validate_agree_on_generated_requests() {
     }
 }
 
+/// Whether `example` keeps the endpoint's rules between parameters without
+/// `wire`: an "at least one of" group may need it, or a parameter sent may
+/// require it.
+fn rules_hold_without(endpoint: &Endpoint, example: &Map<String, Value>, wire: &str) -> bool {
+    endpoint.constraints.iter().all(|rule| match rule.rule {
+        ConstraintRule::AtLeastOne => {
+            !rule.params.iter().any(|p| p == wire)
+                || rule
+                    .params
+                    .iter()
+                    .any(|p| p != wire && example.contains_key(p))
+        }
+        ConstraintRule::Requires => {
+            !(rule.params[1..].iter().any(|p| p == wire) && example.contains_key(&rule.params[0]))
+        }
+        ConstraintRule::Exclusive => true,
+    })
+}
+
 /// Each bound, allowed value, enum value and required field, one at a time
 /// from the page's example body: just inside is accepted by both, just
 /// outside refused by both.
@@ -392,8 +411,13 @@ fn each_rule_is_enforced_by_both_at_its_edge() {
             if param.required {
                 check(wire, None, false);
             }
-            // An explicit `null` is a parameter not sent.
-            check(wire, Some(Value::Null), !param.required);
+            // An explicit `null` is a parameter not sent, which the rules
+            // between parameters may not allow.
+            check(
+                wire,
+                Some(Value::Null),
+                !param.required && rules_hold_without(&endpoint, &example, wire),
+            );
             match &param.kind {
                 Kind::Integer {
                     allowed: Some(list),
