@@ -458,3 +458,69 @@ fn an_unknown_key_is_an_error_that_does_not_show_the_key() {
     assert!(text.starts_with("auth error"), "{text}");
     session.finish();
 }
+
+/// Whether python3 with the `mcp` package is there; outside CI a missing
+/// one skips the outside-client test with a reason, in CI it fails it.
+fn python_with_mcp() -> Option<String> {
+    let probe = Command::new("python3")
+        .args([
+            "-c",
+            "import importlib.metadata as m, mcp; print(m.version('mcp'))",
+        ])
+        .output();
+    let reason = match probe {
+        Ok(output) if output.status.success() => {
+            return Some(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+        }
+        Ok(output) => format!(
+            "python3 has no `mcp` package ({})",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ),
+        Err(error) => format!("no python3 ({error})"),
+    };
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "CI installs python3's mcp package (.ci/run), but: {reason}"
+    );
+    eprintln!("SKIPPED: the official Python MCP client: {reason}; install it with `python3 -m pip install mcp==2.3.0`");
+    None
+}
+
+#[test]
+fn the_official_python_client_lists_the_tools_and_calls_one() {
+    let Some(version) = python_with_mcp() else {
+        return;
+    };
+    let server = mock_with(MockConfig::default());
+    let binary = assert_cmd::cargo::cargo_bin("segmind");
+    let mut child = Command::new("python3")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/mcp_client.py"))
+        .arg(&binary)
+        .arg((segmind::ENDPOINTS.len() + 2).to_string())
+        .env("SEGMIND_API_KEY", KEY)
+        .env("SEGMIND_BASE_URL", server.base_url())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 starts");
+    let started = Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if started.elapsed() > Duration::from_secs(120) {
+            let _ = child.kill();
+            panic!("the Python client did not finish within 120 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().expect("its output");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "mcp {version}: {stdout}\n{stderr}");
+    let summary: Value = serde_json::from_str(stdout.trim())
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\n{stderr}"));
+    assert_eq!(summary["tools"], segmind::ENDPOINTS.len() + 2);
+    assert!(summary["image_bytes"].as_u64().unwrap() > 100, "{summary}");
+    assert!(!stdout.contains(KEY) && !stderr.contains(KEY));
+    assert_eq!(posts(&server), ["/v1/ssd-1b"], "the refusal sent nothing");
+    eprintln!("the official Python MCP client {version}: {summary}");
+}
