@@ -376,23 +376,25 @@ fn a_refusal_names_the_parameter_and_what_is_allowed_and_sends_nothing() {
         "{text}"
     );
     // A value of the wrong type, a value outside an enum, a missing
-    // required parameter: all refused before sending.
-    for arguments in [
-        json!({"prompt": "a fox", "num_inference_steps": "many"}),
-        json!({"prompt": "a fox", "scheduler": "DPM++"}),
-        json!({"negative_prompt": "x"}),
+    // required parameter, a parameter the model does not have: all refused
+    // before sending, by name.
+    for (arguments, named) in [
+        (
+            json!({"prompt": "a fox", "num_inference_steps": "many"}),
+            "num_inference_steps",
+        ),
+        (
+            json!({"prompt": "a fox", "scheduler": "DPM++"}),
+            "DPM Multi",
+        ),
+        (json!({"negative_prompt": "x"}), "prompt"),
+        (json!({"prompt": "a fox", "steps": 30}), "steps"),
     ] {
         let result = session.call("ssd-1b", arguments.clone());
         assert_eq!(result["isError"], true, "{arguments}: {result}");
+        let text = result["content"][0]["text"].as_str().unwrap();
+        assert!(text.contains(named), "{arguments}: {text}");
     }
-    let result = session.call("ssd-1b", json!({"prompt": "a fox", "scheduler": "DPM++"}));
-    assert!(
-        result["content"][0]["text"]
-            .as_str()
-            .unwrap()
-            .contains("scheduler"),
-        "{result}"
-    );
     assert!(server.requests().is_empty(), "{:?}", server.requests());
     // An unknown tool is a protocol error.
     let answer = session.request("tools/call", json!({"name": "nope", "arguments": {}}));
@@ -426,6 +428,15 @@ fn a_wait_that_runs_out_answers_the_request_id_and_the_job_tool_collects_it() {
         .unwrap()
         .to_owned();
     assert!(result["content"][0]["text"].as_str().unwrap().contains(&id));
+    // No progress token, no progress notifications.
+    assert!(
+        !session
+            .stdout
+            .iter()
+            .any(|line| line.contains("notifications/progress")),
+        "{:?}",
+        session.stdout
+    );
     // Collected after it finishes (the mock takes 2.5 s; each wait is 1 s).
     let mut collected = Value::Null;
     for _ in 0..10 {
