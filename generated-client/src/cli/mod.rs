@@ -11,6 +11,7 @@
 mod batch;
 mod call;
 mod exit;
+mod mcp;
 mod models;
 mod queue;
 pub(crate) mod table;
@@ -45,6 +46,7 @@ fn run(globals: &Globals, matches: &ArgMatches) -> Result<Exit, Failure> {
         Some(("job", args)) => queue::run_job(globals, args),
         Some(("credits", _)) => queue::run_credits(globals),
         Some(("models", _)) => models::run(globals),
+        Some(("mcp", args)) => mcp::run(globals, args),
         Some(("completions", args)) => completions(args),
         Some((slug, args)) => match table::find(slug) {
             Some(row) => call::run(globals, row, args),
@@ -111,6 +113,7 @@ pub(crate) fn command() -> Command {
         .subcommand(batch::command())
         .subcommand(queue::job_command())
         .subcommand(queue::credits_command())
+        .subcommand(mcp::command())
         .subcommand(
             Command::new("models").about("List the endpoints and their parameters"),
         )

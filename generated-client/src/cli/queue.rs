@@ -156,17 +156,26 @@ pub(crate) fn run_job(globals: &Globals, args: &ArgMatches) -> Result<Exit, Fail
     let queue = client.queue();
     let runtime = super::runtime()?;
     let (options, bar) = progress(args);
-    let answer = runtime.block_on(async {
-        match row.returns {
-            "image" => collect::<ImageResponse>(&queue, row.slug, id, options).await,
-            "video" => collect::<VideoResponse>(&queue, row.slug, id, options).await,
-            "audio" => collect::<AudioResponse>(&queue, row.slug, id, options).await,
-            "text" => collect::<TextResponse>(&queue, row.slug, id, options).await,
-            _ => collect::<JsonResponse>(&queue, row.slug, id, options).await,
-        }
-    });
+    let answer = runtime.block_on(collect_job(&queue, row, id, options));
     bar.finish_and_clear();
     write_and_report(globals, row, args, &answer?, Some(id), None)
+}
+
+/// Waits for the job `id` of the endpoint `row`, as the output type its
+/// spec names.
+pub(crate) async fn collect_job(
+    queue: &Queue,
+    row: &EndpointRow,
+    id: &str,
+    options: WaitOptions,
+) -> Result<Answer, crate::Error> {
+    match row.returns {
+        "image" => collect::<ImageResponse>(queue, row.slug, id, options).await,
+        "video" => collect::<VideoResponse>(queue, row.slug, id, options).await,
+        "audio" => collect::<AudioResponse>(queue, row.slug, id, options).await,
+        "text" => collect::<TextResponse>(queue, row.slug, id, options).await,
+        _ => collect::<JsonResponse>(queue, row.slug, id, options).await,
+    }
 }
 
 /// Waits for the job `id` of `slug`, whose output type is `O`.
