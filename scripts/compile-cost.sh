@@ -53,7 +53,8 @@ first_feature() {
 lines() {
     local crate=$1 feature=${2:-}
     if [ -z "$feature" ]; then
-        cat "$crate"/src/generated/*.rs | wc -l
+        # Not cli.rs: the command-line tool's table builds only with `cli`.
+        find "$crate/src/generated" -name '*.rs' ! -name cli.rs -exec cat {} + | wc -l
     else
         cat "$crate/src/generated/mod.rs" "$crate/src/generated/enums.rs" "$crate/src/generated/$feature.rs" | wc -l
     fi
