@@ -52,7 +52,29 @@ fn a_sixth_spec_goes_through_the_readme_steps_and_the_crate_passes_its_tests() {
         .join("codegen/tests/snapshots/snapshots__sdxl_inpaint_rs.snap")
         .exists());
 
-    // 4. The page's example body, then the README's test command. The
+    // 4. The model's row in the README's Models table, as step 5 says: the
+    // editing row gains it, and the count grows by one.
+    let readme_path = scratch.join("README.md");
+    let readme = fs::read_to_string(&readme_path).expect("README.md");
+    let count: usize = readme
+        .split_once("\n## Models\n\n")
+        .and_then(|(_, section)| section.split_once(" models, "))
+        .and_then(|(count, _)| count.parse().ok())
+        .expect("the Models section starts with its count");
+    let readme = readme
+        .replacen(
+            &format!("\n{count} models, "),
+            &format!("\n{} models, ", count + 1),
+            1,
+        )
+        .replacen(
+            "| Images from images: editing and control | ",
+            "| Images from images: editing and control | `sdxl-inpaint`, ",
+            1,
+        );
+    fs::write(&readme_path, readme).expect("README.md is writable");
+
+    // 5. The page's example body, then the README's test command. The
     // obstacle course's compile check is skipped: it would build yet
     // another copy of the workspace inside this one, and proves nothing
     // about the new model.
