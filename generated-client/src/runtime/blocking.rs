@@ -86,10 +86,10 @@ impl Client {
     }
 
     /// Submits a request to the queue and waits for its result, up to
-    /// `deadline_secs` (the [`WaitOptions`](crate::WaitOptions) default when
-    /// `None`): what the generated methods of long-running models call.
+    /// `deadline_secs`: what the generated methods of long-running models
+    /// call, with their spec's deadline.
     #[doc(hidden)]
-    pub fn run_queued<E>(&self, request: &E, deadline_secs: Option<u64>) -> Result<E::Output, Error>
+    pub fn run_queued<E>(&self, request: &E, deadline_secs: u64) -> Result<E::Output, Error>
     where
         E: Endpoint,
         E::Output: crate::runtime::OutputKind,

@@ -512,7 +512,7 @@ macro_rules! __segmind_client_methods {
             ) -> $crate::runtime::ResponseFuture<$crate::$output> {
                 self.run_queued_owned(
                     ::std::convert::Into::<$name>::into(request),
-                    ::std::option::Option::Some($deadline),
+                    $deadline,
                 )
             }
         }
@@ -530,7 +530,7 @@ macro_rules! __segmind_client_methods {
                 &self,
                 request: impl ::std::convert::Into<$name>,
             ) -> ::std::result::Result<$crate::$output, $crate::Error> {
-                self.run_queued(&request.into(), ::std::option::Option::Some($deadline))
+                self.run_queued(&request.into(), $deadline)
             }
         }
     };

@@ -77,17 +77,6 @@ impl Returns {
             Returns::Json | Returns::Text => None,
         }
     }
-
-    /// The word for it in messages and listings (`image`, `video`, ...).
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Returns::Image => "image",
-            Returns::Json => "json",
-            Returns::Video => "video",
-            Returns::Audio => "audio",
-            Returns::Text => "text",
-        }
-    }
 }
 
 /// The output types of generated endpoints, which say what the endpoint

@@ -66,15 +66,11 @@ impl Client {
 }
 
 impl Client {
-    /// Submits a request it owns to the queue and waits for its result,
-    /// up to `deadline_secs` (the [`WaitOptions`] default when `None`):
-    /// what the generated methods of long-running models call.
+    /// Submits a request it owns to the queue and waits for its result, up
+    /// to `deadline_secs`: what the generated methods of long-running models
+    /// call, with their spec's deadline.
     #[doc(hidden)]
-    pub fn run_queued_owned<E>(
-        &self,
-        request: E,
-        deadline_secs: Option<u64>,
-    ) -> ResponseFuture<E::Output>
+    pub fn run_queued_owned<E>(&self, request: E, deadline_secs: u64) -> ResponseFuture<E::Output>
     where
         E: Endpoint + Send + Sync + 'static,
         E::Output: OutputKind + Send + 'static,
@@ -87,13 +83,10 @@ impl Client {
     }
 }
 
-/// How a generated method of a long-running model waits: up to the
-/// spec's deadline, else the default.
-pub(crate) fn queued_wait(deadline_secs: Option<u64>) -> WaitOptions {
-    match deadline_secs {
-        Some(seconds) => WaitOptions::new().deadline(std::time::Duration::from_secs(seconds)),
-        None => WaitOptions::new(),
-    }
+/// How a generated method of a long-running model waits: up to its spec's
+/// deadline.
+pub(crate) fn queued_wait(deadline_secs: u64) -> WaitOptions {
+    WaitOptions::new().deadline(std::time::Duration::from_secs(deadline_secs))
 }
 
 impl Queue {
