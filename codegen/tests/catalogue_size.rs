@@ -28,7 +28,7 @@ fn two_hundred_endpoints_stay_within_the_line_budget() {
         lines < LINE_BUDGET,
         "{ENDPOINTS} endpoints generate {lines} lines of Rust ({} per endpoint); \
          the budget is {LINE_BUDGET}. Per-endpoint boilerplate belongs in \
-         generated-client/src/runtime/define.rs, written once.",
+         generated-client/runtime/src/define.rs, written once.",
         lines / ENDPOINTS
     );
 }

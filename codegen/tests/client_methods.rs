@@ -11,7 +11,7 @@ use codegen::naming::CLIENT_METHODS;
 /// Names of the methods in every `impl ... Client` block of `file`.
 fn client_methods(file: &str) -> Vec<String> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../generated-client/src/runtime")
+        .join("../generated-client/runtime/src")
         .join(file);
     let source = std::fs::read_to_string(&path).unwrap();
     let syntax = syn::parse_file(&source).unwrap();
@@ -44,7 +44,7 @@ fn client_methods(file: &str) -> Vec<String> {
 /// queues: every `fn name` in the macro's body.
 fn queue_methods() -> Vec<String> {
     let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-client/src/runtime/queue.rs");
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-client/runtime/src/queue.rs");
     let syntax = syn::parse_file(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let mut names = Vec::new();
     for item in syntax.items {

@@ -353,7 +353,7 @@ fn allowed_values_imposed_or_dropped() {
 fn enum_values_added_compile_because_enums_are_non_exhaustive() {
     // The generated enums are #[non_exhaustive] (runtime::define_wire_enum!),
     // so a `match` outside the crate already needs a wildcard arm.
-    let runtime = include_str!("../../generated-client/src/runtime/define.rs");
+    let runtime = include_str!("../../generated-client/runtime/src/define.rs");
     let wire_enum = &runtime[runtime.find("macro_rules! define_wire_enum").unwrap()..];
     assert!(wire_enum[..600].contains("#[non_exhaustive]"));
     let changes = edit("[euler, ddim]", "[euler, ddim, lms]");

@@ -2,7 +2,9 @@
 //!
 //! Every endpoint's request type, its enums, validators and docs are
 //! generated from the YAML specs in the repository's `spec/` folder by
-//! `cargo xtask gen`; the small runtime they build on lives in [`runtime`].
+//! `cargo xtask gen`; the runtime they build on is the crate
+//! `segmind-runtime`, re-exported as [`runtime`], whose types this crate
+//! names at its root.
 //! See `API.md` beside this crate for one parameter table per endpoint.
 //!
 //! ```no_run
@@ -107,22 +109,31 @@ struct ReadmeDoctests;
 #[cfg(feature = "cli")]
 #[doc(hidden)]
 pub mod cli;
+mod clients;
 #[cfg(feature = "mock")]
 pub mod mock;
-pub mod runtime;
+/// The hand-written runtime (the crate `segmind-runtime`): the types below
+/// are its, and the generated declarations expand through its macros.
+pub use segmind_runtime as runtime;
+// What the generated declarations invoke, as `crate::define_request!`.
+#[doc(hidden)]
+pub use segmind_runtime::{define_any_request, define_object, define_request, define_wire_enum};
 
 // Formatted by prettyplease at generation time; rustfmt would fight the
 // freshness check over it.
 #[rustfmt::skip]
 mod generated;
 
+#[cfg(feature = "blocking")]
+pub use clients::blocking;
+pub use clients::{Client, ClientBuilder, Queue};
 pub use generated::*;
 #[doc(inline)]
 pub use runtime::{
-    ApiError, ApiKey, AudioInput, AudioResponse, Checked, Client, ClientBuilder, Credits,
-    DecodeResponse, Error, FileInput, Image, ImageInput, ImageResponse, Job, JobState, JobStatus,
-    JobUpdate, JsonResponse, MediaFile, Queue, RequestOptions, ResponseMeta, RetryPolicy,
-    TextResponse, ValidationErrors, VideoInput, VideoResponse, Violation, WaitOptions,
+    ApiError, ApiKey, AudioInput, AudioResponse, Checked, Credits, DecodeResponse, Error,
+    FileInput, Image, ImageInput, ImageResponse, Job, JobState, JobStatus, JobUpdate,
+    JsonResponse, MediaFile, RequestOptions, ResponseMeta, RetryPolicy, TextResponse,
+    ValidationErrors, VideoInput, VideoResponse, Violation, WaitOptions,
 };
 
 // Crates whose types appear in the public API, so callers use the same
@@ -141,6 +152,3 @@ pub use reqwest::{header::HeaderMap, StatusCode};
 #[doc(no_inline)]
 pub use secrecy::{self, SecretString};
 
-/// The synchronous client (cargo feature `blocking`).
-#[cfg(feature = "blocking")]
-pub use runtime::blocking;

@@ -19,6 +19,9 @@ use codegen::{GENERATED_DIR, MANIFEST_PATH};
 /// The crate's folder, relative to a workspace root.
 const CRATE_DIR: &str = "generated-client";
 
+/// The runtime crate's folder, relative to a workspace root.
+const RUNTIME_DIR: &str = "generated-client/runtime";
+
 /// What `scale` produced.
 pub struct Summary {
     /// The synthetic endpoint specs written.
@@ -124,8 +127,10 @@ fn write_specs(out: &Path, specs: &[codegen::SpecSource]) -> io::Result<()> {
 }
 
 /// Copies the crate's manifest (without what only its tests, benches and
-/// examples need) and its hand-written sources.
+/// examples need) and its hand-written sources, and the runtime crate it
+/// depends on by path likewise.
 fn copy_crate(root: &Path, out: &Path) -> io::Result<()> {
+    copy_runtime(root, out)?;
     let from = root.join(CRATE_DIR);
     let to = out.join(CRATE_DIR);
     let src = to.join("src");
@@ -142,6 +147,21 @@ fn copy_crate(root: &Path, out: &Path) -> io::Result<()> {
         fs::copy(build_script, to.join("build.rs"))?;
     }
     Ok(())
+}
+
+/// Copies the runtime crate: its library manifest and sources.
+fn copy_runtime(root: &Path, out: &Path) -> io::Result<()> {
+    let from = root.join(RUNTIME_DIR);
+    let to = out.join(RUNTIME_DIR);
+    let src = to.join("src");
+    if src.is_dir() {
+        fs::remove_dir_all(&src)?;
+    }
+    fs::create_dir_all(&to)?;
+    let manifest = fs::read_to_string(from.join("Cargo.toml"))?;
+    fs::write(to.join("Cargo.toml"), library_manifest(&manifest))?;
+    // Nothing to skip: the runtime has no generated folder.
+    copy_tree(&from.join("src"), &src, &to)
 }
 
 /// Copies `from` into `to` recursively, leaving out the folder `skip`.
@@ -237,7 +257,7 @@ fn workspace_manifest(manifest: &str) -> String {
             continue;
         }
         if trimmed.starts_with("members") {
-            lines.push("members = [\"generated-client\"]\n");
+            lines.push("members = [\"generated-client\", \"generated-client/runtime\"]\n");
             in_members = !line.contains(']');
             continue;
         }
@@ -266,12 +286,12 @@ mod tests {
     }
 
     #[test]
-    fn the_workspace_manifest_has_one_member_and_no_profiles() {
+    fn the_workspace_manifest_has_the_crate_and_its_runtime_and_no_profiles() {
         let manifest = "[workspace]\nmembers = [\n    \"codegen\",\n    \"generated-client\",\n]\n\n\
                         [workspace.dependencies]\nserde = \"1\"\n\n# Tuning.\n[profile.dev.package.syn]\nopt-level = 3\n";
         assert_eq!(
             workspace_manifest(manifest),
-            "[workspace]\nmembers = [\"generated-client\"]\n\n[workspace.dependencies]\nserde = \"1\"\n"
+            "[workspace]\nmembers = [\"generated-client\", \"generated-client/runtime\"]\n\n[workspace.dependencies]\nserde = \"1\"\n"
         );
     }
 

@@ -14,7 +14,7 @@ use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
-use crate::runtime::{
+use crate::{
     AudioInput, Checker, Endpoint, FileInput, ImageInput, Media, ValidationErrors, VideoInput,
     WireEnum,
 };
@@ -305,7 +305,7 @@ fn whole_numbers_as_integers(value: &mut Value) {
 /// -2^63, and must stay refused, as the document (whose open bounds are the
 /// 64-bit ones) refuses it. An integer literal `-9223372036854775808` is
 /// read as an `i64`, not a float, and so is accepted.
-pub(crate) fn as_whole(value: f64) -> Option<i64> {
+pub fn as_whole(value: f64) -> Option<i64> {
     const LIMIT: f64 = 9_223_372_036_854_775_808.0;
     (value.fract() == 0.0 && value > -LIMIT && value < LIMIT).then_some(value as i64)
 }
@@ -589,19 +589,19 @@ macro_rules! impl_request_traits {
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                $crate::runtime::serialize_request(self, serializer)
+                $crate::serialize_request(self, serializer)
             }
         }
         impl<'de> ::serde::Deserialize<'de> for $ty {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                $crate::runtime::deserialize_request($name, $what, deserializer)
+                $crate::deserialize_request($name, $what, deserializer)
             }
         }
         impl ::std::fmt::Debug for $ty {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                $crate::runtime::debug_request(self, stringify!($ty), f)
+                $crate::debug_request(self, stringify!($ty), f)
             }
         }
         /// A copy, so that the client's methods take a reference as well as

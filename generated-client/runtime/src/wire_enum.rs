@@ -86,17 +86,17 @@ macro_rules! impl_wire_enum_traits {
         impl ::std::fmt::Display for $ty {
             #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str($crate::runtime::WireEnum::as_str(self))
+                f.write_str($crate::WireEnum::as_str(self))
             }
         }
         impl ::std::str::FromStr for $ty {
-            type Err = $crate::runtime::UnknownVariant;
+            type Err = $crate::UnknownVariant;
             #[inline]
             // Not `Self::Err`: a variant named `Err` would shadow it.
             fn from_str(
                 text: &str,
-            ) -> ::std::result::Result<Self, $crate::runtime::UnknownVariant> {
-                $crate::runtime::parse_wire(text)
+            ) -> ::std::result::Result<Self, $crate::UnknownVariant> {
+                $crate::parse_wire(text)
             }
         }
         impl ::serde::Serialize for $ty {
@@ -104,14 +104,14 @@ macro_rules! impl_wire_enum_traits {
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str($crate::runtime::WireEnum::as_str(self))
+                serializer.serialize_str($crate::WireEnum::as_str(self))
             }
         }
         impl<'de> ::serde::Deserialize<'de> for $ty {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                $crate::runtime::deserialize_wire(deserializer)
+                $crate::deserialize_wire(deserializer)
             }
         }
     };

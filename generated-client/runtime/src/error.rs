@@ -7,9 +7,9 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 use reqwest::StatusCode;
 
-use crate::runtime::redact::{redact_body, redact_text};
-use crate::runtime::retry::parse_retry_after;
-use crate::runtime::{ApiKey, ResponseMeta, ValidationErrors};
+use crate::redact::{redact_body, redact_text};
+use crate::retry::parse_retry_after;
+use crate::{ApiKey, ResponseMeta, ValidationErrors};
 
 /// The longest server message kept in [`ApiError::message`] when the body is
 /// plain text; the whole body is still in [`ApiError::body`].
@@ -208,7 +208,7 @@ pub enum Error {
         /// How long this wait lasted.
         waited: Duration,
         /// The status the last poll reported.
-        last_status: crate::runtime::JobStatus,
+        last_status: crate::JobStatus,
     },
     /// A queued job's result is no longer kept: the API deletes results
     /// about an hour after the job completes. The server's answer is in

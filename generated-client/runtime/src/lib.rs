@@ -1,5 +1,22 @@
-//! The hand-written runtime the generated code builds on. Nothing in here is
+//! The hand-written runtime the generated `segmind` crate builds on: the
+//! client and its queue, errors, media inputs and answers, validation, and
+//! the macros each generated declaration expands through. Nothing in here is
 //! specific to one endpoint.
+//!
+//! It is a crate of its own so that regenerating the endpoints recompiles
+//! only the generated code, not this. Use it through `segmind`, which
+//! re-exports it as `segmind::runtime` and names its types at its root; the
+//! endpoint methods (`client.ssd_1b(..)`) are on `segmind::Client`, a thin
+//! wrapper that dereferences to this crate's [`Client`].
+
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+// Nothing a user sends, and nothing a server answers, may panic the client.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+#![warn(missing_docs)]
 
 mod argument;
 #[cfg(feature = "blocking")]
@@ -22,13 +39,14 @@ pub use argument::{IntoAudio, IntoFile, IntoImage, IntoInteger, IntoNumber, Into
 #[cfg(feature = "blocking")]
 pub use client::BlockingHttpClientBuilder;
 pub use client::{
-    ApiKey, Client, ClientBuilder, HttpClientBuilder, RequestOptions, API_KEY_ENV, BASE_URL_ENV,
+    ApiKey, Client, ClientBuilder, DefaultBlocking, HttpClientBuilder, RequestOptions, API_KEY_ENV,
+    BASE_URL_ENV,
     DEFAULT_BASE_URL,
 };
 pub use endpoint::{Checked, Endpoint, EndpointInfo, OutputKind, Returns};
 pub use error::{ApiError, Error, HttpError};
-#[cfg(feature = "cli")]
-pub(crate) use fields::as_whole;
+#[doc(hidden)]
+pub use fields::as_whole;
 #[doc(hidden)]
 pub use fields::{
     debug_request, deserialize_request, request_from_json, request_to_json, serialize_request,

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use base64::Engine as _;
 
-use crate::runtime::Error;
+use crate::Error;
 
 /// The kind of file an input holds, which names it in messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

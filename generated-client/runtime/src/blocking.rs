@@ -21,11 +21,11 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::runtime::client::{
+use crate::client::{
     build_request, Answer, Api, BodyBuffer, Config, Deadline, Prepared, API_KEY_HEADER, CREDITS,
 };
-pub use crate::runtime::queue::blocking::Queue;
-use crate::runtime::{
+pub use crate::queue::blocking::Queue;
+use crate::{
     ApiKey, ClientBuilder, Credits, DecodeResponse, Endpoint, Error, JsonResponse, RequestOptions,
 };
 
@@ -92,11 +92,11 @@ impl Client {
     pub fn run_queued<E>(&self, request: &E, deadline_secs: u64) -> Result<E::Output, Error>
     where
         E: Endpoint,
-        E::Output: crate::runtime::OutputKind,
+        E::Output: crate::OutputKind,
     {
         let queue = self.queue();
         let job = queue.submit(request)?;
-        queue.wait_with(&job, crate::runtime::future::queued_wait(deadline_secs))
+        queue.wait_with(&job, crate::future::queued_wait(deadline_secs))
     }
 
     /// [`send`](Self::send) with per-call overrides of timeout, retries and

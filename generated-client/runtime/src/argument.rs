@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use crate::runtime::{AudioInput, FileInput, ImageInput, VideoInput};
+use crate::{AudioInput, FileInput, ImageInput, VideoInput};
 
 /// An integer type a setter takes for a parameter whose allowed values all
 /// fit in an `i32`: every signed and unsigned type up to 32 bits, and

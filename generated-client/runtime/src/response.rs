@@ -13,8 +13,8 @@ use reqwest::header::{HeaderMap, HeaderName, CONTENT_TYPE};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::runtime::error::Undecodable;
-use crate::runtime::{Error, Medium};
+use crate::error::Undecodable;
+use crate::{Error, Medium};
 
 /// The header in which the API reports the account's remaining credits.
 pub const REMAINING_CREDITS_HEADER: &str = "x-remaining-credits";
@@ -84,7 +84,7 @@ impl ResponseMeta {
 
 /// Turns a successful response into an endpoint's output.
 ///
-/// [`Endpoint::Output`](crate::runtime::Endpoint::Output) must implement it
+/// [`Endpoint::Output`](crate::Endpoint::Output) must implement it
 /// for the client to send that endpoint's requests; the crate implements it
 /// for [`ImageResponse`] and [`JsonResponse`].
 pub trait DecodeResponse: Sized {

@@ -2,6 +2,7 @@
 //! shares with it.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -11,12 +12,12 @@ use reqwest::{Method, StatusCode};
 use secrecy::{ExposeSecret as _, SecretString};
 use serde::Serialize;
 
-use crate::runtime::endpoint::slug_path;
-use crate::runtime::error::LimitedBody;
-use crate::runtime::redact::{redact_body, redact_headers};
-use crate::runtime::response::decode_files;
-use crate::runtime::retry::GiveUp;
-use crate::runtime::{
+use crate::endpoint::slug_path;
+use crate::error::LimitedBody;
+use crate::redact::{redact_body, redact_headers};
+use crate::response::decode_files;
+use crate::retry::GiveUp;
+use crate::{
     ApiError, Credits, DecodeResponse, Endpoint, Error, JsonResponse, MediaFile, Medium,
     ResponseMeta, RetryPolicy,
 };
@@ -771,8 +772,14 @@ pub(crate) use build_request;
 ///     .build()?;
 /// # let _ = client; Ok(()) }
 /// ```
-#[derive(Clone)]
-pub struct ClientBuilder {
+///
+/// `C` and `B` are what [`build`](Self::build) and `build_blocking` return:
+/// this crate's clients, or the generated crate's, which wrap them
+/// (`segmind::ClientBuilder` names the latter).
+pub struct ClientBuilder<C = Client, B = DefaultBlocking> {
+    /// What `build` and `build_blocking` make; `fn() -> _` so that the
+    /// builder is `Send`, `Sync` and `Clone` whatever the clients are.
+    builds: PhantomData<fn() -> (C, B)>,
     api_key: Option<ApiKey>,
     base_url: Option<String>,
     queue_base_url: Option<String>,
@@ -790,7 +797,40 @@ pub struct ClientBuilder {
     configure_blocking_http: Option<Configure<reqwest::blocking::ClientBuilder>>,
 }
 
-impl fmt::Debug for ClientBuilder {
+/// What `build_blocking` returns by default: the blocking client, with the
+/// `blocking` feature.
+#[cfg(feature = "blocking")]
+pub type DefaultBlocking = crate::blocking::Client;
+/// What `build_blocking` returns by default: nothing, without the
+/// `blocking` feature.
+#[cfg(not(feature = "blocking"))]
+pub type DefaultBlocking = ();
+
+// By hand: a derive would ask `C` and `B` to be `Clone`.
+impl<C, B> Clone for ClientBuilder<C, B> {
+    fn clone(&self) -> Self {
+        Self {
+            builds: PhantomData,
+            api_key: self.api_key.clone(),
+            base_url: self.base_url.clone(),
+            queue_base_url: self.queue_base_url.clone(),
+            allow_plain_http: self.allow_plain_http,
+            connect_timeout: self.connect_timeout,
+            timeout: self.timeout,
+            total_timeout: self.total_timeout,
+            retry: self.retry,
+            user_agent: self.user_agent.clone(),
+            skip_validation: self.skip_validation,
+            max_response_bytes: self.max_response_bytes,
+            max_error_body_bytes: self.max_error_body_bytes,
+            configure_http: self.configure_http.clone(),
+            #[cfg(feature = "blocking")]
+            configure_blocking_http: self.configure_blocking_http.clone(),
+        }
+    }
+}
+
+impl<C, B> fmt::Debug for ClientBuilder<C, B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("api_key", &self.api_key)
@@ -810,9 +850,10 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-impl Default for ClientBuilder {
+impl<C, B> Default for ClientBuilder<C, B> {
     fn default() -> Self {
         Self {
+            builds: PhantomData,
             api_key: None,
             base_url: None,
             queue_base_url: None,
@@ -832,7 +873,7 @@ impl Default for ClientBuilder {
     }
 }
 
-impl ClientBuilder {
+impl<C, B> ClientBuilder<C, B> {
     /// A builder with the defaults: the key from `SEGMIND_API_KEY`, the base
     /// URL from `SEGMIND_BASE_URL` or else the public API, a 120 s timeout
     /// per attempt, 10 s to connect, [`RetryPolicy::default`], and bodies of
@@ -982,7 +1023,10 @@ impl ClientBuilder {
     }
 
     /// Builds the async client.
-    pub fn build(self) -> Result<Client, Error> {
+    pub fn build(self) -> Result<C, Error>
+    where
+        C: From<Client>,
+    {
         let config = self.config()?;
         let mut http =
             prefer_rustls!(reqwest::Client::builder().connect_timeout(self.connect_timeout));
@@ -990,15 +1034,18 @@ impl ClientBuilder {
             http = configure(http);
         }
         let http = finish_http!(http, config);
-        Ok(Client {
+        Ok(C::from(Client {
             inner: Arc::new(Inner { http, config }),
-        })
+        }))
     }
 
     /// Builds the blocking client, a [`blocking::Client`](crate::blocking::Client).
     /// Call it outside any async runtime.
     #[cfg(feature = "blocking")]
-    pub fn build_blocking(self) -> Result<crate::blocking::Client, Error> {
+    pub fn build_blocking(self) -> Result<B, Error>
+    where
+        B: From<crate::blocking::Client>,
+    {
         let config = self.config()?;
         let mut http = prefer_rustls!(reqwest::blocking::Client::builder()
             .connect_timeout(self.connect_timeout)
@@ -1007,7 +1054,7 @@ impl ClientBuilder {
             http = configure(http);
         }
         let http = finish_http!(http, config);
-        Ok(crate::blocking::Client::from_parts(http, config))
+        Ok(B::from(crate::blocking::Client::from_parts(http, config)))
     }
 
     fn config(&self) -> Result<Config, Error> {
@@ -1246,8 +1293,8 @@ impl Client {
     }
 
     /// The queued API: submit a request, then poll and fetch its result.
-    pub fn queue(&self) -> crate::runtime::Queue {
-        crate::runtime::Queue::new(self.clone())
+    pub fn queue(&self) -> crate::Queue {
+        crate::Queue::new(self.clone())
     }
 
     /// The account's credits (`GET /get-user-credits` on the base URL).

@@ -16,7 +16,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use crate::runtime::{
+use crate::{
     Client, DecodeResponse, Endpoint, Error, Job, OutputKind, Queue, WaitOptions,
 };
 

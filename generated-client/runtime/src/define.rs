@@ -17,6 +17,10 @@
 //! with the item's kind (one token tree, so that every helper can take it).
 
 /// Defines a request type from its generated declaration.
+// `crate::Client`, `crate::Queue` and `crate::blocking::*` below are the
+// calling crate's: the generated crate's wrappers, which alone may take
+// inherent methods (the runtime's own types are foreign to it).
+#[allow(clippy::crate_in_macro_def)]
 #[macro_export]
 #[doc(hidden)]
 macro_rules! define_request {
@@ -38,12 +42,12 @@ macro_rules! define_request {
             pub struct $name { $($body)* }
         }
 
-        impl $crate::runtime::Endpoint for $name {
+        impl $crate::Endpoint for $name {
             const SLUG: &'static str = $slug;
             const PATH: &'static str = $path;
             type Output = $crate::$output;
             #[inline]
-            fn validate(&self) -> ::std::result::Result<(), $crate::runtime::ValidationErrors> {
+            fn validate(&self) -> ::std::result::Result<(), $crate::ValidationErrors> {
                 $name::validate(self)
             }
         }
@@ -53,7 +57,7 @@ macro_rules! define_request {
             [$(queued [$deadline])?]
         }
 
-        impl $crate::Queue {
+        impl crate::Queue {
             #[doc = concat!(
                 "Submits a ", $title, " request to the queue (`POST /v2", $path,
                 "`) after validating it; wait for its result with [`wait`](Self::wait).\n\n",
@@ -63,13 +67,13 @@ macro_rules! define_request {
             pub fn $method(
                 &self,
                 request: impl ::std::convert::Into<$name>,
-            ) -> $crate::runtime::ResponseFuture<$crate::Job<$crate::$output>> {
+            ) -> $crate::ResponseFuture<$crate::Job<$crate::$output>> {
 self.submit_owned(::std::convert::Into::<$name>::into(request))
             }
         }
 
         #[cfg(feature = "blocking")]
-        impl $crate::blocking::Queue {
+        impl crate::blocking::Queue {
             #[doc = concat!(
                 "Submits a ", $title, " request to the queue (`POST /v2", $path,
                 "`) after validating it; wait for its result with [`wait`](Self::wait)."
@@ -106,10 +110,10 @@ macro_rules! define_object {
             pub struct $name { $($body)* }
         }
 
-        impl $crate::runtime::ToWire for $name {
+        impl $crate::ToWire for $name {
             #[inline]
-            fn to_wire(&self) -> ::std::option::Option<$crate::runtime::Wire<'_>> {
-                ::std::option::Option::Some($crate::runtime::Wire::Object(self))
+            fn to_wire(&self) -> ::std::option::Option<$crate::Wire<'_>> {
+                ::std::option::Option::Some($crate::Wire::Object(self))
             }
         }
     };
@@ -214,7 +218,7 @@ macro_rules! __segmind_record {
             )*
 
             /// The rule `validate` applies to each parameter, in field order.
-            const CHECKS: &'static [(&'static str, $crate::runtime::Check)] = &[$(
+            const CHECKS: &'static [(&'static str, $crate::Check)] = &[$(
                 (
                     $wire,
                     $crate::__segmind_check!(
@@ -226,7 +230,7 @@ macro_rules! __segmind_record {
             )*];
 
             /// The rules between parameters that `validate` checks.
-            const RULES: &'static [$crate::runtime::Constraint] = &[$(
+            const RULES: &'static [$crate::Constraint] = &[$(
                 $crate::__segmind_rule!($rule $($rule_param),*),
             )*];
 
@@ -234,29 +238,29 @@ macro_rules! __segmind_record {
             /// parameters, reporting all violations at once. The client calls
             /// this before sending.
             #[inline]
-            pub fn validate(&self) -> ::std::result::Result<(), $crate::runtime::ValidationErrors> {
-                $crate::runtime::validate_request($label, self, Self::CHECKS, Self::RULES)
+            pub fn validate(&self) -> ::std::result::Result<(), $crate::ValidationErrors> {
+                $crate::validate_request($label, self, Self::CHECKS, Self::RULES)
             }
         }
 
-        impl $crate::runtime::RequestFields for $name {
+        impl $crate::RequestFields for $name {
             // A request without parameters uses neither argument.
             #[allow(unused_variables)]
             #[inline]
-            fn write(&self, out: &mut $crate::runtime::FieldWriter<'_>) {
+            fn write(&self, out: &mut $crate::FieldWriter<'_>) {
                 $(out.field($wire, &self.$field);)*
             }
             #[allow(unused_variables)]
             #[inline]
             fn read(
-                fields: &mut $crate::runtime::FieldReader,
+                fields: &mut $crate::FieldReader,
             ) -> ::std::result::Result<Self, ::serde_json::Error> {
                 ::std::result::Result::Ok(Self {
                     $($field: $crate::__segmind_read!($mode fields $wire)?,)*
                 })
             }
             #[inline]
-            fn checks(&self) -> &'static [(&'static str, $crate::runtime::Check)] {
+            fn checks(&self) -> &'static [(&'static str, $crate::Check)] {
                 Self::CHECKS
             }
             #[inline]
@@ -305,7 +309,7 @@ macro_rules! define_wire_enum {
             }
         }
 
-        impl $crate::runtime::WireEnum for $name {
+        impl $crate::WireEnum for $name {
             const NAME: &'static str = $spec_name;
             const ALL: &'static [Self] = &[$(Self::$variant,)*];
             #[inline]
@@ -370,7 +374,7 @@ macro_rules! define_any_request {
                     $(
                         #[cfg(feature = $feature)]
                         $slug => ::std::option::Option::Some(
-                            $crate::runtime::request_from_json(body).map(Self::$variant),
+                            $crate::request_from_json(body).map(Self::$variant),
                         ),
                     )*
                     _ => {
@@ -389,7 +393,7 @@ macro_rules! define_any_request {
                     $(
                         #[cfg(feature = $feature)]
                         Self::$variant(mut request) => {
-                            $crate::runtime::RequestFields::apply_defaults(&mut request);
+                            $crate::RequestFields::apply_defaults(&mut request);
                             Self::$variant(request)
                         }
                     )*
@@ -409,7 +413,7 @@ macro_rules! define_any_request {
 
             /// Checks every documented range and allowed value.
             #[inline]
-            pub fn validate(&self) -> ::std::result::Result<(), $crate::runtime::ValidationErrors> {
+            pub fn validate(&self) -> ::std::result::Result<(), $crate::ValidationErrors> {
                 match *self {
                     $(
                         #[cfg(feature = $feature)]
@@ -425,7 +429,7 @@ macro_rules! define_any_request {
                     $(
                         #[cfg(feature = $feature)]
                         Self::$variant(ref request) => {
-                            ::std::result::Result::Ok($crate::runtime::request_to_json(request))
+                            ::std::result::Result::Ok($crate::request_to_json(request))
                         }
                     )*
                 }
@@ -441,9 +445,9 @@ macro_rules! define_any_request {
 
         /// Slug, path and kind of answer of every endpoint compiled in, in
         /// the order of [`ENDPOINTS`].
-        pub const ENDPOINT_INFO: &[$crate::runtime::EndpointInfo] = &[$(
+        pub const ENDPOINT_INFO: &[$crate::EndpointInfo] = &[$(
             #[cfg(feature = $feature)]
-            $crate::runtime::EndpointInfo::of::<$variant>(),
+            $crate::EndpointInfo::of::<$variant>(),
         )*];
     };
 }
@@ -454,15 +458,19 @@ macro_rules! define_any_request {
 /// The client methods of one endpoint: a synchronous call, or for a
 /// long-running model (`#[queued]`, from the spec's `queue`) submit and wait
 /// through the queue, up to the spec's deadline.
+// `crate::Client`, `crate::Queue` and `crate::blocking::*` below are the
+// calling crate's: the generated crate's wrappers, which alone may take
+// inherent methods (the runtime's own types are foreign to it).
+#[allow(clippy::crate_in_macro_def)]
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __segmind_client_methods {
     ($name:ident, $method:ident, $title:literal, $path:literal, $output:ident, []) => {
-        impl $crate::Client {
+        impl crate::Client {
             #[doc = concat!(
                 "Calls ", $title, " (`POST ", $path,
                 "`): validates `request`, sends it and decodes the answer.\n\n",
-                "The [future](crate::runtime::ResponseFuture) owns what it needs (`'static` and `Send`), so it can be ",
+                "The [future](crate::ResponseFuture) owns what it needs (`'static` and `Send`), so it can be ",
                 "handed to `tokio::spawn`. Pass the request by value, or a reference, ",
                 "which is cloned."
             )]
@@ -470,13 +478,13 @@ macro_rules! __segmind_client_methods {
             pub fn $method(
                 &self,
                 request: impl ::std::convert::Into<$name>,
-            ) -> $crate::runtime::ResponseFuture<$crate::$output> {
+            ) -> $crate::ResponseFuture<$crate::$output> {
                 self.send_owned(::std::convert::Into::<$name>::into(request))
             }
         }
 
         #[cfg(feature = "blocking")]
-        impl $crate::blocking::Client {
+        impl crate::blocking::Client {
             #[doc = concat!(
                 "Calls ", $title, " (`POST ", $path,
                 "`): validates `request`, sends it and decodes the answer."
@@ -491,7 +499,7 @@ macro_rules! __segmind_client_methods {
         }
     };
     ($name:ident, $method:ident, $title:literal, $path:literal, $output:ident, [queued [$deadline:literal]]) => {
-        impl $crate::Client {
+        impl crate::Client {
             #[doc = concat!(
                 "Runs ", $title, " through the queue (`POST /v2", $path,
                 "`, then polls), as its page advises for a long-running model: validates `request`, ",
@@ -502,14 +510,14 @@ macro_rules! __segmind_client_methods {
                 "collects the job later (`client.queue().job_for::<", stringify!($name), ">(id)`); the job goes on. ",
                 "To submit and wait yourself, use [`queue()`](Self::queue); for the synchronous API, ",
                 "[`send`](Self::send).\n\n",
-                "The [future](crate::runtime::ResponseFuture) owns what it needs (`'static` and `Send`), so it can be ",
+                "The [future](crate::ResponseFuture) owns what it needs (`'static` and `Send`), so it can be ",
                 "handed to `tokio::spawn`."
             )]
             #[inline]
             pub fn $method(
                 &self,
                 request: impl ::std::convert::Into<$name>,
-            ) -> $crate::runtime::ResponseFuture<$crate::$output> {
+            ) -> $crate::ResponseFuture<$crate::$output> {
                 self.run_queued_owned(
                     ::std::convert::Into::<$name>::into(request),
                     $deadline,
@@ -518,7 +526,7 @@ macro_rules! __segmind_client_methods {
         }
 
         #[cfg(feature = "blocking")]
-        impl $crate::blocking::Client {
+        impl crate::blocking::Client {
             #[doc = concat!(
                 "Runs ", $title, " through the queue (`POST /v2", $path,
                 "`, then polls), as its page advises: validates `request`, submits it and waits",
@@ -550,39 +558,39 @@ macro_rules! __segmind_field_type {
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __segmind_argument_type {
-    (string $ty:ty) => { impl $crate::runtime::IntoText };
-    (image $ty:ty) => { impl $crate::runtime::IntoImage };
-    (video $ty:ty) => { impl $crate::runtime::IntoVideo };
-    (audio $ty:ty) => { impl $crate::runtime::IntoAudio };
-    (file $ty:ty) => { impl $crate::runtime::IntoFile };
+    (string $ty:ty) => { impl $crate::IntoText };
+    (image $ty:ty) => { impl $crate::IntoImage };
+    (video $ty:ty) => { impl $crate::IntoVideo };
+    (audio $ty:ty) => { impl $crate::IntoAudio };
+    (file $ty:ty) => { impl $crate::IntoFile };
     // Numbers take anything that converts to `f64` without loss, so an
     // integer literal (`guidance_scale(7)`) or an `f32` is a number too.
-    (number $ty:ty) => { impl $crate::runtime::IntoNumber };
+    (number $ty:ty) => { impl $crate::IntoNumber };
     // Integers whose range fits in `i32` (marked `narrow` by the generator)
     // take any integer type that fits. Wider ones stay `i64`: in a generic
     // setter an integer literal falls back to `i32`, and
     // `seed(98_877_465_625)` would not compile.
-    (integer narrow $ty:ty) => { impl $crate::runtime::IntoInteger };
+    (integer narrow $ty:ty) => { impl $crate::IntoInteger };
     ([list string] $ty:ty) => {
-        impl ::std::iter::IntoIterator<Item: $crate::runtime::IntoText>
+        impl ::std::iter::IntoIterator<Item: $crate::IntoText>
     };
     ([list image] $ty:ty) => {
-        impl ::std::iter::IntoIterator<Item: $crate::runtime::IntoImage>
+        impl ::std::iter::IntoIterator<Item: $crate::IntoImage>
     };
     ([list video] $ty:ty) => {
-        impl ::std::iter::IntoIterator<Item: $crate::runtime::IntoVideo>
+        impl ::std::iter::IntoIterator<Item: $crate::IntoVideo>
     };
     ([list audio] $ty:ty) => {
-        impl ::std::iter::IntoIterator<Item: $crate::runtime::IntoAudio>
+        impl ::std::iter::IntoIterator<Item: $crate::IntoAudio>
     };
     ([list file] $ty:ty) => {
-        impl ::std::iter::IntoIterator<Item: $crate::runtime::IntoFile>
+        impl ::std::iter::IntoIterator<Item: $crate::IntoFile>
     };
     ([list number] $ty:ty) => {
-        impl ::std::iter::IntoIterator<Item: $crate::runtime::IntoNumber>
+        impl ::std::iter::IntoIterator<Item: $crate::IntoNumber>
     };
     ([list integer narrow] $ty:ty) => {
-        impl ::std::iter::IntoIterator<Item: $crate::runtime::IntoInteger>
+        impl ::std::iter::IntoIterator<Item: $crate::IntoInteger>
     };
     ([list $($item:tt)*] $ty:ty) => {
         impl ::std::iter::IntoIterator<Item = <$ty as ::std::iter::IntoIterator>::Item>
@@ -648,66 +656,66 @@ macro_rules! __segmind_store {
 #[doc(hidden)]
 macro_rules! __segmind_convert {
     (string $value:ident) => {
-        $crate::runtime::IntoText::into_text($value)
+        $crate::IntoText::into_text($value)
     };
     (image $value:ident) => {
-        $crate::runtime::IntoImage::into_image($value)
+        $crate::IntoImage::into_image($value)
     };
     (video $value:ident) => {
-        $crate::runtime::IntoVideo::into_video($value)
+        $crate::IntoVideo::into_video($value)
     };
     (audio $value:ident) => {
-        $crate::runtime::IntoAudio::into_audio($value)
+        $crate::IntoAudio::into_audio($value)
     };
     (file $value:ident) => {
-        $crate::runtime::IntoFile::into_file($value)
+        $crate::IntoFile::into_file($value)
     };
     (number $value:ident) => {
-        $crate::runtime::IntoNumber::into_f64($value)
+        $crate::IntoNumber::into_f64($value)
     };
     (integer narrow $value:ident) => {
-        $crate::runtime::IntoInteger::into_i64($value)
+        $crate::IntoInteger::into_i64($value)
     };
     ([list string] $value:ident) => {
         $value
             .into_iter()
-            .map($crate::runtime::IntoText::into_text)
+            .map($crate::IntoText::into_text)
             .collect()
     };
     ([list image] $value:ident) => {
         $value
             .into_iter()
-            .map($crate::runtime::IntoImage::into_image)
+            .map($crate::IntoImage::into_image)
             .collect()
     };
     ([list video] $value:ident) => {
         $value
             .into_iter()
-            .map($crate::runtime::IntoVideo::into_video)
+            .map($crate::IntoVideo::into_video)
             .collect()
     };
     ([list audio] $value:ident) => {
         $value
             .into_iter()
-            .map($crate::runtime::IntoAudio::into_audio)
+            .map($crate::IntoAudio::into_audio)
             .collect()
     };
     ([list file] $value:ident) => {
         $value
             .into_iter()
-            .map($crate::runtime::IntoFile::into_file)
+            .map($crate::IntoFile::into_file)
             .collect()
     };
     ([list number] $value:ident) => {
         $value
             .into_iter()
-            .map($crate::runtime::IntoNumber::into_f64)
+            .map($crate::IntoNumber::into_f64)
             .collect()
     };
     ([list integer narrow] $value:ident) => {
         $value
             .into_iter()
-            .map($crate::runtime::IntoInteger::into_i64)
+            .map($crate::IntoInteger::into_i64)
             .collect()
     };
     ([list $($item:tt)*] $value:ident) => {
@@ -723,13 +731,13 @@ macro_rules! __segmind_convert {
 #[doc(hidden)]
 macro_rules! __segmind_rule {
     (exclusive $($param:literal),*) => {
-        $crate::runtime::Constraint::Exclusive(&[$($param),*])
+        $crate::Constraint::Exclusive(&[$($param),*])
     };
     (requires $param:literal, $needed:literal) => {
-        $crate::runtime::Constraint::Requires($param, $needed)
+        $crate::Constraint::Requires($param, $needed)
     };
     (at_least_one $($param:literal),*) => {
-        $crate::runtime::Constraint::AtLeastOne(&[$($param),*])
+        $crate::Constraint::AtLeastOne(&[$($param),*])
     };
 }
 
@@ -745,7 +753,7 @@ macro_rules! __segmind_fill_default {
     };
     (image $field:expr, $default:expr) => {
         if $field.is_none() {
-            $field = ::std::option::Option::Some($crate::runtime::ImageInput::verbatim($default));
+            $field = ::std::option::Option::Some($crate::ImageInput::verbatim($default));
         }
     };
     ($kind:tt $field:expr, $default:expr) => {
@@ -778,13 +786,13 @@ macro_rules! __segmind_check {
         [list $item:ident $($narrow:ident)?] $min:tt $max:tt $allowed:tt
         [$($min_items:expr)?] [$($max_items:expr)?]
     ) => {
-        $crate::runtime::Check::List {
+        $crate::Check::List {
             min_items: $crate::__segmind_option!($($min_items)?),
             max_items: $crate::__segmind_option!($($max_items)?),
             item: &$crate::__segmind_check!($item $min $max $allowed [] []),
         }
     };
-    (object [] [] [] [] []) => { $crate::runtime::Check::Object };
+    (object [] [] [] [] []) => { $crate::Check::Object };
     ($kind:ident $min:tt $max:tt $allowed:tt [] []) => {
         $crate::__segmind_scalar_check!($kind $min $max $allowed)
     };
@@ -796,30 +804,30 @@ macro_rules! __segmind_check {
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __segmind_scalar_check {
-    (integer [] [] []) => { $crate::runtime::Check::None };
+    (integer [] [] []) => { $crate::Check::None };
     (integer [$($min:expr)?] [$($max:expr)?] [$allowed:expr]) => {
-        $crate::runtime::Check::IntOneOf($allowed)
+        $crate::Check::IntOneOf($allowed)
     };
     (integer [$($min:expr)?] [$($max:expr)?] []) => {
-        $crate::runtime::Check::IntRange(
+        $crate::Check::IntRange(
             $crate::__segmind_option!($($min)?),
             $crate::__segmind_option!($($max)?),
         )
     };
     (number [$($min:expr)?] [$($max:expr)?] [$allowed:expr]) => {
-        $crate::runtime::Check::NumberOneOf($allowed)
+        $crate::Check::NumberOneOf($allowed)
     };
     (number [$($min:expr)?] [$($max:expr)?] []) => {
-        $crate::runtime::Check::NumberRange(
+        $crate::Check::NumberRange(
             $crate::__segmind_option!($($min)?),
             $crate::__segmind_option!($($max)?),
         )
     };
-    (image [] [] []) => { $crate::runtime::Check::NonEmpty };
-    (video [] [] []) => { $crate::runtime::Check::NonEmpty };
-    (audio [] [] []) => { $crate::runtime::Check::NonEmpty };
-    (file [] [] []) => { $crate::runtime::Check::NonEmpty };
-    ($kind:ident [] [] []) => { $crate::runtime::Check::None };
+    (image [] [] []) => { $crate::Check::NonEmpty };
+    (video [] [] []) => { $crate::Check::NonEmpty };
+    (audio [] [] []) => { $crate::Check::NonEmpty };
+    (file [] [] []) => { $crate::Check::NonEmpty };
+    ($kind:ident [] [] []) => { $crate::Check::None };
 }
 
 /// `Some(value)`, or `None` when there is no value.

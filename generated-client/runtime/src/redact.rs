@@ -14,7 +14,7 @@ use std::ops::Range;
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderValue};
 
-use crate::runtime::ApiKey;
+use crate::ApiKey;
 
 /// What a redacted key is replaced by.
 const MASK: &[u8] = b"***";

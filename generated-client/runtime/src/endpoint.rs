@@ -1,7 +1,7 @@
 //! What every generated request type tells the client about its endpoint.
 
-use crate::runtime::queue::JobOutput;
-use crate::runtime::{
+use crate::queue::JobOutput;
+use crate::{
     AudioResponse, Error, ImageResponse, JsonResponse, Medium, ResponseMeta, TextResponse,
     ValidationErrors, VideoResponse,
 };
@@ -145,7 +145,7 @@ impl OutputKind for TextResponse {
     }
 }
 
-/// One endpoint compiled in, as [`ENDPOINT_INFO`](crate::ENDPOINT_INFO)
+/// One endpoint compiled in, as the generated crate's `ENDPOINT_INFO`
 /// lists it: for code that serves or calls every endpoint alike, such as
 /// the mock server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -172,16 +172,12 @@ impl EndpointInfo {
             returns: <E::Output as OutputKind>::RETURNS,
         }
     }
-
-    /// The endpoint compiled in with this slug.
-    pub fn find(slug: &str) -> Option<&'static EndpointInfo> {
-        crate::ENDPOINT_INFO.iter().find(|info| info.slug == slug)
-    }
 }
 
-/// The most distinct slugs outside the compiled-in endpoints that
-/// [`static_slug`] keeps; a program calling more models than this by slug
-/// is refused rather than let grow without bound.
+/// The most distinct slugs that [`static_slug`] keeps; a program calling
+/// more models than this by slug is refused rather than let grow without
+/// bound. (Typed requests name their endpoint by a constant and never come
+/// here.)
 const MAX_OTHER_SLUGS: usize = 1024;
 
 /// The longest slug accepted.
@@ -194,9 +190,8 @@ pub(crate) fn slug_path(slug: &str) -> Result<(&'static str, String), crate::Err
 }
 
 /// Checks a slug given at run time and returns the name errors give the
-/// endpoint, as a `&'static str`: a compiled-in endpoint's own, or else a
-/// copy kept for the life of the process (at most [`MAX_OTHER_SLUGS`] of
-/// them, a few hundred bytes each).
+/// endpoint, as a `&'static str`: a copy kept for the life of the process
+/// (at most [`MAX_OTHER_SLUGS`] of them, a few hundred bytes each).
 pub(crate) fn endpoint_name(slug: &str) -> Result<&'static str, crate::Error> {
     check_slug(slug).map_err(|why| {
         crate::Error::config(format!(
@@ -232,12 +227,9 @@ pub(crate) fn check_slug(slug: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
-/// `slug` as a `&'static str`: a compiled-in endpoint's, or one kept for
-/// good; `None` once [`MAX_OTHER_SLUGS`] are kept.
+/// `slug` as a `&'static str`, kept for good (once per distinct slug);
+/// `None` once [`MAX_OTHER_SLUGS`] are kept.
 pub(crate) fn static_slug(slug: &str) -> Option<&'static str> {
-    if let Some(info) = EndpointInfo::find(slug) {
-        return Some(info.slug);
-    }
     static OTHERS: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
     let mut others = OTHERS
         .lock()

@@ -17,12 +17,12 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::runtime::client::{Answer, Api, Config};
-use crate::runtime::endpoint::{check_slug, endpoint_name};
-use crate::runtime::error::Undecodable;
-use crate::runtime::redact::{redact_body, redact_text};
-use crate::runtime::response::decode_base64;
-use crate::runtime::{ApiError, Endpoint, Error, MediaFile, Medium, OutputKind, ResponseMeta};
+use crate::client::{Answer, Api, Config};
+use crate::endpoint::{check_slug, endpoint_name};
+use crate::error::Undecodable;
+use crate::redact::{redact_body, redact_text};
+use crate::response::decode_base64;
+use crate::{ApiError, Endpoint, Error, MediaFile, Medium, OutputKind, ResponseMeta};
 
 /// How the poll interval grows after each poll that finds the job still
 /// running: gently, so a short job is seen soon and a long one is not

@@ -200,8 +200,8 @@ impl Checker {
     }
 
     /// Checks a rule between parameters against the names of those sent.
-    pub fn constraint(&mut self, constraint: crate::runtime::Constraint, sent: &[&str]) {
-        use crate::runtime::Constraint;
+    pub fn constraint(&mut self, constraint: crate::Constraint, sent: &[&str]) {
+        use crate::Constraint;
         let is_sent = |name: &str| sent.contains(&name);
         match constraint {
             Constraint::Exclusive(names) => {
@@ -296,7 +296,7 @@ impl Checker {
     }
 
     /// Checks an input file: present, and in the form it was made as.
-    pub fn media(&mut self, param: &'static str, image: &crate::runtime::Media) {
+    pub fn media(&mut self, param: &'static str, image: &crate::Media) {
         if image.is_empty() {
             return self.push(param, "empty".to_owned(), Rule::NonEmpty);
         }
@@ -391,7 +391,7 @@ mod tests {
 
     #[test]
     fn rules_between_parameters_name_both() {
-        use crate::runtime::Constraint;
+        use crate::Constraint;
         let exclusive = Constraint::Exclusive(&["image_url", "first_frame_url"]);
         assert_eq!(
             violations(|c| c.constraint(exclusive, &["image_url", "first_frame_url"])),

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use crate::runtime::Error;
+use crate::Error;
 
 /// How failed calls are retried.
 ///
@@ -238,15 +238,15 @@ mod tests {
             headers.insert(reqwest::header::RETRY_AFTER, wait.parse().unwrap());
         }
         let status = reqwest::StatusCode::from_u16(code).unwrap();
-        let meta = crate::runtime::ResponseMeta::new("t", status, headers);
-        let body = crate::runtime::error::LimitedBody {
+        let meta = crate::ResponseMeta::new("t", status, headers);
+        let body = crate::error::LimitedBody {
             bytes: bytes::Bytes::new(),
             truncated: false,
         };
-        Error::from_api(crate::runtime::ApiError::new(
+        Error::from_api(crate::ApiError::new(
             meta,
             body,
-            &crate::runtime::ApiKey::new("k"),
+            &crate::ApiKey::new("k"),
         ))
     }
 
