@@ -9,7 +9,8 @@ Only what the generated document uses is rewritten: `examples` lists in
 schemas become one `example`, a `$ref` with sibling keywords becomes an
 `allOf` of the reference (3.0 ignores a reference's siblings), `const`
 becomes a one-value `enum`, a list of types with "null" (or `anyOf` a
-reference and null) becomes `nullable`, and numeric exclusive bounds become 3.0's boolean form.
+reference and null) becomes `nullable`, numeric exclusive bounds become 3.0's boolean form,
+and a rule's "not null" (`not: {type: "null"}`) becomes any value.
 Progenitor also takes one success type and one error type per operation,
 so a response that may be image bytes or JSON keeps only its JSON form,
 and only the first success and the error responses of the first error's
@@ -24,6 +25,11 @@ def schema_30(node):
         return [schema_30(item) for item in node]
     if not isinstance(node, dict):
         return node
+    if node == {"not": {"type": "null"}}:
+        # "Not null", for a member the rules between parameters count as
+        # sent: 3.0 has no null type (progenitor panics on one), so the rule
+        # keeps only its `required` (present), and a null member counts too.
+        return {}
     node = {key: schema_30(value) for key, value in node.items()}
     any_of = node.get("anyOf")
     if isinstance(any_of, list) and {"type": "null"} in any_of:

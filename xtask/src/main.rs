@@ -4,7 +4,8 @@
 //! - `cargo xtask gen --check` (or `cargo xtask check`) changes nothing and
 //!   fails if the committed output is stale;
 //! - `cargo xtask scale --count N --out DIR` writes N synthetic specs and a
-//!   crate generated from them to DIR, for measuring at catalogue scale;
+//!   crate generated from them to DIR, with a floor crate of the same
+//!   request types as plain serde structs, for measuring at catalogue scale;
 //! - `cargo xtask new <slug>` writes a commented spec skeleton to
 //!   `spec/<slug>.yaml`;
 //! - `cargo xtask import [FILE|-]` drafts `spec/<slug>.yaml` from a copied
@@ -25,6 +26,7 @@ use clap::{Parser, Subcommand};
 use codegen::workspace::{self, Mode};
 
 mod diff;
+mod floor;
 mod git;
 mod import;
 mod new;

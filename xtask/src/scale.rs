@@ -72,6 +72,7 @@ pub fn run(root: &Path, count: usize, out: &Path) -> Result<Summary, String> {
     let files = codegen::generate(&specs).map_err(|diagnostics| diagnostics.to_string())?;
     workspace::sync(out, &files, Mode::Write)
         .map_err(|e| format!("cannot write the generated files: {e}"))?;
+    crate::floor::write(out, &specs)?;
     let rust_lines = files
         .iter()
         .filter(|file| file.path.starts_with(GENERATED_DIR) && file.path.ends_with(".rs"))
