@@ -185,6 +185,5 @@ pub mod blocking {
     wrapper_impls!(Queue, runtime::blocking::Queue);
 }
 
-
 wrapper_impls!(Client, runtime::Client);
 wrapper_impls!(Queue, runtime::Queue);

@@ -131,9 +131,9 @@ pub use generated::*;
 #[doc(inline)]
 pub use runtime::{
     ApiError, ApiKey, AudioInput, AudioResponse, Checked, Credits, DecodeResponse, Error,
-    FileInput, Image, ImageInput, ImageResponse, Job, JobState, JobStatus, JobUpdate,
-    JsonResponse, MediaFile, RequestOptions, ResponseMeta, RetryPolicy, TextResponse,
-    ValidationErrors, VideoInput, VideoResponse, Violation, WaitOptions,
+    FileInput, Image, ImageInput, ImageResponse, Job, JobState, JobStatus, JobUpdate, JsonResponse,
+    MediaFile, RequestOptions, ResponseMeta, RetryPolicy, TextResponse, ValidationErrors,
+    VideoInput, VideoResponse, Violation, WaitOptions,
 };
 
 // Crates whose types appear in the public API, so callers use the same
@@ -151,4 +151,3 @@ pub use reqwest::{header::HeaderMap, StatusCode};
 /// The secret type an [`ApiKey`] can be made from.
 #[doc(no_inline)]
 pub use secrecy::{self, SecretString};
-

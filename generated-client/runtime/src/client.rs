@@ -1027,16 +1027,7 @@ impl<C, B> ClientBuilder<C, B> {
     where
         C: From<Client>,
     {
-        let config = self.config()?;
-        let mut http =
-            prefer_rustls!(reqwest::Client::builder().connect_timeout(self.connect_timeout));
-        if let Some(configure) = &self.configure_http {
-            http = configure(http);
-        }
-        let http = finish_http!(http, config);
-        Ok(C::from(Client {
-            inner: Arc::new(Inner { http, config }),
-        }))
+        self.plain().build_client().map(C::from)
     }
 
     /// Builds the blocking client, a [`blocking::Client`](crate::blocking::Client).
@@ -1046,6 +1037,50 @@ impl<C, B> ClientBuilder<C, B> {
     where
         B: From<crate::blocking::Client>,
     {
+        self.plain().build_blocking_client().map(B::from)
+    }
+
+    /// The same settings as a builder of this crate's own clients, whose
+    /// build code is then compiled once here rather than again in every
+    /// crate that wraps the clients.
+    fn plain(self) -> ClientBuilder {
+        ClientBuilder {
+            builds: PhantomData,
+            api_key: self.api_key,
+            base_url: self.base_url,
+            queue_base_url: self.queue_base_url,
+            allow_plain_http: self.allow_plain_http,
+            connect_timeout: self.connect_timeout,
+            timeout: self.timeout,
+            total_timeout: self.total_timeout,
+            retry: self.retry,
+            user_agent: self.user_agent,
+            skip_validation: self.skip_validation,
+            max_response_bytes: self.max_response_bytes,
+            max_error_body_bytes: self.max_error_body_bytes,
+            configure_http: self.configure_http,
+            #[cfg(feature = "blocking")]
+            configure_blocking_http: self.configure_blocking_http,
+        }
+    }
+}
+
+impl ClientBuilder {
+    fn build_client(self) -> Result<Client, Error> {
+        let config = self.config()?;
+        let mut http =
+            prefer_rustls!(reqwest::Client::builder().connect_timeout(self.connect_timeout));
+        if let Some(configure) = &self.configure_http {
+            http = configure(http);
+        }
+        let http = finish_http!(http, config);
+        Ok(Client {
+            inner: Arc::new(Inner { http, config }),
+        })
+    }
+
+    #[cfg(feature = "blocking")]
+    fn build_blocking_client(self) -> Result<crate::blocking::Client, Error> {
         let config = self.config()?;
         let mut http = prefer_rustls!(reqwest::blocking::Client::builder()
             .connect_timeout(self.connect_timeout)
@@ -1054,7 +1089,7 @@ impl<C, B> ClientBuilder<C, B> {
             http = configure(http);
         }
         let http = finish_http!(http, config);
-        Ok(B::from(crate::blocking::Client::from_parts(http, config)))
+        Ok(crate::blocking::Client::from_parts(http, config))
     }
 
     fn config(&self) -> Result<Config, Error> {

@@ -146,7 +146,6 @@ macro_rules! __segmind_record {
         }
     ) => {
         $(#[doc = $doc])*
-        #[derive(Clone, PartialEq)]
         #[must_use = "a request does nothing until it is sent"]
         #[non_exhaustive]
         $(#[$attr])*
@@ -155,6 +154,28 @@ macro_rules! __segmind_record {
                 $(#[doc = $field_doc])*
                 pub $field: $crate::__segmind_field_type!($mode $ty),
             )*
+        }
+
+        // By hand rather than derived, for `#[inline]`: then, like every
+        // other per-endpoint function here, they are compiled to machine
+        // code only in the crates that call them, not for every endpoint in
+        // this one (see `BENCHMARKS.md`, compile cost).
+        impl ::std::clone::Clone for $name {
+            #[inline]
+            fn clone(&self) -> Self {
+                Self {
+                    $($field: ::std::clone::Clone::clone(&self.$field),)*
+                }
+            }
+        }
+
+        impl ::std::cmp::PartialEq for $name {
+            #[inline]
+            // A type without fields compares `other` to nothing.
+            #[allow(unused_variables)]
+            fn eq(&self, other: &Self) -> bool {
+                true $(&& self.$field == other.$field)*
+            }
         }
 
         // The spec's numbers are the vendor's: a default of 3.14 is not a
@@ -287,7 +308,7 @@ macro_rules! define_wire_enum {
         }
     ) => {
         $(#[doc = $doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum $name {
             $(
@@ -306,6 +327,16 @@ macro_rules! define_wire_enum {
                 match self {
                     $(Self::$variant => $wire,)*
                 }
+            }
+        }
+
+        // `Debug` prints the variant's name, as a derive would, from a
+        // table rather than a `match` compiled for every enum.
+        impl ::std::fmt::Debug for $name {
+            #[inline]
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                const NAMES: &[&str] = &[$(stringify!($variant),)*];
+                f.write_str(NAMES[*self as usize])
             }
         }
 

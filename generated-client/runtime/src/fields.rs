@@ -600,6 +600,7 @@ macro_rules! impl_request_traits {
             }
         }
         impl ::std::fmt::Debug for $ty {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 $crate::debug_request(self, stringify!($ty), f)
             }
@@ -607,6 +608,7 @@ macro_rules! impl_request_traits {
         /// A copy, so that the client's methods take a reference as well as
         /// a request by value.
         impl ::std::convert::From<&$ty> for $ty {
+            #[inline]
             fn from(request: &$ty) -> Self {
                 ::std::clone::Clone::clone(request)
             }

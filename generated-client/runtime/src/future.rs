@@ -16,9 +16,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use crate::{
-    Client, DecodeResponse, Endpoint, Error, Job, OutputKind, Queue, WaitOptions,
-};
+use crate::{Client, DecodeResponse, Endpoint, Error, Job, OutputKind, Queue, WaitOptions};
 
 /// A call in flight: resolves to the endpoint's answer (or, from a
 /// [`Queue`], its [`Job`]). `Send` and `'static`, so it can be spawned;

@@ -40,8 +40,7 @@ pub use argument::{IntoAudio, IntoFile, IntoImage, IntoInteger, IntoNumber, Into
 pub use client::BlockingHttpClientBuilder;
 pub use client::{
     ApiKey, Client, ClientBuilder, DefaultBlocking, HttpClientBuilder, RequestOptions, API_KEY_ENV,
-    BASE_URL_ENV,
-    DEFAULT_BASE_URL,
+    BASE_URL_ENV, DEFAULT_BASE_URL,
 };
 pub use endpoint::{Checked, Endpoint, EndpointInfo, OutputKind, Returns};
 pub use error::{ApiError, Error, HttpError};

@@ -243,11 +243,7 @@ mod tests {
             bytes: bytes::Bytes::new(),
             truncated: false,
         };
-        Error::from_api(crate::ApiError::new(
-            meta,
-            body,
-            &crate::ApiKey::new("k"),
-        ))
+        Error::from_api(crate::ApiError::new(meta, body, &crate::ApiKey::new("k")))
     }
 
     #[test]

@@ -93,9 +93,7 @@ macro_rules! impl_wire_enum_traits {
             type Err = $crate::UnknownVariant;
             #[inline]
             // Not `Self::Err`: a variant named `Err` would shadow it.
-            fn from_str(
-                text: &str,
-            ) -> ::std::result::Result<Self, $crate::UnknownVariant> {
+            fn from_str(text: &str) -> ::std::result::Result<Self, $crate::UnknownVariant> {
                 $crate::parse_wire(text)
             }
         }
