@@ -1,24 +1,38 @@
-//! Endpoint methods are added to the runtime's `Client` types, so the
-//! generator must know every method those types already have
-//! (`naming::CLIENT_METHODS`) to steer a slug such as `send` or `attempt`
-//! away from a clash. This reads the runtime's source and fails when a
-//! method was added there but not to the list.
+//! Endpoint methods are added to segmind's `Client` and `Queue` wrappers,
+//! which dereference to the runtime's types, so the generator must know
+//! every method either already has (`naming::CLIENT_METHODS`) to steer a
+//! slug such as `send` or `attempt` away from a clash. This reads both
+//! sources and fails when a method was added there but not to the list.
 
 use std::path::Path;
 
 use codegen::naming::CLIENT_METHODS;
 
-/// Names of the methods in every `impl ... Client` block of `file`.
+/// Names of the methods in every `impl ... Client` or `impl ... Queue`
+/// block of `file` (relative to `generated-client/`), nested modules
+/// included.
 fn client_methods(file: &str) -> Vec<String> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../generated-client/runtime/src")
+        .join("../generated-client")
         .join(file);
     let source = std::fs::read_to_string(&path).unwrap();
     let syntax = syn::parse_file(&source).unwrap();
     let mut names = Vec::new();
-    for item in syntax.items {
-        let syn::Item::Impl(block) = item else {
-            continue;
+    collect_methods(syntax.items, &mut names);
+    names
+}
+
+fn collect_methods(items: Vec<syn::Item>, names: &mut Vec<String>) {
+    for item in items {
+        let block = match item {
+            syn::Item::Impl(block) => block,
+            syn::Item::Mod(module) => {
+                if let Some((_, items)) = module.content {
+                    collect_methods(items, names);
+                }
+                continue;
+            }
+            _ => continue,
         };
         let syn::Type::Path(self_type) = block.self_ty.as_ref() else {
             continue;
@@ -27,7 +41,7 @@ fn client_methods(file: &str) -> Vec<String> {
             .path
             .segments
             .last()
-            .is_none_or(|s| s.ident != "Client")
+            .is_none_or(|s| s.ident != "Client" && s.ident != "Queue")
         {
             continue;
         }
@@ -37,7 +51,6 @@ fn client_methods(file: &str) -> Vec<String> {
             }
         }
     }
-    names
 }
 
 /// Names of the methods `queue_methods!` writes in `queue.rs` for both
@@ -94,12 +107,22 @@ fn every_method_of_the_queues_is_reserved() {
 
 #[test]
 fn every_method_of_both_clients_is_reserved() {
-    let async_methods = client_methods("client.rs");
-    let blocking_methods = client_methods("blocking.rs");
+    let async_methods = client_methods("runtime/src/client.rs");
+    let blocking_methods = client_methods("runtime/src/blocking.rs");
+    let owned_futures = client_methods("runtime/src/future.rs");
+    // The wrappers segmind's endpoint methods are added to.
+    let wrappers = client_methods("src/clients.rs");
     // Guards against a parser that silently finds nothing.
     assert!(async_methods.contains(&"send_with".to_owned()));
     assert!(blocking_methods.contains(&"send_with".to_owned()));
-    for name in async_methods.iter().chain(&blocking_methods) {
+    assert!(owned_futures.contains(&"submit_owned".to_owned()));
+    assert!(wrappers.contains(&"with_options".to_owned()));
+    for name in async_methods
+        .iter()
+        .chain(&blocking_methods)
+        .chain(&owned_futures)
+        .chain(&wrappers)
+    {
         assert!(
             CLIENT_METHODS.contains(&name.as_str()),
             "`Client::{name}` is not in codegen's naming::CLIENT_METHODS, so an endpoint \

@@ -277,7 +277,7 @@ macro_rules! __segmind_record {
                 fields: &mut $crate::FieldReader,
             ) -> ::std::result::Result<Self, ::serde_json::Error> {
                 ::std::result::Result::Ok(Self {
-                    $($field: $crate::__segmind_read!($mode fields $wire)?,)*
+                    $($field: $crate::__segmind_read!($mode fields $wire),)*
                 })
             }
             #[inline]
@@ -799,8 +799,10 @@ macro_rules! __segmind_fill_default {
 #[doc(hidden)]
 macro_rules! __segmind_read {
     (required $fields:ident $wire:literal) => {
-        $fields.required($wire)
+        $fields.required($wire)?
     };
+    // No `?`: a value that cannot be read is kept by the reader (see
+    // `FieldReader`).
     (optional $fields:ident $wire:literal) => {
         $fields.optional($wire)
     };

@@ -203,10 +203,17 @@ impl FieldWriter<'_> {
 
 /// The members of a JSON object, taken one by one by
 /// [`RequestFields::read`]. Whatever is left at the end is an unknown field.
+///
+/// An optional parameter that cannot be read is kept as the reader's error
+/// (the first one wins) and read as `None`, and the request is then refused
+/// with that error: so a generated `read` needs no early return per
+/// optional parameter, each of which would make the compiler elaborate the
+/// drops of every field read before it, for every endpoint.
 #[derive(Debug)]
 pub struct FieldReader {
     map: Map<String, Value>,
     taken: Vec<&'static str>,
+    error: Option<serde_json::Error>,
 }
 
 impl FieldReader {
@@ -224,15 +231,19 @@ impl FieldReader {
         }
     }
 
-    /// An optional parameter: missing or `null` is `None`.
-    pub fn optional<T: DeserializeOwned>(
-        &mut self,
-        name: &'static str,
-    ) -> Result<Option<T>, serde_json::Error> {
+    /// An optional parameter: missing or `null` is `None`; one that cannot
+    /// be read is `None` too, with its error kept (see above).
+    pub fn optional<T: DeserializeOwned>(&mut self, name: &'static str) -> Option<T> {
         self.taken.push(name);
         match self.map.remove(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(value) => read_value(name, value).map(Some),
+            None | Some(Value::Null) => None,
+            Some(value) => match read_value(name, value) {
+                Ok(value) => Some(value),
+                Err(error) => {
+                    self.error.get_or_insert(error);
+                    None
+                }
+            },
         }
     }
 
@@ -477,8 +488,15 @@ fn read_request<R: RequestFields>(map: Map<String, Value>) -> Result<R, serde_js
     let mut fields = FieldReader {
         map,
         taken: Vec::new(),
+        error: None,
     };
-    let request = R::read(&mut fields)?;
+    // The first error in field order: an optional parameter's kept one
+    // comes before a required parameter's that ended the read.
+    let read = R::read(&mut fields);
+    if let Some(error) = fields.error.take() {
+        return Err(error);
+    }
+    let request = read?;
     fields.finish()?;
     Ok(request)
 }
