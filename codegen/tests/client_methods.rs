@@ -53,11 +53,12 @@ fn collect_methods(items: Vec<syn::Item>, names: &mut Vec<String>) {
     }
 }
 
-/// Names of the methods `queue_methods!` writes in `queue.rs` for both
-/// queues: every `fn name` in the macro's body.
-fn queue_methods() -> Vec<String> {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-client/runtime/src/queue.rs");
+/// Every `fn name` in the body of the macro `macro_name` in `file`
+/// (relative to `generated-client/`).
+fn macro_fns(file: &str, macro_name: &str) -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../generated-client")
+        .join(file);
     let syntax = syn::parse_file(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let mut names = Vec::new();
     for item in syntax.items {
@@ -65,13 +66,19 @@ fn queue_methods() -> Vec<String> {
             if definition
                 .ident
                 .as_ref()
-                .is_some_and(|name| name == "queue_methods")
+                .is_some_and(|name| name == macro_name)
             {
                 collect_fns(definition.mac.tokens, &mut names);
             }
         }
     }
     names
+}
+
+/// Names of the methods `queue_methods!` writes in `queue.rs` for both
+/// queues.
+fn queue_methods() -> Vec<String> {
+    macro_fns("runtime/src/queue.rs", "queue_methods")
 }
 
 fn collect_fns(tokens: proc_macro2::TokenStream, names: &mut Vec<String>) {
@@ -110,8 +117,10 @@ fn every_method_of_both_clients_is_reserved() {
     let async_methods = client_methods("runtime/src/client.rs");
     let blocking_methods = client_methods("runtime/src/blocking.rs");
     let owned_futures = client_methods("runtime/src/future.rs");
-    // The wrappers segmind's endpoint methods are added to.
-    let wrappers = client_methods("src/clients.rs");
+    // The wrappers segmind's endpoint methods are added to: their own
+    // methods, written by `client_constructors!`.
+    let mut wrappers = client_methods("src/clients.rs");
+    wrappers.extend(macro_fns("src/clients.rs", "client_constructors"));
     // Guards against a parser that silently finds nothing.
     assert!(async_methods.contains(&"send_with".to_owned()));
     assert!(blocking_methods.contains(&"send_with".to_owned()));

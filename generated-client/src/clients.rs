@@ -44,6 +44,44 @@ macro_rules! wrapper_impls {
     };
 }
 
+/// What either client's wrapper writes itself: its constructors, and the
+/// two methods whose runtime versions would return the runtime's client or
+/// queue rather than the wrappers. `$build` is the builder's method that
+/// makes this client.
+macro_rules! client_constructors {
+    ($build:ident) => {
+        /// A client with this API key and the default settings.
+        pub fn new(api_key: impl Into<ApiKey>) -> Result<Self, Error> {
+            Self::builder().api_key(api_key).$build()
+        }
+
+        /// A client with the key from `SEGMIND_API_KEY` (and the base URL
+        /// from `SEGMIND_BASE_URL`, when set); a clear [`Error::Config`]
+        /// when the key is unset or empty.
+        pub fn from_env() -> Result<Self, Error> {
+            Self::builder().$build()
+        }
+
+        /// A builder for every other setting.
+        pub fn builder() -> ClientBuilder {
+            ClientBuilder::new()
+        }
+
+        /// A client whose every call uses `options` over this one's
+        /// settings (the same connection pool; `send_with`'s options still
+        /// go over them): per-call settings without another call shape.
+        pub fn with_options(&self, options: RequestOptions) -> Self {
+            Self(self.0.with_options(options))
+        }
+
+        /// The queued API: submit a request, then poll and fetch its
+        /// result.
+        pub fn queue(&self) -> Queue {
+            Queue(self.0.queue())
+        }
+    };
+}
+
 /// Builds a [`Client`] (or, with the `blocking` feature, a
 /// [`blocking::Client`](crate::blocking::Client)); see the runtime's
 /// [`ClientBuilder`](runtime::ClientBuilder) for every setting.
@@ -71,42 +109,7 @@ pub type ClientBuilder = runtime::ClientBuilder<Client>;
 pub struct Client(runtime::Client);
 
 impl Client {
-    /// A client with this API key and the default settings.
-    pub fn new(api_key: impl Into<ApiKey>) -> Result<Self, Error> {
-        Self::builder().api_key(api_key).build()
-    }
-
-    /// A client with the key from `SEGMIND_API_KEY` (and the base URL from
-    /// `SEGMIND_BASE_URL`, when set); a clear [`Error::Config`] when the key
-    /// is unset or empty.
-    pub fn from_env() -> Result<Self, Error> {
-        Self::builder().build()
-    }
-
-    /// A builder for every other setting.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::new()
-    }
-
-    /// A client whose every call uses `options` over this one's settings
-    /// (the same connection pool; `send_with`'s options still go over
-    /// them): per-call settings without another call shape.
-    ///
-    /// ```no_run
-    /// # async fn run(client: segmind::Client) -> Result<(), segmind::Error> {
-    /// use std::time::Duration;
-    /// let patient = client.with_options(segmind::RequestOptions::new().timeout(Duration::from_secs(600)));
-    /// let image = patient.ssd_1b(&segmind::Ssd1bRequest::new("a slow, detailed castle")).await?;
-    /// # let _ = image; Ok(()) }
-    /// ```
-    pub fn with_options(&self, options: RequestOptions) -> Self {
-        Self(self.0.with_options(options))
-    }
-
-    /// The queued API: submit a request, then poll and fetch its result.
-    pub fn queue(&self) -> Queue {
-        Queue(self.0.queue())
-    }
+    client_constructors!(build);
 }
 
 /// The queued API of a [`Client`] (`POST /v2/<slug>`, then polls): each
@@ -146,33 +149,7 @@ pub mod blocking {
     pub struct Client(runtime::blocking::Client);
 
     impl Client {
-        /// A client with this API key and the default settings.
-        pub fn new(api_key: impl Into<ApiKey>) -> Result<Self, Error> {
-            Self::builder().api_key(api_key).build_blocking()
-        }
-
-        /// A client with the key from `SEGMIND_API_KEY`; a clear
-        /// [`Error::Config`] when it is unset or empty.
-        pub fn from_env() -> Result<Self, Error> {
-            Self::builder().build_blocking()
-        }
-
-        /// A builder for every other setting; finish it with
-        /// [`build_blocking`](runtime::ClientBuilder::build_blocking).
-        pub fn builder() -> ClientBuilder {
-            ClientBuilder::new()
-        }
-
-        /// A client whose every call uses `options` over this one's
-        /// settings.
-        pub fn with_options(&self, options: RequestOptions) -> Self {
-            Self(self.0.with_options(options))
-        }
-
-        /// The queued API: submit a request, then poll and fetch its result.
-        pub fn queue(&self) -> Queue {
-            Queue(self.0.queue())
-        }
+        client_constructors!(build_blocking);
     }
 
     /// The queued API of a blocking [`Client`]: each endpoint has a method

@@ -20,12 +20,21 @@ fn ident(name: &str) -> Ident {
 
 /// Rust type of a parameter's value (without the `Option` of optional ones).
 fn value_type(kind: &Kind) -> TokenStream {
+    value_type_with(kind, &|media| {
+        let name = ident(media.input_type());
+        quote!(crate::runtime::#name)
+    })
+}
+
+/// [`value_type`] with the type each medium is held in chosen by `media`
+/// (the floor crate holds them as `String`s).
+pub(super) fn value_type_with(
+    kind: &Kind,
+    media: &dyn Fn(&MediaKind) -> TokenStream,
+) -> TokenStream {
     match kind {
         Kind::String => quote!(String),
-        Kind::Media(media) => {
-            let name = ident(media.input_type());
-            quote!(crate::runtime::#name)
-        }
+        Kind::Media(medium) => media(medium),
         Kind::Boolean => quote!(bool),
         Kind::Integer { .. } => quote!(i64),
         Kind::Number { .. } => quote!(f64),
@@ -37,7 +46,7 @@ fn value_type(kind: &Kind) -> TokenStream {
             quote!(#name)
         }
         Kind::List { items, .. } => {
-            let item = value_type(items);
+            let item = value_type_with(items, media);
             quote!(Vec<#item>)
         }
         Kind::Object(def) => {

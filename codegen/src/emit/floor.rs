@@ -101,24 +101,7 @@ fn floor_enum(def: &EnumDef) -> TokenStream {
 /// A parameter's Rust type (without the `Option` of optional ones): the
 /// generated crate's, except that media inputs are `String`.
 fn value_type(kind: &Kind) -> TokenStream {
-    match kind {
-        Kind::String | Kind::Media(_) => quote!(String),
-        Kind::Boolean => quote!(bool),
-        Kind::Integer { .. } => quote!(i64),
-        Kind::Number { .. } => quote!(f64),
-        Kind::Enum { type_name, .. } => {
-            let name = ident(type_name);
-            quote!(#name)
-        }
-        Kind::List { items, .. } => {
-            let item = value_type(items);
-            quote!(Vec<#item>)
-        }
-        Kind::Object(def) => {
-            let name = ident(&def.type_name);
-            quote!(#name)
-        }
-    }
+    super::endpoint::value_type_with(kind, &|_| quote!(String))
 }
 
 #[cfg(test)]
