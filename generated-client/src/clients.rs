@@ -84,13 +84,15 @@ macro_rules! client_constructors {
 
 /// Builds a [`Client`] (or, with the `blocking` feature, a
 /// [`blocking::Client`](crate::blocking::Client)); see the runtime's
-/// [`ClientBuilder`](runtime::ClientBuilder) for every setting.
+/// [`GenericClientBuilder`](runtime::GenericClientBuilder) for every setting;
+/// `build()` returns a `segmind::Client`.
 #[cfg(feature = "blocking")]
-pub type ClientBuilder = runtime::ClientBuilder<Client, blocking::Client>;
+pub type ClientBuilder = runtime::GenericClientBuilder<Client, blocking::Client>;
 /// Builds a [`Client`]; see the runtime's
-/// [`ClientBuilder`](runtime::ClientBuilder) for every setting.
+/// [`GenericClientBuilder`](runtime::GenericClientBuilder) for every setting;
+/// `build()` returns a `segmind::Client`.
 #[cfg(not(feature = "blocking"))]
-pub type ClientBuilder = runtime::ClientBuilder<Client>;
+pub type ClientBuilder = runtime::GenericClientBuilder<Client, runtime::DefaultBlocking>;
 
 /// The async client: cheap to clone (clones share one connection pool and
 /// configuration).

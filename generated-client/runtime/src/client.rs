@@ -776,7 +776,7 @@ pub(crate) use build_request;
 /// `C` and `B` are what [`build`](Self::build) and `build_blocking` return:
 /// this crate's clients, or the generated crate's, which wrap them
 /// (`segmind::ClientBuilder` names the latter).
-pub struct ClientBuilder<C = Client, B = DefaultBlocking> {
+pub struct GenericClientBuilder<C, B> {
     /// What `build` and `build_blocking` make; `fn() -> _` so that the
     /// builder is `Send`, `Sync` and `Clone` whatever the clients are.
     builds: PhantomData<fn() -> (C, B)>,
@@ -797,6 +797,10 @@ pub struct ClientBuilder<C = Client, B = DefaultBlocking> {
     configure_blocking_http: Option<Configure<reqwest::blocking::ClientBuilder>>,
 }
 
+/// The builder of this crate's own clients (which have no endpoint
+/// methods; `segmind::ClientBuilder` builds `segmind`'s).
+pub type ClientBuilder = GenericClientBuilder<Client, DefaultBlocking>;
+
 /// What `build_blocking` returns by default: the blocking client, with the
 /// `blocking` feature.
 #[cfg(feature = "blocking")]
@@ -807,7 +811,7 @@ pub type DefaultBlocking = crate::blocking::Client;
 pub type DefaultBlocking = ();
 
 // By hand: a derive would ask `C` and `B` to be `Clone`.
-impl<C, B> Clone for ClientBuilder<C, B> {
+impl<C, B> Clone for GenericClientBuilder<C, B> {
     fn clone(&self) -> Self {
         Self {
             builds: PhantomData,
@@ -830,7 +834,7 @@ impl<C, B> Clone for ClientBuilder<C, B> {
     }
 }
 
-impl<C, B> fmt::Debug for ClientBuilder<C, B> {
+impl<C, B> fmt::Debug for GenericClientBuilder<C, B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("api_key", &self.api_key)
@@ -850,7 +854,7 @@ impl<C, B> fmt::Debug for ClientBuilder<C, B> {
     }
 }
 
-impl<C, B> Default for ClientBuilder<C, B> {
+impl<C, B> Default for GenericClientBuilder<C, B> {
     fn default() -> Self {
         Self {
             builds: PhantomData,
@@ -873,7 +877,7 @@ impl<C, B> Default for ClientBuilder<C, B> {
     }
 }
 
-impl<C, B> ClientBuilder<C, B> {
+impl<C, B> GenericClientBuilder<C, B> {
     /// A builder with the defaults: the key from `SEGMIND_API_KEY`, the base
     /// URL from `SEGMIND_BASE_URL` or else the public API, a 120 s timeout
     /// per attempt, 10 s to connect, [`RetryPolicy::default`], and bodies of
@@ -1237,8 +1241,9 @@ fn is_loopback(url: &reqwest::Url) -> bool {
 /// The async client: cheap to clone (clones share one connection pool and
 /// configuration).
 ///
-/// Each endpoint has a method generated from the spec; [`send`](Self::send)
-/// takes any request type.
+/// [`send`](Self::send) takes any request type. This type has no endpoint
+/// methods: `segmind::Client`, which dereferences to it, has one per
+/// endpoint (`client.ssd_1b(..)`) and is the client to hold.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), segmind::Error> {

@@ -60,7 +60,7 @@ macro_rules! define_request {
         impl crate::Queue {
             #[doc = concat!(
                 "Submits a ", $title, " request to the queue (`POST /v2", $path,
-                "`) after validating it; wait for its result with [`wait`](Self::wait).\n\n",
+                "`) after validating it; wait for its result with `wait`.\n\n",
                 "The future is `'static` and `Send`, like the client's."
             )]
             #[inline]
@@ -76,7 +76,7 @@ self.submit_owned(::std::convert::Into::<$name>::into(request))
         impl crate::blocking::Queue {
             #[doc = concat!(
                 "Submits a ", $title, " request to the queue (`POST /v2", $path,
-                "`) after validating it; wait for its result with [`wait`](Self::wait)."
+                "`) after validating it; wait for its result with `wait`."
             )]
             #[inline]
             pub fn $method(
@@ -501,7 +501,7 @@ macro_rules! __segmind_client_methods {
             #[doc = concat!(
                 "Calls ", $title, " (`POST ", $path,
                 "`): validates `request`, sends it and decodes the answer.\n\n",
-                "The [future](crate::ResponseFuture) owns what it needs (`'static` and `Send`), so it can be ",
+                "The future (`ResponseFuture`) owns what it needs (`'static` and `Send`), so it can be ",
                 "handed to `tokio::spawn`. Pass the request by value, or a reference, ",
                 "which is cloned."
             )]
@@ -540,8 +540,8 @@ macro_rules! __segmind_client_methods {
                 "A wait that runs out is [`Error::JobDeadline`](crate::Error::JobDeadline), whose request id ",
                 "collects the job later (`client.queue().job_for::<", stringify!($name), ">(id)`); the job goes on. ",
                 "To submit and wait yourself, use [`queue()`](Self::queue); for the synchronous API, ",
-                "[`send`](Self::send).\n\n",
-                "The [future](crate::ResponseFuture) owns what it needs (`'static` and `Send`), so it can be ",
+                "`send`.\n\n",
+                "The future (`ResponseFuture`) owns what it needs (`'static` and `Send`), so it can be ",
                 "handed to `tokio::spawn`."
             )]
             #[inline]
@@ -582,7 +582,7 @@ macro_rules! __segmind_field_type {
     (optional $ty:ty) => { ::std::option::Option<$ty> };
 }
 
-/// What a constructor or setter accepts: the traits of `runtime::argument`
+/// What a constructor or setter accepts: the `Into*` traits of the runtime's `argument` module
 /// for text, images, numbers and integers that fit in `i32`, each with an error
 /// message that says what to pass instead; for a list, any iterable of what
 /// one item takes.

@@ -39,8 +39,8 @@ pub use argument::{IntoAudio, IntoFile, IntoImage, IntoInteger, IntoNumber, Into
 #[cfg(feature = "blocking")]
 pub use client::BlockingHttpClientBuilder;
 pub use client::{
-    ApiKey, Client, ClientBuilder, DefaultBlocking, HttpClientBuilder, RequestOptions, API_KEY_ENV,
-    BASE_URL_ENV, DEFAULT_BASE_URL,
+    ApiKey, Client, ClientBuilder, DefaultBlocking, GenericClientBuilder, HttpClientBuilder,
+    RequestOptions, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL,
 };
 pub use endpoint::{Checked, Endpoint, EndpointInfo, OutputKind, Returns};
 pub use error::{ApiError, Error, HttpError};

@@ -943,7 +943,9 @@ macro_rules! queue_methods {
 
 queue_methods! {
     /// The queued API of a [`Client`](crate::Client), from
-    /// [`Client::queue`](crate::Client::queue): submit, poll, wait.
+    /// [`Client::queue`](crate::Client::queue): submit, poll, wait. The
+    /// endpoint methods (`queue.ssd_1b(..)` below) are on `segmind::Queue`,
+    /// which dereferences to this type.
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), segmind::Error> {
