@@ -142,7 +142,7 @@ fn copy_crate(root: &Path, out: &Path) -> io::Result<()> {
     let manifest = fs::read_to_string(root.join(MANIFEST_PATH))?;
     fs::write(out.join(MANIFEST_PATH), library_manifest(&manifest))?;
     let generated = root.join(GENERATED_DIR);
-    copy_tree(&from.join("src"), &src, &generated)?;
+    copy_tree(&from.join("src"), &src, Some(&generated))?;
     let build_script = from.join("build.rs");
     if build_script.is_file() {
         fs::copy(build_script, to.join("build.rs"))?;
@@ -161,12 +161,12 @@ fn copy_runtime(root: &Path, out: &Path) -> io::Result<()> {
     fs::create_dir_all(&to)?;
     let manifest = fs::read_to_string(from.join("Cargo.toml"))?;
     fs::write(to.join("Cargo.toml"), library_manifest(&manifest))?;
-    // Nothing to skip: the runtime has no generated folder.
-    copy_tree(&from.join("src"), &src, &to)
+    copy_tree(&from.join("src"), &src, None)
 }
 
-/// Copies `from` into `to` recursively, leaving out the folder `skip`.
-fn copy_tree(from: &Path, to: &Path, skip: &Path) -> io::Result<()> {
+/// Copies `from` into `to` recursively, leaving out the folder `skip`, if
+/// one is given.
+fn copy_tree(from: &Path, to: &Path, skip: Option<&Path>) -> io::Result<()> {
     fs::create_dir_all(to)?;
     let mut entries: Vec<PathBuf> = fs::read_dir(from)?
         .map(|e| e.map(|e| e.path()))
@@ -176,7 +176,7 @@ fn copy_tree(from: &Path, to: &Path, skip: &Path) -> io::Result<()> {
         let Some(name) = path.file_name() else {
             continue;
         };
-        if path == skip {
+        if Some(path.as_path()) == skip {
             continue;
         }
         if path.is_dir() {
