@@ -14,11 +14,11 @@ pub const FLOOR_DIR: &str = "floor";
 /// The floor's package name.
 pub const FLOOR_PACKAGE: &str = "segmind-floor";
 
-/// Writes the floor crate for `specs` to `out/floor` and makes it a member
-/// of the fixture's workspace (`out/Cargo.toml`, already written).
-pub fn write(out: &Path, specs: &[codegen::SpecSource]) -> Result<(), String> {
-    let model = codegen::load(specs).map_err(|diagnostics| diagnostics.to_string())?;
-    let source = codegen::floor_source(&model)?;
+/// Writes the floor crate for the checked `model` to `out/floor` and makes
+/// it a member of the fixture's workspace (`out/Cargo.toml`, already
+/// written).
+pub fn write(out: &Path, model: &codegen::Model) -> Result<(), String> {
+    let source = codegen::floor_source(model)?;
     let dir = out.join(FLOOR_DIR);
     let io = |e: std::io::Error| format!("cannot write the floor crate: {e}");
     fs::create_dir_all(dir.join("src")).map_err(io)?;

@@ -69,10 +69,12 @@ pub fn run(root: &Path, count: usize, out: &Path) -> Result<Summary, String> {
     copy_crate(root, out).map_err(|e| format!("cannot copy the crate: {e}"))?;
     write_workspace(root, out).map_err(|e| format!("cannot write the workspace: {e}"))?;
 
-    let files = codegen::generate(&specs).map_err(|diagnostics| diagnostics.to_string())?;
+    // One checked model for both: the generated crate and its floor.
+    let model = codegen::load(&specs).map_err(|diagnostics| diagnostics.to_string())?;
+    let files = codegen::render(&model).map_err(|diagnostics| diagnostics.to_string())?;
     workspace::sync(out, &files, Mode::Write)
         .map_err(|e| format!("cannot write the generated files: {e}"))?;
-    crate::floor::write(out, &specs)?;
+    crate::floor::write(out, &model)?;
     let rust_lines = files
         .iter()
         .filter(|file| file.path.starts_with(GENERATED_DIR) && file.path.ends_with(".rs"))
