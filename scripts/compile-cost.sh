@@ -38,6 +38,8 @@ count=${COUNT:-200}
 export CARGO_TARGET_DIR="$work/target"
 # A user building the crate from a registry gets no incremental cache.
 export CARGO_INCREMENTAL=0
+# The default debug profile, whatever the caller set.
+unset CARGO_PROFILE_DEV_DEBUG
 
 for tool in hyperfine /usr/bin/time; do
     command -v "$tool" >/dev/null || { echo "error: $tool is missing (apt-get install -y hyperfine time)" >&2; exit 1; }

@@ -56,6 +56,9 @@ fi
 export CARGO_TARGET_DIR="$work/target"
 # A user building the crate from a registry gets no incremental cache.
 export CARGO_INCREMENTAL=0
+# The default debug profile, full debug info included, whatever the caller
+# set (.ci/run lowers it for its own builds to save disk).
+unset CARGO_PROFILE_DEV_DEBUG
 manifest="$fixture/Cargo.toml"
 
 # Dependencies of both crates (and each crate once), not timed.
