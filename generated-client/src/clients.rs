@@ -62,7 +62,8 @@ macro_rules! client_constructors {
             Self::builder().$build()
         }
 
-        /// A builder for every other setting.
+        /// A builder for every other setting, the same for both clients:
+        #[doc = concat!("finish it with `", stringify!($build), "()` to make this one.")]
         pub fn builder() -> ClientBuilder {
             ClientBuilder::new()
         }

@@ -361,6 +361,30 @@ fn completions_are_generated_for_bash_zsh_and_fish() {
 }
 
 #[test]
+fn a_reader_that_stops_early_ends_a_listing_quietly() {
+    // `segmind completions zsh | head -1`: the zsh script (over 100 KB) is
+    // more than a pipe holds, so the write meets the closed pipe.
+    for args in [&["completions", "zsh"][..], &["models"]] {
+        let mut child = Process::cargo_bin("segmind")
+            .unwrap()
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "{args:?}: {:?} {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(output.stderr.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
 fn exit_codes_tell_the_kinds_of_failure_apart() {
     let server = mock_with(MockConfig::default().accept_keys([KEY]));
     let call = |command: &mut Command| {

@@ -99,9 +99,21 @@ struct Record {
     /// which may have worked on it), so a rerun does not repeat it unasked.
     #[serde(default)]
     may_have_charged: bool,
-    #[serde(default)]
+    /// For a failed call, how many requests it sent or tried; a done line
+    /// leaves it out (its answer does not say how many tries it took).
+    #[serde(default, skip_serializing_if = "is_zero")]
     attempts: u32,
     elapsed_ms: f64,
+}
+
+fn is_zero(attempts: &u32) -> bool {
+    *attempts == 0
+}
+
+/// Milliseconds to the microsecond, so that a manifest reads `0.068`, not
+/// the float noise of `0.06752000000000001`.
+fn millis(elapsed: std::time::Duration) -> f64 {
+    (elapsed.as_secs_f64() * 1e6).round() / 1e3
 }
 
 impl Record {
@@ -438,7 +450,7 @@ async fn process(context: Arc<Context>, line: Line) -> Record {
             record.files.clear();
             record.fail(failure);
         }
-        record.elapsed_ms = started.elapsed().as_secs_f64() * 1e3;
+        record.elapsed_ms = millis(started.elapsed());
         let result = context.manifest.append(&record);
         (record, result)
     })
@@ -609,7 +621,7 @@ impl Summary {
                 "interrupted": self.interrupted,
                 "credits_spent": self.credits_spent(),
                 "remaining_credits": remaining,
-                "elapsed_ms": self.elapsed.as_secs_f64() * 1e3,
+                "elapsed_ms": millis(self.elapsed),
                 "manifest": manifest.display().to_string(),
             }));
         }
@@ -645,6 +657,22 @@ impl Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_done_line_records_no_attempt_count_and_times_read_cleanly() {
+        let mut record = Record::new("a".to_owned(), 1);
+        record.elapsed_ms = millis(std::time::Duration::from_nanos(67_520));
+        let line = serde_json::to_value(&record).unwrap();
+        assert_eq!(line.get("attempts"), None, "{line}");
+        assert_eq!(line["elapsed_ms"], serde_json::json!(0.068));
+        record.attempts = 3;
+        record.fail(Failure::new(Exit::Network, "no connection"));
+        let line = serde_json::to_value(&record).unwrap();
+        assert_eq!(line["attempts"], 3);
+        // A manifest written before still reads, with or without the field.
+        let back: Record = serde_json::from_value(line).unwrap();
+        assert_eq!(back.attempts, 3);
+    }
 
     #[test]
     fn ids_become_safe_file_names() {

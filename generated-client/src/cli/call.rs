@@ -150,15 +150,16 @@ pub(crate) fn output_args() -> [Arg; 2] {
             .value_hint(clap::ValueHint::FilePath)
             .conflicts_with("out-dir")
             .help(
-                "Where to write the image: its extension is the one the content type \
-                 calls for; further samples get -2, -3, ...; `-` writes the first to stdout",
+                "Where to write the answer (an image, a video, audio or text): its extension \
+                 is the one the content type calls for; further files get -2, -3, ...; `-` \
+                 writes the first to stdout",
             ),
         Arg::new("out-dir")
             .long("out-dir")
             .help_heading("Output")
             .value_name("DIR")
             .value_hint(clap::ValueHint::DirPath)
-            .help("Write the images to this folder, named after the endpoint"),
+            .help("Write the answer's files to this folder, named after the endpoint"),
     ]
 }
 

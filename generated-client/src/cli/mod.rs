@@ -60,7 +60,7 @@ fn run(globals: &Globals, matches: &ArgMatches) -> Result<Exit, Failure> {
 pub(crate) fn command() -> Command {
     let endpoints = crate::generated::cli::COMMANDS.iter().map(call::command);
     Command::new("segmind")
-        .about("Generate images with the Segmind API from the command line")
+        .about("Call Segmind's models (images, video, audio, text) from the command line")
         .version(env!("CARGO_PKG_VERSION"))
         .subcommand_required(true)
         .arg_required_else_help(true)
@@ -134,7 +134,7 @@ fn completions(args: &ArgMatches) -> Result<Exit, Failure> {
     };
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut command(), "segmind", &mut out);
-    write_stdout(&out)?;
+    write_listing(&out)?;
     Ok(Exit::Success)
 }
 
@@ -207,11 +207,27 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
 
 /// Writes to stdout; a reader that went away is not worth a panic.
 pub(crate) fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
+    write_all_to_stdout(bytes).map_err(stdout_failure)
+}
+
+/// Like [`write_stdout`], for a listing a reader may stop reading early
+/// (`segmind completions zsh | head`): a closed pipe ends the command
+/// quietly, as it ends a Unix filter. An answer written with `-o -` keeps
+/// the error: that call was paid for, and its bytes were not all read.
+pub(crate) fn write_listing(bytes: &[u8]) -> Result<(), Failure> {
+    match write_all_to_stdout(bytes) {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(stdout_failure),
+    }
+}
+
+fn write_all_to_stdout(bytes: &[u8]) -> std::io::Result<()> {
     let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(bytes)
-        .and_then(|()| stdout.flush())
-        .map_err(|error| Failure::new(Exit::Other, format!("cannot write to stdout: {error}")))
+    stdout.write_all(bytes).and_then(|()| stdout.flush())
+}
+
+fn stdout_failure(error: std::io::Error) -> Failure {
+    Failure::new(Exit::Other, format!("cannot write to stdout: {error}"))
 }
 
 /// Prints a JSON value on stdout, one document per line.

@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use super::call::flag;
 use super::exit::{Exit, Failure};
 use super::table::{EndpointRow, Kind};
-use super::{print_json, write_stdout, Globals};
+use super::{print_json, write_listing, Globals};
 
 pub(crate) fn run(globals: &Globals) -> Result<Exit, Failure> {
     let rows = crate::generated::cli::COMMANDS;
@@ -25,7 +25,7 @@ pub(crate) fn run(globals: &Globals) -> Result<Exit, Failure> {
             }
         }
         let text = groups.join("\n");
-        write_stdout(text.as_bytes())?;
+        write_listing(text.as_bytes())?;
     }
     Ok(Exit::Success)
 }
