@@ -37,14 +37,15 @@ pub(crate) enum Exit {
 pub(crate) const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0    success
-  1    other failure (a file unreadable or unwritable, an undecodable answer)
+  1    other failure (a file unreadable or unwritable, an undecodable answer,
+       a successful answer whose body broke off: it may have been charged)
   2    usage: bad arguments or configuration (no API key, bad base URL)
   3    validation: refused before sending by the spec's rules, or by the server (400)
   4    auth: API key missing, unknown or not allowed (401, 403)
   5    credits: insufficient credits (406)
   6    rate limit: still 429 after the client's retries
   7    server: 5xx, an undocumented status, a failed or expired queued job
-  8    network: no connection, connection broken, timeout, not HTTP
+  8    network: no connection, connection broken before an answer, timeout, not HTTP
   9    batch: finished, but some lines failed (see the manifest)
   10   a queued job did not finish within --deadline; it goes on: collect it with `segmind job`
   130  interrupted (Ctrl-C or SIGTERM); rerun a batch to resume it";
