@@ -845,6 +845,72 @@ fn exclusive_flags_are_refused_by_name_and_list_flags_repeat() {
     );
 }
 
+#[test]
+fn field_sends_what_the_spec_lacks_on_either_api_and_in_a_dry_run() {
+    let server = mock_with(
+        MockConfig::default().job_timing(Duration::from_millis(10), Duration::from_millis(20)),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["ssd-1b", "--prompt", "a fox", "--field", "tile_size=512"];
+    let extra = [
+        "--field",
+        "note=a plain word",
+        "--field",
+        "tags=[\"a\",\"b\"]",
+    ];
+    let output = segmind(&server)
+        .args(args)
+        .args(extra)
+        .args(["--dry-run", "--json"])
+        .assert()
+        .success();
+    let body = &stdout_json(output.get_output())["body"];
+    assert_eq!(body["tile_size"], 512, "{body}");
+    assert_eq!(body["note"], "a plain word", "{body}");
+    assert_eq!(body["tags"], json!(["a", "b"]), "{body}");
+    assert_eq!(body["prompt"], "a fox", "{body}");
+    assert!(calls(&server).is_empty(), "a dry run sends nothing");
+
+    // The mock knows only the spec's fields, so on the wire: a field
+    // that overrides a typed value, and one the spec lacks, which the
+    // mock refuses by name as the API would.
+    let known = [
+        "ssd-1b", "--prompt", "a fox", "--seed", "7", "--field", "seed=42",
+    ];
+    for api in [&[][..], &["--queue"]] {
+        segmind(&server)
+            .args(known)
+            .args(["--field", "negative_prompt=no text"])
+            .args(api)
+            .args(["-o", dir.path().join("out").to_str().unwrap()])
+            .assert()
+            .success();
+    }
+    let bodies: Vec<(String, Value)> = server
+        .requests()
+        .into_iter()
+        .filter(|request| request.method == "POST")
+        .map(|request| (request.path, request.body.unwrap_or_default()))
+        .collect();
+    let paths: Vec<&str> = bodies.iter().map(|(path, _)| path.as_str()).collect();
+    assert_eq!(paths, ["/v1/ssd-1b", "/v2/ssd-1b"]);
+    for (path, body) in &bodies {
+        assert_eq!(body["seed"], 42, "{path}: {body}");
+        assert_eq!(body["negative_prompt"], "no text", "{path}: {body}");
+        assert_eq!(body["prompt"], "a fox", "{path}: {body}");
+    }
+    let output = segmind(&server).args(args).assert().code(3);
+    let text = String::from_utf8_lossy(&output.get_output().stderr).into_owned();
+    assert!(text.contains("unknown field `tile_size`"), "{text}");
+
+    let output = segmind(&server)
+        .args(["ssd-1b", "--prompt", "a fox", "--field", "=5"])
+        .assert()
+        .code(2);
+    let text = String::from_utf8_lossy(&output.get_output().stderr).into_owned();
+    assert!(text.contains("NAME=VALUE"), "{text}");
+}
+
 fn tempfile_dir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("segmind-cli-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

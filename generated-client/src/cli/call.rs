@@ -28,7 +28,14 @@ const OWN_FLAGS: &[&str] = &[
     "api-key",
     "json",
     "max-attempts",
+    "field",
+    "queue",
+    "sync",
+    "deadline",
 ];
+
+/// The id of `--field`: not a wire name, which has no `-`.
+const EXTRA_FIELD: &str = "extra-field";
 
 /// The flag of a parameter: its wire name in kebab case.
 pub(crate) fn flag(param: &Param) -> String {
@@ -97,6 +104,19 @@ pub(crate) fn command(row: &'static EndpointRow) -> Command {
              Values are checked against the spec before anything is sent.",
         )
         .args(params)
+        .arg(
+            Arg::new(EXTRA_FIELD)
+                .long("field")
+                .help_heading("Parameters")
+                .value_name("NAME=VALUE")
+                .action(ArgAction::Append)
+                .help(
+                    "Also send NAME with VALUE in the body (repeatable): a parameter the spec \
+                     lacks, or a value it does not list. VALUE is JSON when it parses \
+                     (`--field tile_size=512`), else text. Sent as given, unchecked; \
+                     the server refuses what it does not accept",
+                ),
+        )
         .args(output_args())
         .args(super::queue::flags(row))
         .arg(
@@ -279,6 +299,25 @@ fn json_value(param: &Param, text: &str) -> Result<Value, Failure> {
         .map_err(|error| Failure::usage(format!("--{}: not valid JSON ({error})", flag(param))))
 }
 
+/// `--field NAME=VALUE`s, in the order given: VALUE as JSON when it
+/// parses, else as text.
+fn extra_fields(args: &ArgMatches) -> Result<Vec<(String, Value)>, Failure> {
+    let Some(fields) = args.get_many::<String>(EXTRA_FIELD) else {
+        return Ok(Vec::new());
+    };
+    fields
+        .map(|field| match field.split_once('=') {
+            Some((name, value)) if !name.trim().is_empty() => {
+                let value = serde_json::from_str(value).unwrap_or_else(|_| json!(value));
+                Ok((name.trim().to_owned(), value))
+            }
+            _ => Err(Failure::usage(format!(
+                "--field: `{field}` is not NAME=VALUE (as in `--field tile_size=512`)"
+            ))),
+        })
+        .collect()
+}
+
 /// Reads a body into the endpoint's request type and validates it with the
 /// crate's own rules and messages.
 pub(crate) fn checked_request(row: &EndpointRow, body: Value) -> Result<Box<dyn Request>, Failure> {
@@ -301,20 +340,26 @@ pub(crate) fn run(
 ) -> Result<Exit, Failure> {
     let started = Instant::now();
     let request = checked_request(row, body(row, args)?)?;
+    let extra = extra_fields(args)?;
     if args.get_flag("dry-run") {
-        return dry_run(globals, row, &*request);
+        return dry_run(globals, row, &*request, &extra);
     }
+    let options = extra
+        .into_iter()
+        .fold(RequestOptions::new(), |options, (name, value)| {
+            options.body_field(name, value)
+        });
     check_outputs(globals, args)?;
     let client = globals.client()?;
     let runtime = super::runtime()?;
     let sent = Instant::now();
     let (answer, request_id) = if super::queue::use_queue(row, args) {
         let (answer, id) = runtime.block_on(super::queue::submit_and_wait(
-            &client, row.slug, &*request, args,
+            &client, row.slug, &*request, options, args,
         ))?;
         (answer, Some(id))
     } else {
-        let answer = runtime.block_on(request.send(&client, RequestOptions::new()))?;
+        let answer = runtime.block_on(request.send(&client, options))?;
         (answer, None)
     };
     let timings = json!({
@@ -506,8 +551,18 @@ pub(crate) fn save(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
 
 /// Prints the body that would be sent and a curl command that sends it,
 /// with the key left to the shell's environment.
-fn dry_run(globals: &Globals, row: &EndpointRow, request: &dyn Request) -> Result<Exit, Failure> {
-    let body = request.body();
+fn dry_run(
+    globals: &Globals,
+    row: &EndpointRow,
+    request: &dyn Request,
+    extra: &[(String, Value)],
+) -> Result<Exit, Failure> {
+    let mut body = request.body();
+    if let Some(object) = body.as_object_mut() {
+        for (name, value) in extra {
+            object.insert(name.clone(), value.clone());
+        }
+    }
     let url = format!("{}/{}", globals.base_url(), row.slug);
     let curl = format!(
         "curl -sS -X POST {} -H \"x-api-key: ${API_KEY_ENV}\" -H 'content-type: application/json' \

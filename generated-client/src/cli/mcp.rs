@@ -416,7 +416,10 @@ impl Server {
             }
         });
         let options = self.wait_options(row, progress);
-        match request.queued(&queue, options, submitted).await {
+        match request
+            .queued(&queue, RequestOptions::new(), options, submitted)
+            .await
+        {
             Ok(answer) => {
                 let id = submitted_id.lock().ok().and_then(|slot| slot.clone());
                 self.answer(row, answer, id.as_deref())

@@ -14,8 +14,8 @@ use super::table::{self, Answer, EndpointRow, IntoAnswer, Request};
 use super::{note, print_json, Globals};
 use crate::runtime::OutputKind;
 use crate::{
-    AudioResponse, Client, ImageResponse, JsonResponse, Queue, TextResponse, VideoResponse,
-    WaitOptions,
+    AudioResponse, Client, ImageResponse, JsonResponse, Queue, RequestOptions, TextResponse,
+    VideoResponse, WaitOptions,
 };
 
 /// The flags an endpoint command gains for the queue. A model whose page
@@ -123,6 +123,7 @@ pub(crate) async fn submit_and_wait(
     client: &Client,
     slug: &'static str,
     request: &dyn Request,
+    send: RequestOptions,
     args: &ArgMatches,
 ) -> Result<(Answer, String), Failure> {
     let (options, bar) = progress(args);
@@ -137,7 +138,9 @@ pub(crate) async fn submit_and_wait(
             ))
         });
     };
-    let answer = request.queued(&queue, options, Box::new(submitted)).await;
+    let answer = request
+        .queued(&queue, send, options, Box::new(submitted))
+        .await;
     bar.finish_and_clear();
     Ok((answer?, request_id))
 }

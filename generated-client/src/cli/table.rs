@@ -194,10 +194,12 @@ pub(crate) trait Request: Send + Sync {
     /// Sends it through the client (which validates again and retries as
     /// its policy says).
     fn send<'a>(&'a self, client: &'a Client, options: RequestOptions) -> Call<'a>;
-    /// Submits to the queue, tells `submitted` the request id, then waits.
+    /// Submits to the queue with `options`, tells `submitted` the request
+    /// id, then waits.
     fn queued<'a>(
         &'a self,
         queue: &'a Queue,
+        options: RequestOptions,
         wait: WaitOptions,
         submitted: Box<dyn FnOnce(&str) + Send + 'a>,
     ) -> Call<'a>;
@@ -228,11 +230,12 @@ where
     fn queued<'a>(
         &'a self,
         queue: &'a Queue,
+        options: RequestOptions,
         wait: WaitOptions,
         submitted: Box<dyn FnOnce(&str) + Send + 'a>,
     ) -> Call<'a> {
         Box::pin(async move {
-            let job = queue.submit(self).await?;
+            let job = queue.submit_with(self, options).await?;
             submitted(job.request_id());
             queue
                 .wait_with(&job, wait)

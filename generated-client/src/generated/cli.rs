@@ -94,7 +94,7 @@ pub(crate) const COMMANDS: &[EndpointRow] = &[
     EndpointRow {
         slug: "fast-flux-schnell",
         title: "Fast Flux.1 Schnell",
-        description: "Fast Flux.1 Schnell by Segmind is an optimized text-to-image model designed for faster image generation. Partial spec: the stored page is cut inside the `steps` row; send a parameter this spec lacks with `RequestOptions::body_field`.",
+        description: "Fast Flux.1 Schnell by Segmind is an optimized text-to-image model designed for faster image generation. Partial spec: the stored page is cut inside the `steps` row; send a parameter this spec lacks with `RequestOptions::body_field` (`--field` on the command line).",
         source: "spec/fast-flux-schnell.yaml",
         returns: "image",
         task: "Images from text",
@@ -154,7 +154,7 @@ pub(crate) const COMMANDS: &[EndpointRow] = &[
     EndpointRow {
         slug: "flux-2-flex",
         title: "Flux 2 Flex",
-        description: "FLUX.2 generates high-quality, photorealistic images with consistent style using multiple references for professional workflows. Partial spec: the stored page is cut inside the `prompt` row, so only the parameters its example sends are here; send others with `RequestOptions::body_field`.",
+        description: "FLUX.2 generates high-quality, photorealistic images with consistent style using multiple references for professional workflows. Partial spec: the stored page is cut inside the `prompt` row, so only the parameters its example sends are here; send others with `RequestOptions::body_field` (`--field` on the command line).",
         source: "spec/flux-2-flex.yaml",
         returns: "image",
         task: "Images from images (editing, references, upscaling, background removal)",
@@ -267,7 +267,7 @@ pub(crate) const COMMANDS: &[EndpointRow] = &[
     EndpointRow {
         slug: "flux-2-pro",
         title: "Flux 2 Pro",
-        description: "FLUX.2 generates photorealistic images while ensuring consistency across multiple assets using reference images. Partial spec: the stored page is cut inside the `prompt` row, so only the parameters its example sends are here; send others with `RequestOptions::body_field`.",
+        description: "FLUX.2 generates photorealistic images while ensuring consistency across multiple assets using reference images. Partial spec: the stored page is cut inside the `prompt` row, so only the parameters its example sends are here; send others with `RequestOptions::body_field` (`--field` on the command line).",
         source: "spec/flux-2-pro.yaml",
         returns: "image",
         task: "Images from images (editing, references, upscaling, background removal)",
@@ -351,7 +351,7 @@ pub(crate) const COMMANDS: &[EndpointRow] = &[
     EndpointRow {
         slug: "flux-schnell",
         title: "Flux.1 Schnell",
-        description: "Flux Schnell is a state-of-the-art text-to-image generation model engineered for speed and efficiency. Partial spec: the stored page is cut inside the `width` row; send a parameter this spec lacks with `RequestOptions::body_field`.",
+        description: "Flux Schnell is a state-of-the-art text-to-image generation model engineered for speed and efficiency. Partial spec: the stored page is cut inside the `width` row; send a parameter this spec lacks with `RequestOptions::body_field` (`--field` on the command line).",
         source: "spec/flux-schnell.yaml",
         returns: "image",
         task: "Images from text",
@@ -509,7 +509,7 @@ pub(crate) const COMMANDS: &[EndpointRow] = &[
     EndpointRow {
         slug: "gpt-image-1",
         title: "GPT Image 1",
-        description: "Create high-quality AI-generated images from text prompts using OpenAI's GPT Image 1 model. Partial spec: the stored page is cut inside the `background` row, so only the parameters its example sends are here; send others with `RequestOptions::body_field`.",
+        description: "Create high-quality AI-generated images from text prompts using OpenAI's GPT Image 1 model. Partial spec: the stored page is cut inside the `background` row, so only the parameters its example sends are here; send others with `RequestOptions::body_field` (`--field` on the command line).",
         source: "spec/gpt-image-1.yaml",
         returns: "image",
         task: "Images from text",
@@ -577,7 +577,7 @@ pub(crate) const COMMANDS: &[EndpointRow] = &[
     EndpointRow {
         slug: "ideogram-3",
         title: "Ideogram 3.0",
-        description: "Ideogram 3.0 revolutionizes content creation with photorealistic text-to-image generation and diverse aesthetic styles. Partial spec: the stored page is cut inside the `prompt` row, so only the parameters its example sends are here; send others with `RequestOptions::body_field`.",
+        description: "Ideogram 3.0 revolutionizes content creation with photorealistic text-to-image generation and diverse aesthetic styles. Partial spec: the stored page is cut inside the `prompt` row, so only the parameters its example sends are here; send others with `RequestOptions::body_field` (`--field` on the command line).",
         source: "spec/ideogram-3.yaml",
         returns: "image",
         task: "Images from text",
@@ -645,7 +645,7 @@ pub(crate) const COMMANDS: &[EndpointRow] = &[
     EndpointRow {
         slug: "llama-v3p1-8b-instruct",
         title: "Llama 3.1 8b",
-        description: "Meta Llama 3.1 8B Instruct, an instruction-tuned chat model optimized for dialogue, in the OpenAI-compatible request and response format. Message content is text here; to send content blocks (text and images), pass the whole `messages` array with `RequestOptions::body_field`.",
+        description: "Meta Llama 3.1 8B Instruct, an instruction-tuned chat model optimized for dialogue, in the OpenAI-compatible request and response format. Message content is text here; to send content blocks (text and images), pass the whole `messages` array with `RequestOptions::body_field` (`--field` on the command line).",
         source: "spec/llama-v3p1-8b-instruct.yaml",
         returns: "json",
         task: "Text and JSON",
@@ -858,7 +858,7 @@ pub(crate) const COMMANDS: &[EndpointRow] = &[
     EndpointRow {
         slug: "nomos-upscaler",
         title: "Nomos Image Upscaler 4k",
-        description: "Upscaler for amateur to professional photos, handling both small (as low as 300px) and large images and delivering sharp, clear results even when significantly resized. Partial spec: the stored page is cut inside the `base64` row; send a parameter this spec lacks with `RequestOptions::body_field`.",
+        description: "Upscaler for amateur to professional photos, handling both small (as low as 300px) and large images and delivering sharp, clear results even when significantly resized. Partial spec: the stored page is cut inside the `base64` row; send a parameter this spec lacks with `RequestOptions::body_field` (`--field` on the command line).",
         source: "spec/nomos-upscaler.yaml",
         returns: "image",
         task: "Images from images (editing, references, upscaling, background removal)",
@@ -905,7 +905,7 @@ pub(crate) const COMMANDS: &[EndpointRow] = &[
     EndpointRow {
         slug: "ovi-i2v",
         title: "OVI Image To Video",
-        description: "Ovi generates a video with synchronized audio (speech and sound) from an input image and a prompt. Partial spec: the stored page is cut at the `video_negative_prompt` row, which is only typed from the example; send other parameters with `RequestOptions::body_field`.",
+        description: "Ovi generates a video with synchronized audio (speech and sound) from an input image and a prompt. Partial spec: the stored page is cut at the `video_negative_prompt` row, which is only typed from the example; send other parameters with `RequestOptions::body_field` (`--field` on the command line).",
         source: "spec/ovi-i2v.yaml",
         returns: "video",
         task: "Video",
@@ -1010,7 +1010,7 @@ pub(crate) const COMMANDS: &[EndpointRow] = &[
     EndpointRow {
         slug: "qwen-image",
         title: "Qwen Image",
-        description: "Qwen-Image generates images with seamless multilingual text integration and photorealistic detail. Partial spec: the stored page is cut inside the `quality` row; send a parameter this spec lacks with `RequestOptions::body_field`.",
+        description: "Qwen-Image generates images with seamless multilingual text integration and photorealistic detail. Partial spec: the stored page is cut inside the `quality` row; send a parameter this spec lacks with `RequestOptions::body_field` (`--field` on the command line).",
         source: "spec/qwen-image.yaml",
         returns: "image",
         task: "Images from text",
@@ -1104,7 +1104,7 @@ pub(crate) const COMMANDS: &[EndpointRow] = &[
     EndpointRow {
         slug: "qwen-image-edit-plus",
         title: "Qwen Image Edit Plus",
-        description: "Multi-image editing with precise text-guided transformations, taking up to three input images (image, image_2, image_3). Partial spec: the stored page is cut before its parameter table, so only the parameters its example sends are here, without their limits; send others with `RequestOptions::body_field`.",
+        description: "Multi-image editing with precise text-guided transformations, taking up to three input images (image, image_2, image_3). Partial spec: the stored page is cut before its parameter table, so only the parameters its example sends are here, without their limits; send others with `RequestOptions::body_field` (`--field` on the command line).",
         source: "spec/qwen-image-edit-plus.yaml",
         returns: "image",
         task: "Images from images (editing, references, upscaling, background removal)",
@@ -1569,7 +1569,7 @@ pub(crate) const COMMANDS: &[EndpointRow] = &[
     EndpointRow {
         slug: "seedance-v1-lite-image-to-video",
         title: "Seedance 1.0 lite i2v",
-        description: "Seedance 1.0 lite animates a first-frame image into a 720p (or 480p) video of 5 or 10 seconds, following a text prompt. Partial spec: the stored page is cut inside the `first_frame_url` row, so parameters past it (such as `last_frame_url`) are missing and `seed` is only typed from the example; send others with `RequestOptions::body_field`.",
+        description: "Seedance 1.0 lite animates a first-frame image into a 720p (or 480p) video of 5 or 10 seconds, following a text prompt. Partial spec: the stored page is cut inside the `first_frame_url` row, so parameters past it (such as `last_frame_url`) are missing and `seed` is only typed from the example; send others with `RequestOptions::body_field` (`--field` on the command line).",
         source: "spec/seedance-v1-lite-image-to-video.yaml",
         returns: "video",
         task: "Video",
@@ -1644,7 +1644,7 @@ pub(crate) const COMMANDS: &[EndpointRow] = &[
     EndpointRow {
         slug: "seedream-4",
         title: "Seedream 4.0 (4k)",
-        description: "Seedream 4.0 generates high-resolution, professional-grade visuals with superior text rendering for impactful design, from a prompt and optional input images. Partial spec: the stored page is cut inside the `image_input` row, so parameters past it are missing or only typed from the example; send others with `RequestOptions::body_field`.",
+        description: "Seedream 4.0 generates high-resolution, professional-grade visuals with superior text rendering for impactful design, from a prompt and optional input images. Partial spec: the stored page is cut inside the `image_input` row, so parameters past it are missing or only typed from the example; send others with `RequestOptions::body_field` (`--field` on the command line).",
         source: "spec/seedream-4.yaml",
         returns: "image",
         task: "Images from images (editing, references, upscaling, background removal)",
@@ -2184,7 +2184,7 @@ pub(crate) const COMMANDS: &[EndpointRow] = &[
     EndpointRow {
         slug: "veo-3-fast",
         title: "Veo 3 Fast",
-        description: "Veo 3 Fast creates high-quality videos of up to 8 seconds with synchronized audio from a prompt, optionally from an input image. Partial spec: the stored page is cut inside the `resolution` row, so its values and the parameters past it are missing (`seed` is only typed from the example); send others with `RequestOptions::body_field`.",
+        description: "Veo 3 Fast creates high-quality videos of up to 8 seconds with synchronized audio from a prompt, optionally from an input image. Partial spec: the stored page is cut inside the `resolution` row, so its values and the parameters past it are missing (`seed` is only typed from the example); send others with `RequestOptions::body_field` (`--field` on the command line).",
         source: "spec/veo-3-fast.yaml",
         returns: "video",
         task: "Video",

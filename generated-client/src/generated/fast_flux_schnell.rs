@@ -3,13 +3,13 @@
 
 //! Fast Flux.1 Schnell: `POST /fast-flux-schnell`.
 //!
-//! Fast Flux.1 Schnell by Segmind is an optimized text-to-image model designed for faster image generation. Partial spec: the stored page is cut inside the \`steps\` row; send a parameter this spec lacks with \`RequestOptions::body\_field\`.
+//! Fast Flux.1 Schnell by Segmind is an optimized text-to-image model designed for faster image generation. Partial spec: the stored page is cut inside the \`steps\` row; send a parameter this spec lacks with \`RequestOptions::body\_field\` (\`--field\` on the command line).
 //!
 //! Compiled in with the cargo feature `fast_flux_schnell` (on by default).
 crate::define_request! {
     /// Request body for Fast Flux.1 Schnell (`POST /fast-flux-schnell`), which returns the generated image (raw bytes, or base64 JSON when `base64` is set).
     ///
-    /// Fast Flux.1 Schnell by Segmind is an optimized text-to-image model designed for faster image generation. Partial spec: the stored page is cut inside the \`steps\` row; send a parameter this spec lacks with \`RequestOptions::body\_field\`.
+    /// Fast Flux.1 Schnell by Segmind is an optimized text-to-image model designed for faster image generation. Partial spec: the stored page is cut inside the \`steps\` row; send a parameter this spec lacks with \`RequestOptions::body\_field\` (\`--field\` on the command line).
     ///
     /// Build it with [`FastFluxSchnellRequest::new`] (which takes the required `prompt`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/fast-flux-schnell.yaml`.
     /// # Example

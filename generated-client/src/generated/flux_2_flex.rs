@@ -3,13 +3,13 @@
 
 //! Flux 2 Flex: `POST /flux-2-flex`.
 //!
-//! FLUX.2 generates high-quality, photorealistic images with consistent style using multiple references for professional workflows. Partial spec: the stored page is cut inside the \`prompt\` row, so only the parameters its example sends are here; send others with \`RequestOptions::body\_field\`.
+//! FLUX.2 generates high-quality, photorealistic images with consistent style using multiple references for professional workflows. Partial spec: the stored page is cut inside the \`prompt\` row, so only the parameters its example sends are here; send others with \`RequestOptions::body\_field\` (\`--field\` on the command line).
 //!
 //! Compiled in with the cargo feature `flux_2_flex` (on by default).
 crate::define_request! {
     /// Request body for Flux 2 Flex (`POST /flux-2-flex`), which returns the generated image (raw bytes).
     ///
-    /// FLUX.2 generates high-quality, photorealistic images with consistent style using multiple references for professional workflows. Partial spec: the stored page is cut inside the \`prompt\` row, so only the parameters its example sends are here; send others with \`RequestOptions::body\_field\`.
+    /// FLUX.2 generates high-quality, photorealistic images with consistent style using multiple references for professional workflows. Partial spec: the stored page is cut inside the \`prompt\` row, so only the parameters its example sends are here; send others with \`RequestOptions::body\_field\` (\`--field\` on the command line).
     ///
     /// Build it with [`Flux2FlexRequest::new`] (which takes the required `prompt`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/flux-2-flex.yaml`.
     /// # Example

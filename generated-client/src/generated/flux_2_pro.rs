@@ -3,13 +3,13 @@
 
 //! Flux 2 Pro: `POST /flux-2-pro`.
 //!
-//! FLUX.2 generates photorealistic images while ensuring consistency across multiple assets using reference images. Partial spec: the stored page is cut inside the \`prompt\` row, so only the parameters its example sends are here; send others with \`RequestOptions::body\_field\`.
+//! FLUX.2 generates photorealistic images while ensuring consistency across multiple assets using reference images. Partial spec: the stored page is cut inside the \`prompt\` row, so only the parameters its example sends are here; send others with \`RequestOptions::body\_field\` (\`--field\` on the command line).
 //!
 //! Compiled in with the cargo feature `flux_2_pro` (on by default).
 crate::define_request! {
     /// Request body for Flux 2 Pro (`POST /flux-2-pro`), which returns the generated image (raw bytes).
     ///
-    /// FLUX.2 generates photorealistic images while ensuring consistency across multiple assets using reference images. Partial spec: the stored page is cut inside the \`prompt\` row, so only the parameters its example sends are here; send others with \`RequestOptions::body\_field\`.
+    /// FLUX.2 generates photorealistic images while ensuring consistency across multiple assets using reference images. Partial spec: the stored page is cut inside the \`prompt\` row, so only the parameters its example sends are here; send others with \`RequestOptions::body\_field\` (\`--field\` on the command line).
     ///
     /// Build it with [`Flux2ProRequest::new`] (which takes the required `prompt`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/flux-2-pro.yaml`.
     /// # Example

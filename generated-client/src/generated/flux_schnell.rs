@@ -3,13 +3,13 @@
 
 //! Flux.1 Schnell: `POST /flux-schnell`.
 //!
-//! Flux Schnell is a state-of-the-art text-to-image generation model engineered for speed and efficiency. Partial spec: the stored page is cut inside the \`width\` row; send a parameter this spec lacks with \`RequestOptions::body\_field\`.
+//! Flux Schnell is a state-of-the-art text-to-image generation model engineered for speed and efficiency. Partial spec: the stored page is cut inside the \`width\` row; send a parameter this spec lacks with \`RequestOptions::body\_field\` (\`--field\` on the command line).
 //!
 //! Compiled in with the cargo feature `flux_schnell` (on by default).
 crate::define_request! {
     /// Request body for Flux.1 Schnell (`POST /flux-schnell`), which returns the generated image (raw bytes).
     ///
-    /// Flux Schnell is a state-of-the-art text-to-image generation model engineered for speed and efficiency. Partial spec: the stored page is cut inside the \`width\` row; send a parameter this spec lacks with \`RequestOptions::body\_field\`.
+    /// Flux Schnell is a state-of-the-art text-to-image generation model engineered for speed and efficiency. Partial spec: the stored page is cut inside the \`width\` row; send a parameter this spec lacks with \`RequestOptions::body\_field\` (\`--field\` on the command line).
     ///
     /// Build it with [`FluxSchnellRequest::new`] (which takes the required `prompt`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/flux-schnell.yaml`.
     /// # Example

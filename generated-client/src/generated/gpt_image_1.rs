@@ -3,13 +3,13 @@
 
 //! GPT Image 1: `POST /gpt-image-1`.
 //!
-//! Create high-quality AI-generated images from text prompts using OpenAI's GPT Image 1 model. Partial spec: the stored page is cut inside the \`background\` row, so only the parameters its example sends are here; send others with \`RequestOptions::body\_field\`.
+//! Create high-quality AI-generated images from text prompts using OpenAI's GPT Image 1 model. Partial spec: the stored page is cut inside the \`background\` row, so only the parameters its example sends are here; send others with \`RequestOptions::body\_field\` (\`--field\` on the command line).
 //!
 //! Compiled in with the cargo feature `gpt_image_1` (on by default).
 crate::define_request! {
     /// Request body for GPT Image 1 (`POST /gpt-image-1`), which returns the generated image (raw bytes).
     ///
-    /// Create high-quality AI-generated images from text prompts using OpenAI's GPT Image 1 model. Partial spec: the stored page is cut inside the \`background\` row, so only the parameters its example sends are here; send others with \`RequestOptions::body\_field\`.
+    /// Create high-quality AI-generated images from text prompts using OpenAI's GPT Image 1 model. Partial spec: the stored page is cut inside the \`background\` row, so only the parameters its example sends are here; send others with \`RequestOptions::body\_field\` (\`--field\` on the command line).
     ///
     /// Build it with [`GptImage1Request::new`] (which takes the required `prompt`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/gpt-image-1.yaml`.
     /// # Example

@@ -3,13 +3,13 @@
 
 //! Ideogram 3.0: `POST /ideogram-3`.
 //!
-//! Ideogram 3.0 revolutionizes content creation with photorealistic text-to-image generation and diverse aesthetic styles. Partial spec: the stored page is cut inside the \`prompt\` row, so only the parameters its example sends are here; send others with \`RequestOptions::body\_field\`.
+//! Ideogram 3.0 revolutionizes content creation with photorealistic text-to-image generation and diverse aesthetic styles. Partial spec: the stored page is cut inside the \`prompt\` row, so only the parameters its example sends are here; send others with \`RequestOptions::body\_field\` (\`--field\` on the command line).
 //!
 //! Compiled in with the cargo feature `ideogram_3` (on by default).
 crate::define_request! {
     /// Request body for Ideogram 3.0 (`POST /ideogram-3`), which returns the generated image (raw bytes).
     ///
-    /// Ideogram 3.0 revolutionizes content creation with photorealistic text-to-image generation and diverse aesthetic styles. Partial spec: the stored page is cut inside the \`prompt\` row, so only the parameters its example sends are here; send others with \`RequestOptions::body\_field\`.
+    /// Ideogram 3.0 revolutionizes content creation with photorealistic text-to-image generation and diverse aesthetic styles. Partial spec: the stored page is cut inside the \`prompt\` row, so only the parameters its example sends are here; send others with \`RequestOptions::body\_field\` (\`--field\` on the command line).
     ///
     /// Build it with [`Ideogram3Request::new`] (which takes the required `prompt`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/ideogram-3.yaml`.
     /// # Example

@@ -3,13 +3,13 @@
 
 //! Llama 3.1 8b: `POST /llama-v3p1-8b-instruct`.
 //!
-//! Meta Llama 3.1 8B Instruct, an instruction-tuned chat model optimized for dialogue, in the OpenAI-compatible request and response format. Message content is text here; to send content blocks (text and images), pass the whole \`messages\` array with \`RequestOptions::body\_field\`.
+//! Meta Llama 3.1 8B Instruct, an instruction-tuned chat model optimized for dialogue, in the OpenAI-compatible request and response format. Message content is text here; to send content blocks (text and images), pass the whole \`messages\` array with \`RequestOptions::body\_field\` (\`--field\` on the command line).
 //!
 //! Compiled in with the cargo feature `llama_v3p1_8b_instruct` (on by default).
 crate::define_request! {
     /// Request body for Llama 3.1 8b (`POST /llama-v3p1-8b-instruct`), which returns a JSON document.
     ///
-    /// Meta Llama 3.1 8B Instruct, an instruction-tuned chat model optimized for dialogue, in the OpenAI-compatible request and response format. Message content is text here; to send content blocks (text and images), pass the whole \`messages\` array with \`RequestOptions::body\_field\`.
+    /// Meta Llama 3.1 8B Instruct, an instruction-tuned chat model optimized for dialogue, in the OpenAI-compatible request and response format. Message content is text here; to send content blocks (text and images), pass the whole \`messages\` array with \`RequestOptions::body\_field\` (\`--field\` on the command line).
     ///
     /// Build it with [`LlamaV3p18bInstructRequest::new`] (which takes the required `messages`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/llama-v3p1-8b-instruct.yaml`.
     #[endpoint("llama-v3p1-8b-instruct", "/llama-v3p1-8b-instruct", JsonResponse)]

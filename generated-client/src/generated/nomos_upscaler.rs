@@ -3,13 +3,13 @@
 
 //! Nomos Image Upscaler 4k: `POST /nomos-upscaler`.
 //!
-//! Upscaler for amateur to professional photos, handling both small (as low as 300px) and large images and delivering sharp, clear results even when significantly resized. Partial spec: the stored page is cut inside the \`base64\` row; send a parameter this spec lacks with \`RequestOptions::body\_field\`.
+//! Upscaler for amateur to professional photos, handling both small (as low as 300px) and large images and delivering sharp, clear results even when significantly resized. Partial spec: the stored page is cut inside the \`base64\` row; send a parameter this spec lacks with \`RequestOptions::body\_field\` (\`--field\` on the command line).
 //!
 //! Compiled in with the cargo feature `nomos_upscaler` (on by default).
 crate::define_request! {
     /// Request body for Nomos Image Upscaler 4k (`POST /nomos-upscaler`), which returns the generated image (raw bytes, or base64 JSON when `base64` is set).
     ///
-    /// Upscaler for amateur to professional photos, handling both small (as low as 300px) and large images and delivering sharp, clear results even when significantly resized. Partial spec: the stored page is cut inside the \`base64\` row; send a parameter this spec lacks with \`RequestOptions::body\_field\`.
+    /// Upscaler for amateur to professional photos, handling both small (as low as 300px) and large images and delivering sharp, clear results even when significantly resized. Partial spec: the stored page is cut inside the \`base64\` row; send a parameter this spec lacks with \`RequestOptions::body\_field\` (\`--field\` on the command line).
     ///
     /// Build it with [`NomosUpscalerRequest::new`] (which takes the required `image`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/nomos-upscaler.yaml`.
     /// # Example

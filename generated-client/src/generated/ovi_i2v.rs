@@ -3,13 +3,13 @@
 
 //! OVI Image To Video: `POST /ovi-i2v`.
 //!
-//! Ovi generates a video with synchronized audio (speech and sound) from an input image and a prompt. Partial spec: the stored page is cut at the \`video\_negative\_prompt\` row, which is only typed from the example; send other parameters with \`RequestOptions::body\_field\`.
+//! Ovi generates a video with synchronized audio (speech and sound) from an input image and a prompt. Partial spec: the stored page is cut at the \`video\_negative\_prompt\` row, which is only typed from the example; send other parameters with \`RequestOptions::body\_field\` (\`--field\` on the command line).
 //!
 //! Compiled in with the cargo feature `ovi_i2v` (on by default).
 crate::define_request! {
     /// Request body for OVI Image To Video (`POST /ovi-i2v`), which returns the generated video.
     ///
-    /// Ovi generates a video with synchronized audio (speech and sound) from an input image and a prompt. Partial spec: the stored page is cut at the \`video\_negative\_prompt\` row, which is only typed from the example; send other parameters with \`RequestOptions::body\_field\`.
+    /// Ovi generates a video with synchronized audio (speech and sound) from an input image and a prompt. Partial spec: the stored page is cut at the \`video\_negative\_prompt\` row, which is only typed from the example; send other parameters with \`RequestOptions::body\_field\` (\`--field\` on the command line).
     ///
     /// Build it with [`OviI2vRequest::new`] (which takes the required `prompt`, `image`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/ovi-i2v.yaml`.
     /// # Example

@@ -3,13 +3,13 @@
 
 //! Qwen Image: `POST /qwen-image`.
 //!
-//! Qwen-Image generates images with seamless multilingual text integration and photorealistic detail. Partial spec: the stored page is cut inside the \`quality\` row; send a parameter this spec lacks with \`RequestOptions::body\_field\`.
+//! Qwen-Image generates images with seamless multilingual text integration and photorealistic detail. Partial spec: the stored page is cut inside the \`quality\` row; send a parameter this spec lacks with \`RequestOptions::body\_field\` (\`--field\` on the command line).
 //!
 //! Compiled in with the cargo feature `qwen_image` (on by default).
 crate::define_request! {
     /// Request body for Qwen Image (`POST /qwen-image`), which returns the generated image (raw bytes, or base64 JSON when `base64` is set).
     ///
-    /// Qwen-Image generates images with seamless multilingual text integration and photorealistic detail. Partial spec: the stored page is cut inside the \`quality\` row; send a parameter this spec lacks with \`RequestOptions::body\_field\`.
+    /// Qwen-Image generates images with seamless multilingual text integration and photorealistic detail. Partial spec: the stored page is cut inside the \`quality\` row; send a parameter this spec lacks with \`RequestOptions::body\_field\` (\`--field\` on the command line).
     ///
     /// Build it with [`QwenImageRequest::new`] (which takes the required `prompt`, `steps`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/qwen-image.yaml`.
     /// # Example

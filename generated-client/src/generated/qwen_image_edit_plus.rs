@@ -3,13 +3,13 @@
 
 //! Qwen Image Edit Plus: `POST /qwen-image-edit-plus`.
 //!
-//! Multi-image editing with precise text-guided transformations, taking up to three input images (image, image\_2, image\_3). Partial spec: the stored page is cut before its parameter table, so only the parameters its example sends are here, without their limits; send others with \`RequestOptions::body\_field\`.
+//! Multi-image editing with precise text-guided transformations, taking up to three input images (image, image\_2, image\_3). Partial spec: the stored page is cut before its parameter table, so only the parameters its example sends are here, without their limits; send others with \`RequestOptions::body\_field\` (\`--field\` on the command line).
 //!
 //! Compiled in with the cargo feature `qwen_image_edit_plus` (on by default).
 crate::define_request! {
     /// Request body for Qwen Image Edit Plus (`POST /qwen-image-edit-plus`), which returns the generated image (raw bytes, or base64 JSON when `base64` is set).
     ///
-    /// Multi-image editing with precise text-guided transformations, taking up to three input images (image, image\_2, image\_3). Partial spec: the stored page is cut before its parameter table, so only the parameters its example sends are here, without their limits; send others with \`RequestOptions::body\_field\`.
+    /// Multi-image editing with precise text-guided transformations, taking up to three input images (image, image\_2, image\_3). Partial spec: the stored page is cut before its parameter table, so only the parameters its example sends are here, without their limits; send others with \`RequestOptions::body\_field\` (\`--field\` on the command line).
     ///
     /// Build it with [`QwenImageEditPlusRequest::new`], then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/qwen-image-edit-plus.yaml`.
     /// # Example

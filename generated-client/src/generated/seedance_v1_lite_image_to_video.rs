@@ -3,13 +3,13 @@
 
 //! Seedance 1.0 lite i2v: `POST /seedance-v1-lite-image-to-video`.
 //!
-//! Seedance 1.0 lite animates a first-frame image into a 720p (or 480p) video of 5 or 10 seconds, following a text prompt. Partial spec: the stored page is cut inside the \`first\_frame\_url\` row, so parameters past it (such as \`last\_frame\_url\`) are missing and \`seed\` is only typed from the example; send others with \`RequestOptions::body\_field\`.
+//! Seedance 1.0 lite animates a first-frame image into a 720p (or 480p) video of 5 or 10 seconds, following a text prompt. Partial spec: the stored page is cut inside the \`first\_frame\_url\` row, so parameters past it (such as \`last\_frame\_url\`) are missing and \`seed\` is only typed from the example; send others with \`RequestOptions::body\_field\` (\`--field\` on the command line).
 //!
 //! Compiled in with the cargo feature `seedance_v1_lite_image_to_video` (on by default).
 crate::define_request! {
     /// Request body for Seedance 1.0 lite i2v (`POST /seedance-v1-lite-image-to-video`), which returns the generated video.
     ///
-    /// Seedance 1.0 lite animates a first-frame image into a 720p (or 480p) video of 5 or 10 seconds, following a text prompt. Partial spec: the stored page is cut inside the \`first\_frame\_url\` row, so parameters past it (such as \`last\_frame\_url\`) are missing and \`seed\` is only typed from the example; send others with \`RequestOptions::body\_field\`.
+    /// Seedance 1.0 lite animates a first-frame image into a 720p (or 480p) video of 5 or 10 seconds, following a text prompt. Partial spec: the stored page is cut inside the \`first\_frame\_url\` row, so parameters past it (such as \`last\_frame\_url\`) are missing and \`seed\` is only typed from the example; send others with \`RequestOptions::body\_field\` (\`--field\` on the command line).
     ///
     /// Rules between parameters, checked by `validate()`:
     ///

@@ -3,13 +3,13 @@
 
 //! Seedream 4.0 (4k): `POST /seedream-4`.
 //!
-//! Seedream 4.0 generates high-resolution, professional-grade visuals with superior text rendering for impactful design, from a prompt and optional input images. Partial spec: the stored page is cut inside the \`image\_input\` row, so parameters past it are missing or only typed from the example; send others with \`RequestOptions::body\_field\`.
+//! Seedream 4.0 generates high-resolution, professional-grade visuals with superior text rendering for impactful design, from a prompt and optional input images. Partial spec: the stored page is cut inside the \`image\_input\` row, so parameters past it are missing or only typed from the example; send others with \`RequestOptions::body\_field\` (\`--field\` on the command line).
 //!
 //! Compiled in with the cargo feature `seedream_4` (on by default).
 crate::define_request! {
     /// Request body for Seedream 4.0 (4k) (`POST /seedream-4`), which returns the generated image (raw bytes).
     ///
-    /// Seedream 4.0 generates high-resolution, professional-grade visuals with superior text rendering for impactful design, from a prompt and optional input images. Partial spec: the stored page is cut inside the \`image\_input\` row, so parameters past it are missing or only typed from the example; send others with \`RequestOptions::body\_field\`.
+    /// Seedream 4.0 generates high-resolution, professional-grade visuals with superior text rendering for impactful design, from a prompt and optional input images. Partial spec: the stored page is cut inside the \`image\_input\` row, so parameters past it are missing or only typed from the example; send others with \`RequestOptions::body\_field\` (\`--field\` on the command line).
     ///
     /// Build it with [`Seedream4Request::new`] (which takes the required `prompt`), then set optional parameters with the methods of the same name. Optional parameters left unset are not sent, so the server applies its own default. Generated from `spec/seedream-4.yaml`.
     /// # Example

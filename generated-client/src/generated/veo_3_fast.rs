@@ -3,13 +3,13 @@
 
 //! Veo 3 Fast: `POST /veo-3-fast`.
 //!
-//! Veo 3 Fast creates high-quality videos of up to 8 seconds with synchronized audio from a prompt, optionally from an input image. Partial spec: the stored page is cut inside the \`resolution\` row, so its values and the parameters past it are missing (\`seed\` is only typed from the example); send others with \`RequestOptions::body\_field\`.
+//! Veo 3 Fast creates high-quality videos of up to 8 seconds with synchronized audio from a prompt, optionally from an input image. Partial spec: the stored page is cut inside the \`resolution\` row, so its values and the parameters past it are missing (\`seed\` is only typed from the example); send others with \`RequestOptions::body\_field\` (\`--field\` on the command line).
 //!
 //! Compiled in with the cargo feature `veo_3_fast` (on by default).
 crate::define_request! {
     /// Request body for Veo 3 Fast (`POST /veo-3-fast`), which returns the generated video.
     ///
-    /// Veo 3 Fast creates high-quality videos of up to 8 seconds with synchronized audio from a prompt, optionally from an input image. Partial spec: the stored page is cut inside the \`resolution\` row, so its values and the parameters past it are missing (\`seed\` is only typed from the example); send others with \`RequestOptions::body\_field\`.
+    /// Veo 3 Fast creates high-quality videos of up to 8 seconds with synchronized audio from a prompt, optionally from an input image. Partial spec: the stored page is cut inside the \`resolution\` row, so its values and the parameters past it are missing (\`seed\` is only typed from the example); send others with \`RequestOptions::body\_field\` (\`--field\` on the command line).
     ///
     /// A long-running model: its page advises the queue, so `client.veo_3_fast(request)` submits it to the queue and waits for the result, waiting up to 900 s (`client.send(&request)` calls the synchronous API instead).
     ///
