@@ -878,13 +878,15 @@ fn field_sends_what_the_spec_lacks_on_either_api_and_in_a_dry_run() {
         "ssd-1b", "--prompt", "a fox", "--seed", "7", "--field", "seed=42",
     ];
     for api in [&[][..], &["--queue"]] {
-        segmind(&server)
+        let output = segmind(&server)
             .args(known)
             .args(["--field", "negative_prompt=no text"])
             .args(api)
-            .args(["-o", dir.path().join("out").to_str().unwrap()])
+            .args(["--json", "-o", dir.path().join("out").to_str().unwrap()])
             .assert()
             .success();
+        // The seed reported is the one sent.
+        assert_eq!(stdout_json(output.get_output())["seed"], 42, "{api:?}");
     }
     let bodies: Vec<(String, Value)> = server
         .requests()

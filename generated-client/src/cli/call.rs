@@ -344,6 +344,13 @@ pub(crate) fn run(
     if args.get_flag("dry-run") {
         return dry_run(globals, row, &*request, &extra);
     }
+    // The seed reported is the one sent: a `--field seed=...` wins.
+    let seed = extra
+        .iter()
+        .rev()
+        .find(|(name, _)| name == "seed")
+        .map(|(_, value)| value.clone())
+        .or_else(|| request.body().get("seed").cloned());
     let options = extra
         .into_iter()
         .fold(RequestOptions::new(), |options, (name, value)| {
@@ -366,7 +373,6 @@ pub(crate) fn run(
         "request_ms": sent.elapsed().as_secs_f64() * 1e3,
         "total_ms": started.elapsed().as_secs_f64() * 1e3,
     });
-    let seed = request.body().get("seed").cloned();
     write_and_report(
         globals,
         row,
