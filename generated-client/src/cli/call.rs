@@ -341,16 +341,18 @@ pub(crate) fn run(
     let started = Instant::now();
     let request = checked_request(row, body(row, args)?)?;
     let extra = extra_fields(args)?;
-    if args.get_flag("dry-run") {
-        return dry_run(globals, row, &*request, &extra);
+    // The body as the client sends it: the `--field`s over the request's
+    // own, in order, as `RequestOptions::body_field` applies them.
+    let mut sent_body = request.body();
+    if let Some(object) = sent_body.as_object_mut() {
+        for (name, value) in &extra {
+            object.insert(name.clone(), value.clone());
+        }
     }
-    // The seed reported is the one sent: a `--field seed=...` wins.
-    let seed = extra
-        .iter()
-        .rev()
-        .find(|(name, _)| name == "seed")
-        .map(|(_, value)| value.clone())
-        .or_else(|| request.body().get("seed").cloned());
+    if args.get_flag("dry-run") {
+        return dry_run(globals, row, &sent_body);
+    }
+    let seed = sent_body.get("seed").cloned();
     let options = extra
         .into_iter()
         .fold(RequestOptions::new(), |options, (name, value)| {
@@ -557,18 +559,7 @@ pub(crate) fn save(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
 
 /// Prints the body that would be sent and a curl command that sends it,
 /// with the key left to the shell's environment.
-fn dry_run(
-    globals: &Globals,
-    row: &EndpointRow,
-    request: &dyn Request,
-    extra: &[(String, Value)],
-) -> Result<Exit, Failure> {
-    let mut body = request.body();
-    if let Some(object) = body.as_object_mut() {
-        for (name, value) in extra {
-            object.insert(name.clone(), value.clone());
-        }
-    }
+fn dry_run(globals: &Globals, row: &EndpointRow, body: &Value) -> Result<Exit, Failure> {
     let url = format!("{}/{}", globals.base_url(), row.slug);
     let curl = format!(
         "curl -sS -X POST {} -H \"x-api-key: ${API_KEY_ENV}\" -H 'content-type: application/json' \
